@@ -1,0 +1,36 @@
+from functools import wraps
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
+from django.shortcuts import resolve_url
+from django.utils.http import url_has_allowed_host_and_scheme
+from django_htmx.http import HttpResponseClientRedirect
+
+
+def login_required(view):
+    """
+    Like Django's login_required, with two differences: an HTMX request gets a client
+    redirect, so the login page replaces the whole page instead of a fragment; and after a
+    POST the login returns to the page the form was on, since a POST URL cannot be revisited.
+    """
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if request.user.is_authenticated:
+            return view(request, *args, **kwargs)
+        next_url = request.get_full_path() if request.method == "GET" else _page_of_form(request)
+        response = redirect_to_login(next_url, resolve_url(settings.LOGIN_URL))
+        if request.htmx:
+            return HttpResponseClientRedirect(response.url)
+        return response
+
+    return wrapper
+
+
+def _page_of_form(request):
+    page = request.htmx.current_url if request.htmx else request.headers.get("Referer")
+    if page and url_has_allowed_host_and_scheme(page, allowed_hosts={request.get_host()}):
+        parts = urlsplit(page)
+        return parts.path + (f"?{parts.query}" if parts.query else "")
+    return "/"

@@ -1,0 +1,54 @@
+from django.conf import settings
+from django.contrib.admin.helpers import AdminErrorList, AdminForm
+from django.forms import BaseForm, BaseFormSet
+from django.middleware import locale as django_locale
+from django.utils import translation
+
+
+def _has_errors(value):
+    if isinstance(value, AdminForm):
+        value = value.form
+    if isinstance(value, (BaseForm, BaseFormSet)):
+        return value.is_bound and not value.is_valid()
+    if isinstance(value, AdminErrorList):
+        return bool(value)
+    return False
+
+
+class InvalidFormStatusMiddleware:
+    """
+    A POST whose form came back with errors answers 400 instead of 200.
+
+    Our own views set the status themselves; this catches the forms of Django's admin and of
+    django-allauth, which re-render an invalid form with 200, so that every bad input in the
+    app is a 4xx for clients, monitors and tests alike.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_template_response(self, request, response):
+        if request.method == "POST" and response.status_code == 200:
+            context = response.context_data or {}
+            if any(_has_errors(value) for value in context.values()):
+                response.status_code = 400
+        return response
+
+
+class LocaleMiddleware(django_locale.LocaleMiddleware):
+    """
+    German unless the person picked another language with the switch on every page.
+
+    The browser's Accept-Language is not consulted: the phones, the projector and the
+    organizers of one camp see the same words, and German is the camps' language.
+    """
+
+    def process_request(self, request):
+        language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        if language not in dict(settings.LANGUAGES):
+            language = settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()

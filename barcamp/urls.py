@@ -1,0 +1,23 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.views.static import serve
+
+from events import views as events_views
+
+urlpatterns = [
+    path("healthz", events_views.healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+    path("accounts/", include("allauth.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+]
+if settings.DEBUG or settings.SERVE_MEDIA:
+    urlpatterns.append(
+        path(
+            settings.MEDIA_URL.lstrip("/") + "<path:path>",
+            serve,
+            {"document_root": settings.MEDIA_ROOT},
+        )
+    )
+# The camp's own paths come last: a camp slug takes the first path segment.
+urlpatterns.append(path("", include("events.urls")))

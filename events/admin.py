@@ -1,0 +1,260 @@
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.forms.models import BaseInlineFormSet
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from . import services
+from .forms import GenerateSlotsForm
+from .models import Camp, Participant, Room, Slot, Sponsor
+
+
+def is_organizer_role(user):
+    """Staff users organize camps; which camps they see is decided per camp."""
+    return user.is_active and user.is_staff
+
+
+class OrganizerPermissionsMixin:
+    """
+    Organizers work without Django's model permissions: a staff user may manage the camps
+    they organize and everything in them; a superuser manages every camp. The querysets
+    below hide other camps, so their objects are "not found", not "forbidden".
+    """
+
+    def has_module_permission(self, request):
+        return is_organizer_role(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return is_organizer_role(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return is_organizer_role(request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        return is_organizer_role(request.user)
+
+    def has_add_permission(self, request, *args):
+        return is_organizer_role(request.user)
+
+
+class CampChildAdmin(OrganizerPermissionsMixin, admin.ModelAdmin):
+    """Admin of a model with a `camp` foreign key: scoped to the user's camps."""
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request).select_related("camp")
+        if request.user.is_superuser:
+            return queryset
+        return queryset.filter(camp__organizers=request.user)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "camp":
+            kwargs["queryset"] = Camp.objects.organized_by(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class SlotInlineFormSet(BaseInlineFormSet):
+    def clean(self):
+        """No two of the camp's slots overlap on one day (checked across all rows at once)."""
+        super().clean()
+        spans = []
+        for form in self.forms:
+            if not hasattr(form, "cleaned_data") or form.cleaned_data.get("DELETE"):
+                continue
+            data = form.cleaned_data
+            if data.get("date") and data.get("start") and data.get("end"):
+                spans.append((data["date"], data["start"], data["end"], form))
+        spans.sort(key=lambda span: span[:3])
+        for (date_a, start_a, end_a, _form), (date_b, start_b, end_b, form_b) in zip(
+            spans, spans[1:], strict=False
+        ):
+            if date_a == date_b and start_b < end_a:
+                message = _(
+                    "%(date)s: the slot %(start_b)s–%(end_b)s overlaps the slot %(start_a)s–%(end_a)s."
+                ) % {
+                    "date": date_a,
+                    "start_a": f"{start_a:%H:%M}",
+                    "end_a": f"{end_a:%H:%M}",
+                    "start_b": f"{start_b:%H:%M}",
+                    "end_b": f"{end_b:%H:%M}",
+                }
+                form_b.add_error(None, message)
+                raise ValidationError(message)
+
+
+class SlotInline(OrganizerPermissionsMixin, admin.TabularInline):
+    model = Slot
+    formset = SlotInlineFormSet
+    extra = 0
+    fields = ["date", "start", "end", "kind", "title"]
+
+
+class RoomInline(OrganizerPermissionsMixin, admin.TabularInline):
+    model = Room
+    extra = 0
+    fields = ["name", "capacity", "order"]
+
+
+class SponsorInline(OrganizerPermissionsMixin, admin.TabularInline):
+    model = Sponsor
+    extra = 0
+    fields = ["name", "url", "logo", "order"]
+
+
+@admin.register(Camp)
+class CampAdmin(OrganizerPermissionsMixin, admin.ModelAdmin):
+    list_display = ["name", "start_date", "end_date", "visibility", "registration_open", "capacity"]
+    list_filter = ["visibility", "registration_open"]
+    search_fields = ["name", "slug", "hashtag"]
+    prepopulated_fields = {"slug": ["name"]}
+    filter_horizontal = ["organizers"]
+    inlines = [RoomInline, SlotInline, SponsorInline]
+    change_form_template = "admin/events/camp/change_form.html"
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "description", "hashtag", "visibility"]}),
+        (
+            _("When and where"),
+            {"fields": ["start_date", "end_date", "time_zone", "venue_name", "venue_address"]},
+        ),
+        (
+            _("Registration"),
+            {
+                "fields": [
+                    "capacity",
+                    "registration_open",
+                    "registration_opens_at",
+                    "registration_closes_at",
+                ]
+            },
+        ),
+        (_("Organizers"), {"fields": ["organizers"]}),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).organized_by(request.user)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "organizers":
+            kwargs["queryset"] = db_field.related_model.objects.filter(
+                is_staff=True, is_active=True
+            )
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        camp = form.instance
+        # Whoever creates a camp organizes it, even if they forgot to tick themselves.
+        if not change and not request.user.is_superuser:
+            camp.organizers.add(request.user)
+        if change and "capacity" in form.changed_data:
+            promoted = services.promote_waitlisted(camp=camp)
+            if promoted:
+                self.message_user(
+                    request,
+                    ngettext(
+                        "%(count)d Teilgeber moved up from the waitlist.",
+                        "%(count)d Teilgeber moved up from the waitlist.",
+                        len(promoted),
+                    )
+                    % {"count": len(promoted)},
+                )
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:camp_id>/generate-slots/",
+                self.admin_site.admin_view(self.generate_slots_view),
+                name="events_camp_generate_slots",
+            ),
+            *super().get_urls(),
+        ]
+
+    def generate_slots_view(self, request, camp_id):
+        camp = get_object_or_404(self.get_queryset(request), pk=camp_id)
+        if not self.has_change_permission(request, camp):
+            raise PermissionDenied
+        form = GenerateSlotsForm(request.POST or None, camp=camp)
+        status = 200
+        if request.method == "POST":
+            if form.is_valid():
+                try:
+                    slots = services.generate_slots(camp=camp, **form.generate_kwargs())
+                except services.SlotGenerationError as error:
+                    form.add_error(None, str(error))
+                else:
+                    self.message_user(
+                        request,
+                        _("%(count)d slots created for %(date)s.")
+                        % {"count": len(slots), "date": form.cleaned_data["date"]},
+                        messages.SUCCESS,
+                    )
+                    return redirect(
+                        reverse("admin:events_camp_change", args=[camp.pk]) + "#slots-tab"
+                    )
+            status = 400
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Generate slots for %(camp)s") % {"camp": camp},
+            "camp": camp,
+            "form": form,
+            "opts": self.model._meta,
+            "original": camp,
+            "has_view_permission": True,
+        }
+        return TemplateResponse(
+            request, "admin/events/camp/generate_slots.html", context, status=status
+        )
+
+
+@admin.register(Participant)
+class ParticipantAdmin(CampChildAdmin):
+    list_display = ["display_name", "camp", "user", "status", "checked_in_at", "status_changed_at"]
+    list_filter = ["camp", "status", ("checked_in_at", admin.EmptyFieldListFilter)]
+    search_fields = ["display_name", "user__email"]
+    list_select_related = ["camp", "user"]
+    actions = ["check_in", "cancel_registrations"]
+    # Status changes go through the registration services, which keep the capacity rule.
+    readonly_fields = ["camp", "user", "status", "status_changed_at", "created_at", "language"]
+    fields = [
+        "camp",
+        "user",
+        "status",
+        "status_changed_at",
+        "checked_in_at",
+        "display_name",
+        "hashtags",
+        "bio",
+        "links",
+        "is_public",
+        "language",
+        "created_at",
+    ]
+
+    def has_add_permission(self, request, *args):
+        return False
+
+    @admin.action(description=_("Check in the selected Teilgeber"))
+    def check_in(self, request, queryset):
+        count = queryset.filter(checked_in_at__isnull=True).update(checked_in_at=timezone.now())
+        self.message_user(request, _("%(count)d Teilgeber checked in.") % {"count": count})
+
+    @admin.action(description=_("Cancel the registration of the selected Teilgeber"))
+    def cancel_registrations(self, request, queryset):
+        for participant in queryset.exclude(status=Participant.Status.CANCELLED):
+            services.cancel_registration(participant=participant)
+        self.message_user(request, _("Registrations cancelled; the waitlist moved up."))
+
+
+@admin.register(Room)
+class RoomAdmin(CampChildAdmin):
+    list_display = ["name", "camp", "capacity", "order"]
+    list_filter = ["camp"]
+
+
+@admin.register(Sponsor)
+class SponsorAdmin(CampChildAdmin):
+    list_display = ["name", "camp", "url", "order"]
+    list_filter = ["camp"]

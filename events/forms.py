@@ -1,0 +1,142 @@
+import datetime
+
+from django import forms
+from django.core.validators import RegexValidator, URLValidator
+from django.utils.translation import gettext_lazy as _
+
+from .models import Participant
+
+hashtag_validator = RegexValidator(
+    r"^#?[\w-]{1,30}$",
+    _("A hashtag is one word of letters, digits, - or _ (at most 30), without spaces."),
+)
+
+
+class ProfileForm(forms.Form):
+    display_name = forms.CharField(
+        label=_("Display name"),
+        max_length=80,
+        help_text=_("How other Teilgeber see you."),
+    )
+    hashtag_1 = forms.CharField(
+        label=_("Hashtag 1"), max_length=31, required=False, validators=[hashtag_validator]
+    )
+    hashtag_2 = forms.CharField(
+        label=_("Hashtag 2"), max_length=31, required=False, validators=[hashtag_validator]
+    )
+    hashtag_3 = forms.CharField(
+        label=_("Hashtag 3"), max_length=31, required=False, validators=[hashtag_validator]
+    )
+    bio = forms.CharField(
+        label=_("About me"),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    links = forms.CharField(
+        label=_("Links"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3, "inputmode": "url"}),
+        help_text=_("One address per line, at most five (website, Mastodon, LinkedIn …)."),
+    )
+    is_public = forms.BooleanField(
+        label=_("Show me in the camp’s public list of Teilgeber"),
+        required=False,
+        help_text=_(
+            "Off by default. Your name, hashtags, bio and links become visible to everyone."
+        ),
+    )
+
+    @classmethod
+    def for_participant(cls, participant, data=None):
+        tags = (participant.hashtags + ["", "", ""])[:3]
+        initial = {
+            "display_name": participant.display_name,
+            "hashtag_1": tags[0],
+            "hashtag_2": tags[1],
+            "hashtag_3": tags[2],
+            "bio": participant.bio,
+            "links": "\n".join(participant.links),
+            "is_public": participant.is_public,
+        }
+        return cls(data=data, initial=initial)
+
+    def clean_links(self):
+        lines = [line.strip() for line in self.cleaned_data["links"].splitlines() if line.strip()]
+        if len(lines) > Participant.MAX_LINKS:
+            raise forms.ValidationError(
+                _("At most %(max)d links, please.") % {"max": Participant.MAX_LINKS}
+            )
+        validate = URLValidator(schemes=["http", "https"])
+        for line in lines:
+            try:
+                validate(line)
+            except forms.ValidationError:
+                raise forms.ValidationError(
+                    _("“%(link)s” is not a web address (https://…).") % {"link": line[:100]}
+                ) from None
+        return lines
+
+    def profile(self):
+        """The cleaned data as keyword arguments of services.update_profile."""
+        data = self.cleaned_data
+        return {
+            "display_name": data["display_name"],
+            "hashtags": [data[f"hashtag_{i}"] for i in (1, 2, 3) if data[f"hashtag_{i}"]],
+            "bio": data["bio"],
+            "links": data["links"],
+            "is_public": data["is_public"],
+        }
+
+
+class GenerateSlotsForm(forms.Form):
+    """The organizer's input for generating a day's slots in the admin."""
+
+    date = forms.TypedChoiceField(label=_("Day"), coerce=datetime.date.fromisoformat)
+    start = forms.TimeField(label=_("First slot starts"), initial=datetime.time(10, 0))
+    end = forms.TimeField(label=_("Last slot ends by"), initial=datetime.time(18, 0))
+    length = forms.IntegerField(
+        label=_("Slot length (minutes)"), min_value=5, max_value=480, initial=45
+    )
+    gap = forms.IntegerField(
+        label=_("Changeover between slots (minutes)"), min_value=0, max_value=120, initial=15
+    )
+    break_start = forms.TimeField(
+        label=_("Lunch break from"), required=False, initial=datetime.time(12, 30)
+    )
+    break_end = forms.TimeField(
+        label=_("Lunch break until"), required=False, initial=datetime.time(13, 30)
+    )
+    replace = forms.BooleanField(label=_("Replace the day’s existing slots"), required=False)
+
+    def __init__(self, *args, camp, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["date"].choices = [(day.isoformat(), day) for day in camp.days]
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start"), data.get("end")
+        if start and end and end <= start:
+            self.add_error("end", _("The last slot must end after the first starts."))
+        b_start, b_end = data.get("break_start"), data.get("break_end")
+        if bool(b_start) != bool(b_end):
+            self.add_error(
+                "break_end", _("Give both the start and the end of the break, or neither.")
+            )
+        elif b_start and b_end and b_end <= b_start:
+            self.add_error("break_end", _("The break must end after it starts."))
+        return data
+
+    def generate_kwargs(self):
+        data = self.cleaned_data
+        breaks = [(data["break_start"], data["break_end"])] if data.get("break_start") else []
+        return {
+            "date": data["date"],
+            "start": data["start"],
+            "end": data["end"],
+            "length": datetime.timedelta(minutes=data["length"]),
+            "gap": datetime.timedelta(minutes=data["gap"]),
+            "breaks": breaks,
+            "replace": data["replace"],
+        }

@@ -1,0 +1,114 @@
+import datetime
+
+from allauth.account.models import EmailAddress
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+
+from events import services
+from events.models import Camp, Room, Sponsor
+
+DEMO_SLUG = "demo-camp"
+ORGANIZER_EMAIL = "orga@example.org"
+ORGANIZER_PASSWORD = "barcamp-demo"
+DEMO_PEOPLE = [
+    ("Anna Schmidt", ["opensource", "python", "community"], True),
+    ("Mehmet Yılmaz", ["marketing", "seo", "podcasts"], True),
+    ("Julia Becker", ["ux", "accessibility", "design"], True),
+    ("Lukas Wagner", ["projectmanagement", "agile", "remote"], False),
+]
+
+
+class Command(BaseCommand):
+    help = "Loads a demo camp with rooms, slots, sponsors and an organizer. Running it twice changes nothing."
+
+    def handle(self, *args, **options):
+        with transaction.atomic():
+            organizer, created = self._organizer()
+            camp = Camp.objects.filter(slug=DEMO_SLUG).first()
+            if camp is None:
+                camp = self._camp(organizer)
+                self.stdout.write(self.style.SUCCESS(f"Created the demo camp “{camp.name}”."))
+            else:
+                self.stdout.write(f"The demo camp “{camp.name}” is already there; nothing changed.")
+        self.stdout.write(
+            "\nOpen in a browser:\n"
+            f"  the camp        http://127.0.0.1:8000{camp.get_absolute_url()}\n"
+            "  all camps       http://127.0.0.1:8000/\n"
+            "  organizer admin http://127.0.0.1:8000/admin/\n"
+            f"\nOrganizer login: {ORGANIZER_EMAIL} / {ORGANIZER_PASSWORD}\n"
+            "Sign up as a Teilgeber with any e-mail address: the login code is printed in this console.\n"
+        )
+
+    def _organizer(self):
+        User = get_user_model()
+        user, created = User.objects.get_or_create(
+            username="orga",
+            defaults={"email": ORGANIZER_EMAIL, "is_staff": True, "first_name": "Orga"},
+        )
+        if created:
+            user.set_password(ORGANIZER_PASSWORD)
+            user.save()
+            EmailAddress.objects.create(
+                user=user, email=ORGANIZER_EMAIL, verified=True, primary=True
+            )
+        return user, created
+
+    def _camp(self, organizer):
+        start = timezone.localdate() + datetime.timedelta(days=14)
+        camp = Camp.objects.create(
+            name="Barcamp Demo",
+            slug=DEMO_SLUG,
+            description=(
+                "Ein Tag, an dem alle Teilgeber sind: Wer etwas zeigen, fragen oder diskutieren will, "
+                "pitcht morgens im Plenum eine Session. Die Teilgeber stimmen ab, der Sessionplan "
+                "entsteht live.\n\nFür Kaffee, Mittagessen und WLAN sorgen unsere Sponsoren."
+            ),
+            venue_name="Bürgerhaus Stollwerck",
+            venue_address="Dreikönigenstraße 23\n50678 Köln",
+            time_zone="Europe/Berlin",
+            start_date=start,
+            end_date=start + datetime.timedelta(days=1),
+            hashtag="bcdemo",
+            capacity=120,
+        )
+        camp.organizers.add(organizer)
+        for order, (name, capacity) in enumerate(
+            [("Saal", 80), ("Raum Rhein", 30), ("Raum Dom", 20), ("Werkstatt", 12)]
+        ):
+            Room.objects.create(camp=camp, name=name, capacity=capacity, order=order)
+        for day in camp.days:
+            services.generate_slots(
+                camp=camp,
+                date=day,
+                start=datetime.time(10, 0),
+                end=datetime.time(17, 0),
+                length=datetime.timedelta(minutes=45),
+                gap=datetime.timedelta(minutes=15),
+                breaks=[(datetime.time(12, 45), datetime.time(13, 45))],
+            )
+        for order, (name, url) in enumerate(
+            [
+                ("Kaffeerösterei Ehrenfeld", "https://example.org/kaffee"),
+                ("Netzwerk Köln e.V.", "https://example.org/netz"),
+            ]
+        ):
+            Sponsor.objects.create(camp=camp, name=name, url=url, order=order)
+        User = get_user_model()
+        for index, (name, hashtags, public) in enumerate(DEMO_PEOPLE, start=1):
+            user = User.objects.create(
+                username=f"demo{index}", email=f"teilgeber{index}@example.org", first_name=name
+            )
+            user.set_unusable_password()
+            user.save()
+            participant = services.register_participant(camp=camp, user=user)
+            services.update_profile(
+                participant=participant,
+                display_name=name,
+                hashtags=hashtags,
+                bio="",
+                links=[],
+                is_public=public,
+            )
+        return camp

@@ -1,0 +1,342 @@
+import datetime
+import zoneinfo
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import FileExtensionValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+# Camp slugs share the URL root with the app's own paths.
+RESERVED_SLUGS = frozenset(
+    {"admin", "accounts", "static", "media", "healthz", "readyz", "i18n", "api", "privacy"}
+)
+
+
+def validate_camp_slug(value):
+    if value in RESERVED_SLUGS:
+        raise ValidationError(
+            _("“%(slug)s” is reserved, please choose another."), params={"slug": value}
+        )
+
+
+def validate_time_zone(value):
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(_("“%(value)s” is not a known time zone."), params={"value": value})
+
+
+class CampQuerySet(models.QuerySet):
+    def listed(self):
+        return self.filter(visibility=Camp.Visibility.LISTED)
+
+    def upcoming(self, *, today=None):
+        return self.filter(end_date__gte=today or timezone.localdate())
+
+    def organized_by(self, user):
+        if user.is_superuser:
+            return self.all()
+        return self.filter(organizers=user)
+
+
+class Camp(models.Model):
+    class Visibility(models.TextChoices):
+        LISTED = "listed", _("listed on the start page")
+        UNLISTED = "unlisted", _("unlisted (only with the link)")
+
+    name = models.CharField(_("name"), max_length=120)
+    slug = models.SlugField(
+        _("short name in the address"),
+        max_length=60,
+        unique=True,
+        validators=[validate_camp_slug],
+        help_text=_("Appears in every address of the camp, e.g. /barcamp-koeln-2026/."),
+    )
+    description = models.TextField(_("description"), blank=True)
+    venue_name = models.CharField(_("venue"), max_length=200, blank=True)
+    venue_address = models.TextField(_("address of the venue"), blank=True)
+    time_zone = models.CharField(
+        _("time zone"), max_length=64, default="Europe/Berlin", validators=[validate_time_zone]
+    )
+    start_date = models.DateField(_("first day"))
+    end_date = models.DateField(_("last day"))
+    hashtag = models.CharField(
+        _("hashtag"), max_length=60, blank=True, help_text=_("Without the #, e.g. bcko26.")
+    )
+    capacity = models.PositiveIntegerField(
+        _("capacity"),
+        validators=[MinValueValidator(1)],
+        help_text=_("How many Teilgeber can register; everybody after that joins the waitlist."),
+    )
+    registration_open = models.BooleanField(_("registration open"), default=True)
+    registration_opens_at = models.DateTimeField(_("registration opens at"), null=True, blank=True)
+    registration_closes_at = models.DateTimeField(
+        _("registration closes at"), null=True, blank=True
+    )
+    visibility = models.CharField(
+        _("visibility"), max_length=10, choices=Visibility, default=Visibility.LISTED
+    )
+    organizers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("organizers"),
+        related_name="organized_camps",
+        blank=True,
+        help_text=_("They manage this camp in the admin. They need “staff status”."),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = CampQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("camp")
+        verbose_name_plural = _("camps")
+        ordering = ["start_date", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__gte=models.F("start_date")), name="camp_ends_after_start"
+            ),
+            models.CheckConstraint(condition=Q(capacity__gte=1), name="camp_capacity_positive"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("events:camp", kwargs={"camp_slug": self.slug})
+
+    def clean(self):
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            raise ValidationError({"end_date": _("The last day cannot be before the first day.")})
+        if (
+            self.registration_opens_at
+            and self.registration_closes_at
+            and self.registration_closes_at <= self.registration_opens_at
+        ):
+            raise ValidationError(
+                {"registration_closes_at": _("Registration must close after it opens.")}
+            )
+        if self.hashtag:
+            self.hashtag = self.hashtag.lstrip("#")
+
+    @property
+    def days(self):
+        """The camp's days, first to last."""
+        count = (self.end_date - self.start_date).days + 1
+        return [self.start_date + datetime.timedelta(days=offset) for offset in range(count)]
+
+    @cached_property
+    def tz(self):
+        return zoneinfo.ZoneInfo(self.time_zone)
+
+    def is_registration_open(self, *, now=None):
+        """Whether Teilgeber may join now: the switch is on and now lies in the optional window."""
+        now = now or timezone.now()
+        if not self.registration_open:
+            return False
+        if self.registration_opens_at and now < self.registration_opens_at:
+            return False
+        if self.registration_closes_at and now >= self.registration_closes_at:
+            return False
+        return True
+
+    def is_organized_by(self, user):
+        if not user.is_authenticated:
+            return False
+        return user.is_superuser or self.organizers.filter(pk=user.pk).exists()
+
+
+class Room(models.Model):
+    camp = models.ForeignKey(Camp, on_delete=models.CASCADE, related_name="rooms")
+    name = models.CharField(_("name"), max_length=80)
+    capacity = models.PositiveIntegerField(
+        _("capacity"), validators=[MinValueValidator(1)], help_text=_("Seats in the room.")
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("room")
+        verbose_name_plural = _("rooms")
+        ordering = ["order", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["camp", "name"], name="room_name_unique_per_camp"),
+            models.CheckConstraint(condition=Q(capacity__gte=1), name="room_capacity_positive"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class SlotQuerySet(models.QuerySet):
+    def overlapping(self, *, camp, date, start, end):
+        """Slots of the camp on that date whose time span overlaps [start, end)."""
+        return self.filter(camp=camp, date=date, start__lt=end, end__gt=start)
+
+
+class Slot(models.Model):
+    class Kind(models.TextChoices):
+        SESSIONS = "sessions", _("sessions")
+        BREAK = "break", _("break")
+        PLENUM = "plenum", _("plenum")
+
+    camp = models.ForeignKey(Camp, on_delete=models.CASCADE, related_name="slots")
+    date = models.DateField(_("day"))
+    start = models.TimeField(_("start"))
+    end = models.TimeField(_("end"))
+    kind = models.CharField(
+        pgettext_lazy("slot", "kind"), max_length=10, choices=Kind, default=Kind.SESSIONS
+    )
+    title = models.CharField(
+        _("title"), max_length=80, blank=True, help_text=_("Optional, e.g. “Lunch”.")
+    )
+
+    objects = SlotQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = pgettext_lazy("time span", "slot")
+        verbose_name_plural = pgettext_lazy("time span", "slots")
+        ordering = ["date", "start"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__gt=models.F("start")), name="slot_ends_after_start"
+            ),
+        ]
+
+    def __str__(self):
+        label = f"{self.date:%Y-%m-%d} {self.start:%H:%M}–{self.end:%H:%M}"
+        return f"{label} {self.title}" if self.title else label
+
+    @property
+    def takes_sessions(self):
+        return self.kind == self.Kind.SESSIONS
+
+    def clean(self):
+        """A slot ends after it starts and lies on a day of its camp.
+
+        Overlaps are a rule across a day's slots: the admin's slot formset and the slot
+        services check them, since a single row cannot see the rows saved beside it.
+        """
+        errors = {}
+        if self.start and self.end and self.end <= self.start:
+            errors["end"] = _("A slot must end after it starts.")
+        try:
+            camp = self.camp
+        except Camp.DoesNotExist:
+            camp = None
+        if camp and camp.start_date and camp.end_date and self.date:
+            if not camp.start_date <= self.date <= camp.end_date:
+                errors["date"] = _(
+                    "The day must be one of the camp’s days (%(first)s to %(last)s)."
+                ) % {
+                    "first": camp.start_date,
+                    "last": camp.end_date,
+                }
+        if errors:
+            raise ValidationError(errors)
+
+
+class Sponsor(models.Model):
+    camp = models.ForeignKey(Camp, on_delete=models.CASCADE, related_name="sponsors")
+    name = models.CharField(_("name"), max_length=120)
+    url = models.URLField(_("link"), blank=True)
+    logo = models.FileField(
+        _("logo"),
+        upload_to="sponsors/",
+        blank=True,
+        validators=[FileExtensionValidator(["svg", "png", "jpg", "jpeg", "webp"])],
+        help_text=_("SVG, PNG, JPEG or WebP."),
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("sponsor")
+        verbose_name_plural = _("sponsors")
+        ordering = ["order", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class ParticipantQuerySet(models.QuerySet):
+    def registered(self):
+        return self.filter(status=Participant.Status.REGISTERED)
+
+    def waitlisted(self):
+        return self.filter(status=Participant.Status.WAITLISTED)
+
+    def active(self):
+        """Registered or waitlisted: everyone who has not cancelled."""
+        return self.exclude(status=Participant.Status.CANCELLED)
+
+    def public(self):
+        """Registered Teilgeber who opted in to the camp's public list."""
+        return self.registered().filter(is_public=True)
+
+    def waitlist_order(self):
+        return self.waitlisted().order_by("status_changed_at", "pk")
+
+
+class Participant(models.Model):
+    """A Teilgeber: one person registered for one camp, with how they introduce themself."""
+
+    class Status(models.TextChoices):
+        REGISTERED = "registered", _("registered")
+        WAITLISTED = "waitlisted", _("on the waitlist")
+        CANCELLED = "cancelled", _("cancelled")
+
+    MAX_HASHTAGS = 3
+    MAX_LINKS = 5
+
+    camp = models.ForeignKey(Camp, on_delete=models.CASCADE, related_name="participants")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="participations"
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status)
+    # The waitlist is ordered by this: whoever (re)joined first moves up first.
+    status_changed_at = models.DateTimeField(_("status since"), default=timezone.now)
+    checked_in_at = models.DateTimeField(_("checked in at"), null=True, blank=True)
+    display_name = models.CharField(_("display name"), max_length=80)
+    hashtags = models.JSONField(_("hashtags"), default=list, blank=True)
+    bio = models.TextField(_("about me"), max_length=500, blank=True)
+    links = models.JSONField(_("links"), default=list, blank=True)
+    is_public = models.BooleanField(
+        _("show me in the camp’s public list of Teilgeber"), default=False
+    )
+    # The language of the user's pages when they registered: their e-mails use it.
+    language = models.CharField(max_length=10, default=settings.LANGUAGE_CODE)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ParticipantQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("Teilgeber")
+        verbose_name_plural = _("Teilgeber")
+        ordering = ["display_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["camp", "user"], name="one_participant_per_user_and_camp"
+            ),
+        ]
+        indexes = [models.Index(fields=["camp", "status", "status_changed_at"])]
+
+    def __str__(self):
+        return self.display_name
+
+    @property
+    def is_registered(self):
+        return self.status == self.Status.REGISTERED
+
+    @property
+    def is_waitlisted(self):
+        return self.status == self.Status.WAITLISTED
+
+    @property
+    def is_cancelled(self):
+        return self.status == self.Status.CANCELLED
+
+    @property
+    def is_checked_in(self):
+        return self.checked_in_at is not None

@@ -1,0 +1,123 @@
+from django.contrib import messages
+from django.db import DatabaseError, connection
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from barcamp.decorators import login_required
+
+from . import queries, services
+from .forms import ProfileForm
+from .models import Camp
+
+
+@require_GET
+def home(request):
+    camps = Camp.objects.listed().upcoming()
+    mine = []
+    if request.user.is_authenticated:
+        mine = (
+            Camp.objects.filter(participants__user=request.user)
+            .exclude(participants__status="cancelled")
+            .upcoming()
+            .distinct()
+        )
+    return render(request, "events/home.html", {"camps": camps, "my_camps": mine})
+
+
+def _render_camp(request, camp, *, status=200):
+    context = {
+        "camp": camp,
+        "sponsors": camp.sponsors.all(),
+        **queries.registration_state(camp, request.user),
+    }
+    template = "events/camp.html#registration" if request.htmx else "events/camp.html"
+    return render(request, template, context, status=status)
+
+
+@require_GET
+def camp_detail(request, camp_slug):
+    return _render_camp(request, queries.get_camp(camp_slug))
+
+
+@require_POST
+@login_required
+def register(request, camp_slug):
+    camp = queries.get_camp(camp_slug)
+    try:
+        participant = services.register_participant(
+            camp=camp, user=request.user, language=translation.get_language()
+        )
+    except services.RegistrationError as error:
+        messages.error(request, str(error))
+        return _render_camp(request, camp, status=409)
+    if participant.is_registered:
+        messages.success(request, _("You are registered. See you at the camp!"))
+    else:
+        messages.info(
+            request, _("The camp is full: you are on the waitlist and move up when a seat frees.")
+        )
+    if request.htmx:
+        return _render_camp(request, camp)
+    return redirect(camp)
+
+
+@require_POST
+@login_required
+def cancel(request, camp_slug):
+    camp = queries.get_camp(camp_slug)
+    participant = queries.participant_for(camp, request.user)
+    if participant and not participant.is_cancelled:
+        services.cancel_registration(participant=participant)
+        messages.success(
+            request, _("Your registration is cancelled. Your seat goes to the waitlist.")
+        )
+    if request.htmx:
+        return _render_camp(request, camp)
+    return redirect(camp)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def profile(request, camp_slug):
+    camp = queries.get_camp(camp_slug)
+    participant = queries.participant_for(camp, request.user)
+    if participant is None or participant.is_cancelled:
+        messages.info(request, _("Join the camp first, then introduce yourself."))
+        return redirect(camp)
+    form = ProfileForm.for_participant(
+        participant, data=request.POST if request.method == "POST" else None
+    )
+    if request.method == "POST":
+        if form.is_valid():
+            services.update_profile(participant=participant, **form.profile())
+            messages.success(request, _("Your profile is saved."))
+            return redirect(camp)
+        return render(request, "events/profile.html", {"camp": camp, "form": form}, status=400)
+    return render(request, "events/profile.html", {"camp": camp, "form": form})
+
+
+@require_GET
+def people(request, camp_slug):
+    camp = queries.get_camp(camp_slug)
+    return render(
+        request,
+        "events/people.html",
+        {"camp": camp, "people": camp.participants.public().order_by("display_name")},
+    )
+
+
+@never_cache
+@require_GET
+def healthz(request):
+    """200 when the database answers, 503 when it does not: for load balancers and monitors."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        return HttpResponse("database unavailable\n", status=503, content_type="text/plain")
+    return HttpResponse(f"ok {timezone.now():%Y-%m-%dT%H:%M:%SZ}\n", content_type="text/plain")

@@ -1,0 +1,83 @@
+"""Small factories: each makes one valid object; keyword arguments override its fields."""
+
+import datetime
+import itertools
+
+from allauth.account.models import EmailAddress
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from events.models import Camp, Participant, Room, Slot, Sponsor
+
+_counter = itertools.count(1)
+
+
+def make_user(**overrides):
+    number = next(_counter)
+    fields = {"username": f"user{number}", "email": f"user{number}@example.org"}
+    fields.update(overrides)
+    password = fields.pop("password", None)
+    user = get_user_model().objects.create(**fields)
+    if password:
+        user.set_password(password)
+    else:
+        user.set_unusable_password()
+    user.save()
+    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    return user
+
+
+def make_organizer(camp=None, **overrides):
+    user = make_user(is_staff=True, **overrides)
+    if camp:
+        camp.organizers.add(user)
+    return user
+
+
+def make_camp(**overrides):
+    number = next(_counter)
+    start = timezone.localdate() + datetime.timedelta(days=30)
+    fields = {
+        "name": f"Barcamp {number}",
+        "slug": f"barcamp-{number}",
+        "start_date": start,
+        "end_date": start,
+        "capacity": 100,
+        "venue_name": "Stadthalle",
+    }
+    fields.update(overrides)
+    return Camp.objects.create(**fields)
+
+
+def make_participant(camp=None, user=None, **overrides):
+    fields = {
+        "camp": camp or make_camp(),
+        "user": user or make_user(),
+        "status": Participant.Status.REGISTERED,
+        "display_name": "Teilgeber",
+    }
+    fields.update(overrides)
+    return Participant.objects.create(**fields)
+
+
+def make_room(camp, **overrides):
+    fields = {"camp": camp, "name": f"Room {next(_counter)}", "capacity": 30}
+    fields.update(overrides)
+    return Room.objects.create(**fields)
+
+
+def make_slot(camp, **overrides):
+    fields = {
+        "camp": camp,
+        "date": camp.start_date,
+        "start": datetime.time(10, 0),
+        "end": datetime.time(10, 45),
+    }
+    fields.update(overrides)
+    return Slot.objects.create(**fields)
+
+
+def make_sponsor(camp, **overrides):
+    fields = {"camp": camp, "name": f"Sponsor {next(_counter)}"}
+    fields.update(overrides)
+    return Sponsor.objects.create(**fields)

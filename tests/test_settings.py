@@ -1,0 +1,112 @@
+"""Settings come from the environment; production settings pass Django's deploy checks."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+PRODUCTION = {
+    "DEBUG": "false",
+    "SECRET_KEY": "k" * 20 + "Q7#x!9zLr2@vWm4$Tn8&bY1^cH6*pS3",
+    "ALLOWED_HOSTS": "camp.example.org",
+    "DATABASE_URL": "sqlite:///:memory:",
+    "EMAIL_HOST": "smtp.example.org",
+}
+
+
+def manage(*args, env):
+    clean = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"DEBUG", "SECRET_KEY", "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    }
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**clean, "DJANGO_SETTINGS_MODULE": "barcamp.settings", **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_check_deploy_reports_nothing_with_production_settings():
+    result = manage("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION)
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+def test_secret_key_is_required_when_debug_is_off():
+    env = {**PRODUCTION, "SECRET_KEY": ""}
+
+    result = manage("check", env=env)
+
+    assert result.returncode == 1
+    assert "SECRET_KEY must be set when DEBUG is off" in result.stderr
+
+
+def test_debug_is_off_unless_set():
+    env = {key: value for key, value in PRODUCTION.items() if key != "DEBUG"}
+
+    result = manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        "from django.conf import settings; print(settings.DEBUG)",
+        env=env,
+    )
+
+    assert result.stdout.strip() == "False"
+
+
+def test_debug_with_a_typo_is_an_error_not_a_guess():
+    result = manage("check", env={**PRODUCTION, "DEBUG": "ture"})
+
+    assert result.returncode == 1
+    assert "DEBUG must be true or false" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("env", "expected"),
+    [
+        (
+            {"DATABASE_URL": "postgres://app@db.internal:5432/barcamp"},
+            "django.db.backends.postgresql True",
+        ),
+        ({"DATABASE_URL": ""}, "django.db.backends.sqlite3 False"),
+    ],
+)
+def test_database_from_database_url_with_pool_on_postgresql(env, expected):
+    code = "from django.conf import settings as s; d = s.DATABASES['default']; print(d['ENGINE'], 'pool' in d.get('OPTIONS', {}))"
+
+    result = manage("shell", "--no-imports", "-c", code, env={**PRODUCTION, **env})
+
+    assert result.stdout.strip() == expected, result.stderr
+
+
+def test_redis_url_selects_the_shared_cache():
+    code = "from django.conf import settings as s; print(s.CACHES['default']['BACKEND'])"
+
+    result = manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        code,
+        env={**PRODUCTION, "REDIS_URL": "redis://127.0.0.1:6379/3"},
+    )
+
+    assert result.stdout.strip() == "django.core.cache.backends.redis.RedisCache"
+
+
+def test_smtp_mail_from_environment():
+    code = "from django.conf import settings as s; m = s.MAILERS['default']; print(m['BACKEND'], m['OPTIONS']['host'])"
+
+    result = manage(
+        "shell", "--no-imports", "-c", code, env={**PRODUCTION, "EMAIL_HOST": "smtp.example.org"}
+    )
+
+    assert result.stdout.strip() == "django.core.mail.backends.smtp.EmailBackend smtp.example.org"
