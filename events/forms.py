@@ -1,5 +1,6 @@
 import datetime
 
+from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
 from django.core.validators import RegexValidator, URLValidator
 from django.utils.translation import gettext_lazy as _
@@ -140,3 +141,15 @@ class GenerateSlotsForm(forms.Form):
             "breaks": breaks,
             "replace": data["replace"],
         }
+
+
+class SignupForm(AllauthSignupForm):
+    """allauth's sign-up, saying plainly that the password may stay empty."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "password1" in self.fields:
+            self.fields["password1"].help_text = _(
+                "Optional. Without a password you log in with a code that we send by e-mail."
+            )
+            self.fields["password1"].widget.attrs["placeholder"] = _("optional")
