@@ -20,4 +20,8 @@ if settings.DEBUG or settings.SERVE_MEDIA:
         )
     )
 # The camp's own paths come last: a camp slug takes the first path segment.
-urlpatterns.append(path("", include("events.urls")))
+urlpatterns += [
+    path("", include("events.urls")),
+    path("", include("sessions.urls")),
+    path("", include("voting.urls")),
+]

@@ -130,6 +130,10 @@ class CampAdmin(OrganizerPermissionsMixin, admin.ModelAdmin):
                 ]
             },
         ),
+        (
+            _("Sessions and voting"),
+            {"fields": ["pitching_open", "vote_budget", "hide_counts_until_closed"]},
+        ),
         (_("Organizers"), {"fields": ["organizers"]}),
     ]
 

@@ -80,6 +80,23 @@ class Camp(models.Model):
     visibility = models.CharField(
         _("visibility"), max_length=10, choices=Visibility, default=Visibility.LISTED
     )
+    pitching_open = models.BooleanField(
+        _("pitching open"),
+        default=True,
+        help_text=_("Registered Teilgeber may propose sessions."),
+    )
+    vote_budget = models.PositiveSmallIntegerField(
+        _("votes per Teilgeber"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text=_("Dot voting: how many sessions each Teilgeber may vote for. Empty: no limit."),
+    )
+    hide_counts_until_closed = models.BooleanField(
+        _("hide vote counts until voting closes"),
+        default=False,
+        help_text=_("So that early votes do not steer the rest."),
+    )
     organizers = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         verbose_name=_("organizers"),

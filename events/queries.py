@@ -1,5 +1,7 @@
 """Reads used by more than one view."""
 
+from dataclasses import dataclass
+
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -8,6 +10,22 @@ from .models import Camp, Participant
 
 def get_camp(slug):
     return get_object_or_404(Camp, slug=slug)
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """Who looks at a camp page: their Teilgeber record (if any) and whether they organize it."""
+
+    participant: Participant | None
+    is_organizer: bool
+
+    @property
+    def is_registered(self):
+        return self.participant is not None and self.participant.is_registered
+
+
+def viewer(camp, user):
+    return Viewer(participant=participant_for(camp, user), is_organizer=camp.is_organized_by(user))
 
 
 def participant_for(camp, user):

@@ -6,7 +6,13 @@ import shutil
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 import pytest  # noqa: E402
+from django.core.servers.basehttp import ThreadedWSGIServer  # noqa: E402
 from django.db import connection  # noqa: E402
+
+# The live server's listen backlog is 10 by default: fifty phones connecting in the same
+# millisecond would be reset by the kernel before Django sees them. A real deployment has
+# gunicorn's backlog of 2048; the parallel tests need the same headroom.
+ThreadedWSGIServer.request_queue_size = 256
 
 PHONE = {"width": 390, "height": 844}
 PROJECTOR = {"width": 1920, "height": 1080}

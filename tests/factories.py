@@ -8,6 +8,8 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from events.models import Camp, Participant, Room, Slot, Sponsor
+from sessions.models import Session, SessionHost
+from voting.models import Vote, VotingDay
 
 _counter = itertools.count(1)
 
@@ -81,3 +83,26 @@ def make_sponsor(camp, **overrides):
     fields = {"camp": camp, "name": f"Sponsor {next(_counter)}"}
     fields.update(overrides)
     return Sponsor.objects.create(**fields)
+
+
+def make_session(camp=None, host=None, **overrides):
+    """A session proposed by `host` (a registered Teilgeber made on the fly if not given)."""
+    camp = camp or (host.camp if host else make_camp())
+    host = host or make_participant(camp=camp)
+    fields = {"camp": camp, "title": f"Session {next(_counter)}", "day": camp.start_date}
+    fields.update(overrides)
+    session = Session.objects.create(**fields)
+    SessionHost.objects.create(session=session, participant=host, is_proposer=True)
+    return session
+
+
+def open_voting(camp, date=None):
+    VotingDay.objects.update_or_create(
+        camp=camp, date=date or camp.start_date, defaults={"state": VotingDay.State.OPEN}
+    )
+
+
+def make_vote(session, participant=None):
+    return Vote.objects.create(
+        session=session, participant=participant or make_participant(camp=session.camp)
+    )

@@ -48,6 +48,9 @@ def camp_form_data(camp, *, rooms=(), slots=(), sponsors=(), **overrides):
         "venue_address": camp.venue_address,
         "capacity": camp.capacity,
         "registration_open": "on" if camp.registration_open else "",
+        "pitching_open": "on" if camp.pitching_open else "",
+        "hide_counts_until_closed": "on" if camp.hide_counts_until_closed else "",
+        "vote_budget": camp.vote_budget or "",
         "organizers": [user.pk for user in camp.organizers.all()] if camp.pk else [],
     }
     for prefix, rows in (("rooms", rooms), ("slots", slots), ("sponsors", sponsors)):

@@ -8,6 +8,9 @@ from django.utils import timezone
 
 from events import services
 from events.models import Camp, Room, Sponsor
+from sessions import services as session_services
+from voting import services as voting_services
+from voting.models import VotingDay
 
 DEMO_SLUG = "demo-camp"
 ORGANIZER_EMAIL = "orga@example.org"
@@ -18,10 +21,23 @@ DEMO_PEOPLE = [
     ("Julia Becker", ["ux", "accessibility", "design"], True),
     ("Lukas Wagner", ["projectmanagement", "agile", "remote"], False),
 ]
+DEMO_SESSIONS = [
+    ("Open Source im Marketing: geht das?", "discussion", ["opensource", "marketing"]),
+    ("Podcasts ohne Budget", "talk", ["podcasts"]),
+    ("Barrierefreiheit in 30 Minuten prüfen", "workshop", ["accessibility", "ux"]),
+    ("Remote-Teams, die wirklich reden", "discussion", ["remote", "agile"]),
+    ("Python für Nicht-Programmierer", "workshop", ["python"]),
+    ("SEO-Mythen, die nicht sterben", "talk", ["seo", "marketing"]),
+    ("Community-Events nachhaltig planen", "discussion", ["community"]),
+    ("Design Systems für kleine Teams", "talk", ["design", "ux"]),
+]
 
 
 class Command(BaseCommand):
-    help = "Loads a demo camp with rooms, slots, sponsors and an organizer. Running it twice changes nothing."
+    help = (
+        "Loads a demo camp with rooms, slots, sponsors, Teilgeber, sessions and votes, and an "
+        "organizer. Running it twice changes nothing."
+    )
 
     def handle(self, *args, **options):
         with transaction.atomic():
@@ -96,6 +112,7 @@ class Command(BaseCommand):
         ):
             Sponsor.objects.create(camp=camp, name=name, url=url, order=order)
         User = get_user_model()
+        people = []
         for index, (name, hashtags, public) in enumerate(DEMO_PEOPLE, start=1):
             user = User.objects.create(
                 username=f"demo{index}", email=f"teilgeber{index}@example.org", first_name=name
@@ -111,4 +128,24 @@ class Command(BaseCommand):
                 links=[],
                 is_public=public,
             )
+            people.append(participant)
+        sessions = [
+            session_services.propose_session(
+                camp=camp,
+                participant=host,
+                title=title,
+                format=session_format,
+                language="de",
+                tags=tags,
+                day=camp.start_date,
+            )
+            for host, (title, session_format, tags) in zip(people * 2, DEMO_SESSIONS, strict=True)
+        ]
+        voting_services.set_voting_state(
+            camp=camp, date=camp.start_date, state=VotingDay.State.OPEN
+        )
+        for offset, voter in enumerate(people):
+            for session in sessions[offset + 1 :: 2]:
+                if not session.hosts.filter(participant=voter).exists():
+                    voting_services.set_vote(session=session, participant=voter, want=True)
         return camp

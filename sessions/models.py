@@ -1,0 +1,151 @@
+import secrets
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from events.models import Camp, Participant
+
+
+def new_invite_token():
+    return secrets.token_urlsafe(16)
+
+
+class SessionQuerySet(models.QuerySet):
+    def visible(self):
+        """What Teilgeber see and vote on: not hidden by the organizers, not withdrawn or merged."""
+        return self.filter(hidden=False).exclude(status=Session.Status.WITHDRAWN)
+
+    def on_day(self, date):
+        return self.filter(day=date)
+
+    def pitch_queue(self, *, camp, date):
+        """The day's visible sessions in the order their hosts pitch them."""
+        return (
+            self.filter(camp=camp, day=date)
+            .visible()
+            .order_by("pitch_position", "created_at", "pk")
+        )
+
+    def hosted_by(self, participant):
+        return self.filter(hosts__participant=participant)
+
+
+class Session(models.Model):
+    """A session a Teilgeber proposes for one day of the camp: a talk, a discussion, a workshop."""
+
+    class Format(models.TextChoices):
+        TALK = "talk", _("talk")
+        DISCUSSION = "discussion", _("discussion")
+        WORKSHOP = "workshop", _("workshop")
+        OTHER = "other", _("other")
+
+    class Language(models.TextChoices):
+        GERMAN = "de", _("German")
+        ENGLISH = "en", _("English")
+        OTHER = "other", _("other language")
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", _("proposed")
+        PLACED = "placed", _("placed")
+        HELD = "held", _("held")
+        WITHDRAWN = "withdrawn", _("withdrawn")
+
+    MAX_TAGS = 5
+    MAX_COHOSTS = 3
+
+    camp = models.ForeignKey(Camp, on_delete=models.CASCADE, related_name="sessions")
+    title = models.CharField(_("title"), max_length=120)
+    description = models.TextField(
+        _("description"),
+        max_length=2000,
+        blank=True,
+        help_text=_("Markdown: **bold**, _italic_, lists, links."),
+    )
+    format = models.CharField(_("format"), max_length=12, choices=Format, default=Format.DISCUSSION)
+    language = models.CharField(
+        _("language"), max_length=8, choices=Language, default=Language.GERMAN
+    )
+    tags = models.JSONField(_("tags"), default=list, blank=True)
+    length = models.PositiveSmallIntegerField(
+        _("length in slots"),
+        choices=[(1, _("one slot")), (2, _("two slots in a row"))],
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(2)],
+    )
+    day = models.DateField(_("day"), help_text=_("The day of the camp the session is pitched for."))
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.PROPOSED)
+    hidden = models.BooleanField(
+        _("hidden"),
+        default=False,
+        help_text=_("Hidden by the organizers: nobody else sees it or votes on it."),
+    )
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name=_("merged into"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="merged_duplicates",
+    )
+    pitch_position = models.PositiveIntegerField(_("pitch position"), default=0, db_index=True)
+    # Whoever holds this secret link may join as co-host (shared by the host, never listed).
+    invite_token = models.CharField(max_length=32, default=new_invite_token, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = SessionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = pgettext_lazy("barcamp", "session")
+        verbose_name_plural = pgettext_lazy("barcamp", "sessions")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(length__in=[1, 2]), name="session_length_one_or_two"
+            ),
+        ]
+        indexes = [models.Index(fields=["camp", "day", "pitch_position"])]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse(
+            "voting:session-detail", kwargs={"camp_slug": self.camp.slug, "session_id": self.pk}
+        )
+
+    @property
+    def is_visible(self):
+        return not self.hidden and self.status != self.Status.WITHDRAWN
+
+    @property
+    def is_withdrawn(self):
+        return self.status == self.Status.WITHDRAWN
+
+
+class SessionHost(models.Model):
+    """A Teilgeber who holds a session: the one who proposed it, or a co-host who accepted the invitation."""
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="hosts")
+    participant = models.ForeignKey(
+        Participant, on_delete=models.CASCADE, related_name="hosted_sessions"
+    )
+    is_proposer = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("host")
+        verbose_name_plural = _("hosts")
+        ordering = ["-is_proposer", "created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "participant"], name="one_host_row_per_person"
+            ),
+        ]
+
+    def __str__(self):
+        return str(self.participant)

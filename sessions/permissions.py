@@ -1,0 +1,17 @@
+def is_host(participant, session, host_ids=None):
+    """Whether the Teilgeber hosts the session (host_ids: the session's host participant ids, if known)."""
+    if participant is None:
+        return False
+    if host_ids is None:
+        host_ids = {host.participant_id for host in session.hosts.all()}
+    return participant.pk in host_ids
+
+
+def can_edit_session(user, session, participant):
+    """Hosts edit and withdraw their session; organizers may too."""
+    return is_host(participant, session) or session.camp.is_organized_by(user)
+
+
+def can_see_session(user, session, participant):
+    """A hidden or withdrawn session is visible to its hosts and the organizers only."""
+    return session.is_visible or can_edit_session(user, session, participant)

@@ -1,0 +1,247 @@
+import pytest
+from django.core.cache import cache
+
+from events import live
+from events.models import Participant
+from sessions import services as session_services
+from sessions.models import Session
+from tests.factories import make_camp, make_participant, make_session, make_vote, open_voting
+from voting import services
+from voting.models import LivePitch, Vote, VotingDay
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def camp():
+    camp = make_camp()
+    open_voting(camp)
+    return camp
+
+
+def test_set_vote_toggles(camp):
+    session = make_session(camp=camp)
+    voter = make_participant(camp=camp)
+
+    first = services.set_vote(session=session, participant=voter)
+    second = services.set_vote(session=session, participant=voter)
+
+    assert (first, second) == (True, False)
+    assert Vote.objects.count() == 0
+
+
+def test_set_vote_with_the_state_it_has_changes_nothing(camp):
+    session = make_session(camp=camp)
+    voter = make_participant(camp=camp)
+
+    results = [services.set_vote(session=session, participant=voter, want=True) for _ in range(3)]
+
+    assert results == [True, True, True]
+    assert Vote.objects.filter(session=session).count() == 1
+
+
+def test_host_does_not_vote_for_own_session(camp):
+    host = make_participant(camp=camp)
+    session = make_session(camp=camp, host=host)
+
+    with pytest.raises(services.VoteError, match="You host this session"):
+        services.set_vote(session=session, participant=host, want=True)
+
+    assert Vote.objects.count() == 0
+
+
+@pytest.mark.parametrize("status", [Participant.Status.WAITLISTED, Participant.Status.CANCELLED])
+def test_only_registered_teilgeber_vote(camp, status):
+    session = make_session(camp=camp)
+
+    with pytest.raises(services.NotAllowedToVote):
+        services.set_vote(
+            session=session, participant=make_participant(camp=camp, status=status), want=True
+        )
+
+    assert Vote.objects.count() == 0
+
+
+def test_teilgeber_of_another_camp_cannot_vote(camp):
+    session = make_session(camp=camp)
+    other = make_camp()
+    open_voting(other)
+
+    with pytest.raises(services.NotAllowedToVote):
+        services.set_vote(session=session, participant=make_participant(camp=other), want=True)
+
+
+@pytest.mark.parametrize(
+    "change", [{"hidden": True}, {"status": Session.Status.WITHDRAWN}], ids=["hidden", "withdrawn"]
+)
+def test_no_vote_on_hidden_or_withdrawn_session(camp, change):
+    session = make_session(camp=camp, **change)
+
+    with pytest.raises(services.VoteError, match="not open for votes"):
+        services.set_vote(session=session, participant=make_participant(camp=camp), want=True)
+
+    assert Vote.objects.count() == 0
+
+
+@pytest.mark.parametrize("state", [None, VotingDay.State.NOT_OPEN, VotingDay.State.CLOSED])
+def test_no_vote_while_the_day_is_not_open(state):
+    camp = make_camp()
+    if state:
+        VotingDay.objects.create(camp=camp, date=camp.start_date, state=state)
+    session = make_session(camp=camp)
+
+    with pytest.raises(services.VoteError, match="Voting for this day is not open"):
+        services.set_vote(session=session, participant=make_participant(camp=camp), want=True)
+
+
+def test_vote_budget_is_kept_and_taking_a_vote_back_frees_one():
+    camp = make_camp(vote_budget=2)
+    open_voting(camp)
+    voter = make_participant(camp=camp)
+    first, second, third = (make_session(camp=camp) for _ in range(3))
+    services.set_vote(session=first, participant=voter, want=True)
+    services.set_vote(session=second, participant=voter, want=True)
+
+    with pytest.raises(services.VoteError, match="used all your 2 votes"):
+        services.set_vote(session=third, participant=voter, want=True)
+    services.set_vote(session=first, participant=voter, want=False)
+    services.set_vote(session=third, participant=voter, want=True)
+
+    assert set(Vote.objects.values_list("session_id", flat=True)) == {second.pk, third.pk}
+
+
+def test_vote_on_a_withdrawn_session_no_longer_uses_the_budget():
+    camp = make_camp(vote_budget=1)
+    open_voting(camp)
+    voter = make_participant(camp=camp)
+    gone, other = make_session(camp=camp), make_session(camp=camp)
+    services.set_vote(session=gone, participant=voter, want=True)
+    session_services.withdraw_session(session=gone)
+
+    assert services.set_vote(session=other, participant=voter, want=True) is True
+
+
+def test_a_vote_changes_the_live_version(camp, django_capture_on_commit_callbacks):
+    session = make_session(camp=camp)
+    before = live.current_version(camp.slug)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.set_vote(session=session, participant=make_participant(camp=camp), want=True)
+
+    assert live.cached_version(camp.slug) != before
+
+
+def test_live_version_is_recreated_and_stable_after_the_cache_lost_it(camp):
+    live.current_version(camp.slug)
+    cache.clear()
+
+    recreated = live.current_version(camp.slug)
+
+    assert recreated is not None
+    assert live.cached_version(camp.slug) == recreated
+
+
+def test_merge_sessions_unites_hosts_and_votes_counting_nobody_twice(camp):
+    keep_host, duplicate_host = make_participant(camp=camp), make_participant(camp=camp)
+    keep = make_session(camp=camp, host=keep_host)
+    duplicate = make_session(camp=camp, host=duplicate_host)
+    both, only_keep, only_duplicate = (make_participant(camp=camp) for _ in range(3))
+    for voter in (both, only_keep):
+        make_vote(keep, voter)
+    for voter in (both, only_duplicate, keep_host):
+        make_vote(duplicate, voter)
+    make_vote(keep, duplicate_host)  # will be a host of the merged session
+
+    services.merge_sessions(keep=keep, duplicate=duplicate)
+
+    duplicate.refresh_from_db()
+    assert set(keep.hosts.values_list("participant_id", flat=True)) == {
+        keep_host.pk,
+        duplicate_host.pk,
+    }
+    assert set(keep.votes.values_list("participant_id", flat=True)) == {
+        both.pk,
+        only_keep.pk,
+        only_duplicate.pk,
+    }
+    assert duplicate.votes.count() == 0
+    assert (duplicate.status, duplicate.merged_into) == (Session.Status.WITHDRAWN, keep)
+
+
+def test_merge_session_into_itself_or_across_camps_is_refused(camp):
+    session = make_session(camp=camp)
+
+    with pytest.raises(services.PitchError, match="into itself"):
+        services.merge_sessions(keep=session, duplicate=session)
+    with pytest.raises(services.PitchError, match="same camp"):
+        services.merge_sessions(keep=session, duplicate=make_session())
+
+
+def _queue(camp):
+    return list(
+        Session.objects.pitch_queue(camp=camp, date=camp.start_date).values_list("title", flat=True)
+    )
+
+
+def test_pitch_starts_with_the_first_and_steps_through_the_queue(camp):
+    first, second, _third = (
+        make_session(camp=camp, title=t, pitch_position=i) for i, t in enumerate("ABC", 1)
+    )
+
+    started = services.start_pitch(camp=camp, date=camp.start_date)
+    stepped = services.step_pitch(camp=camp, step=1)
+
+    assert started.current == first
+    assert stepped.current == second
+    assert services.step_pitch(camp=camp, step=-1).current == first
+    with pytest.raises(services.PitchError, match="first pitch"):
+        services.step_pitch(camp=camp, step=-1)
+
+
+def test_step_past_the_last_pitch_is_refused(camp):
+    make_session(camp=camp)
+    services.start_pitch(camp=camp, date=camp.start_date)
+
+    with pytest.raises(services.PitchError, match="last pitch"):
+        services.step_pitch(camp=camp, step=1)
+
+
+def test_skip_moves_the_current_session_to_the_end(camp):
+    for position, title in enumerate("ABC", 1):
+        make_session(camp=camp, title=title, pitch_position=position)
+    services.start_pitch(camp=camp, date=camp.start_date)
+
+    pitch = services.skip_pitch(camp=camp)
+
+    assert pitch.current.title == "B"
+    assert _queue(camp) == ["B", "C", "A"]
+
+
+def test_move_in_queue_reorders(camp):
+    for position, title in enumerate("ABC", 1):
+        make_session(camp=camp, title=title, pitch_position=position)
+    c = Session.objects.get(title="C")
+
+    services.move_in_queue(session=c, offset=-1)
+    services.move_in_queue(session=c, offset=-5)
+
+    assert _queue(camp) == ["C", "A", "B"]
+
+
+def test_stop_pitch_keeps_the_position(camp):
+    make_session(camp=camp, title="A", pitch_position=1)
+    make_session(camp=camp, title="B", pitch_position=2)
+    services.start_pitch(camp=camp, date=camp.start_date)
+    services.step_pitch(camp=camp, step=1)
+
+    services.stop_pitch(camp=camp)
+    resumed = services.start_pitch(camp=camp, date=camp.start_date)
+
+    assert LivePitch.objects.get(camp=camp).running is True
+    assert resumed.current.title == "B"
+
+
+def test_set_voting_state_opens_and_closes_a_day(camp):
+    services.set_voting_state(camp=camp, date=camp.start_date, state=VotingDay.State.CLOSED)
+
+    assert services.voting_state(camp=camp, date=camp.start_date) == VotingDay.State.CLOSED

@@ -1,0 +1,507 @@
+import pytest
+from django.core.cache import cache
+from django.urls import reverse
+
+from events import live
+from events.models import Participant
+from sessions.models import Session
+from tests.factories import (
+    make_camp,
+    make_organizer,
+    make_participant,
+    make_session,
+    make_user,
+    make_vote,
+    open_voting,
+)
+from voting import services
+from voting.models import LivePitch, Vote, VotingDay
+
+pytestmark = pytest.mark.django_db
+HTMX = {"HX-Request": "true"}
+
+
+@pytest.fixture
+def camp():
+    camp = make_camp()
+    open_voting(camp)
+    return camp
+
+
+@pytest.fixture
+def teilgeber(client, camp):
+    client.cookies["django_language"] = "en"
+    participant = make_participant(camp=camp)
+    client.force_login(participant.user)
+    return participant
+
+
+@pytest.fixture
+def organizer(client, camp):
+    client.cookies["django_language"] = "en"
+    user = make_organizer(camp)
+    client.force_login(user)
+    return user
+
+
+# --- Voting --------------------------------------------------------------------------------
+
+
+def test_vote_form_post_votes_and_returns_to_next(client, camp, teilgeber):
+    session = make_session(camp=camp)
+
+    response = client.post(
+        reverse("voting:vote", args=[camp.slug, session.pk]),
+        {"want": "1", "next": f"/{camp.slug}/sessions/"},
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == f"/{camp.slug}/sessions/"
+    assert Vote.objects.filter(session=session, participant=teilgeber).count() == 1
+
+
+def test_vote_htmx_swaps_button_and_count_in_place(client, camp, teilgeber):
+    session = make_session(camp=camp)
+    make_vote(session)
+
+    response = client.post(
+        reverse("voting:vote", args=[camp.slug, session.pk]), {"want": "1"}, headers=HTMX
+    )
+
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert content.lstrip().startswith(f'<div class="vote is-voted" id="vote-{session.pk}">')
+    assert 'aria-pressed="true"' in content
+    assert "<strong>2</strong>" in content
+    assert '<input type="hidden" name="want" value="0">' in content
+
+
+def test_vote_twice_with_want_counts_once(client, camp, teilgeber):
+    session = make_session(camp=camp)
+    url = reverse("voting:vote", args=[camp.slug, session.pk])
+
+    client.post(url, {"want": "1"}, headers=HTMX)
+    client.post(url, {"want": "1"}, headers=HTMX)
+
+    assert Vote.objects.filter(session=session).count() == 1
+
+
+def test_vote_without_want_toggles(client, camp, teilgeber):
+    session = make_session(camp=camp)
+    url = reverse("voting:vote", args=[camp.slug, session.pk])
+
+    client.post(url, headers=HTMX)
+    voted = Vote.objects.count()
+    client.post(url, headers=HTMX)
+
+    assert (voted, Vote.objects.count()) == (1, 0)
+
+
+def test_vote_with_invalid_want_is_400(client, camp, teilgeber):
+    session = make_session(camp=camp)
+
+    response = client.post(
+        reverse("voting:vote", args=[camp.slug, session.pk]), {"want": "yes please"}
+    )
+
+    assert response.status_code == 400
+    assert Vote.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"hidden": True}, "This session is not open for votes."),
+        ({"status": Session.Status.WITHDRAWN}, "This session is not open for votes."),
+    ],
+)
+def test_vote_on_hidden_or_withdrawn_session_is_409_with_message(
+    client, camp, teilgeber, change, message
+):
+    session = make_session(camp=camp, **change)
+
+    response = client.post(
+        reverse("voting:vote", args=[camp.slug, session.pk]), {"want": "1"}, headers=HTMX
+    )
+
+    assert response.status_code == 409
+    assert message in response.content.decode()
+    assert Vote.objects.count() == 0
+
+
+def test_vote_on_a_closed_day_is_409_with_message(client, camp, teilgeber):
+    VotingDay.objects.filter(camp=camp).update(state=VotingDay.State.CLOSED)
+    session = make_session(camp=camp)
+
+    response = client.post(reverse("voting:vote", args=[camp.slug, session.pk]), {"want": "1"})
+
+    assert response.status_code == 409
+    assert "Voting for this day is not open." in response.content.decode()
+    assert Vote.objects.count() == 0
+
+
+def test_vote_without_budget_left_is_409_with_message(client, camp, teilgeber):
+    camp.vote_budget = 1
+    camp.save()
+    first, second = make_session(camp=camp), make_session(camp=camp)
+    make_vote(first, teilgeber)
+
+    response = client.post(
+        reverse("voting:vote", args=[camp.slug, second.pk]), {"want": "1"}, headers=HTMX
+    )
+
+    assert response.status_code == 409
+    assert "You have used all your 1 votes." in response.content.decode()
+    assert Vote.objects.filter(session=second).count() == 0
+
+
+def test_vote_htmx_updates_votes_left_out_of_band(client, camp, teilgeber):
+    camp.vote_budget = 3
+    camp.save()
+    session = make_session(camp=camp)
+
+    response = client.post(
+        reverse("voting:vote", args=[camp.slug, session.pk]), {"want": "1"}, headers=HTMX
+    )
+
+    assert (
+        '<p class="votes-left" id="votes-left" hx-swap-oob="true">You have 2 votes left.</p>'
+        in response.content.decode()
+    )
+
+
+def test_vote_by_waitlisted_is_403(client, camp):
+    participant = make_participant(camp=camp, status=Participant.Status.WAITLISTED)
+    client.force_login(participant.user)
+    session = make_session(camp=camp)
+
+    response = client.post(reverse("voting:vote", args=[camp.slug, session.pk]), {"want": "1"})
+
+    assert response.status_code == 403
+    assert Vote.objects.count() == 0
+
+
+def test_vote_anonymous_htmx_is_sent_to_login(client, camp):
+    session = make_session(camp=camp)
+
+    response = client.post(
+        reverse("voting:vote", args=[camp.slug, session.pk]), {"want": "1"}, headers=HTMX
+    )
+
+    assert response["HX-Redirect"].startswith(reverse("account_login"))
+    assert Vote.objects.count() == 0
+
+
+def test_vote_on_session_of_another_camp_is_404(client, camp, teilgeber):
+    foreign = make_session()
+
+    response = client.post(reverse("voting:vote", args=[camp.slug, foreign.pk]), {"want": "1"})
+
+    assert response.status_code == 404
+    assert Vote.objects.count() == 0
+
+
+def test_vote_query_count_does_not_grow_with_votes(
+    client, camp, teilgeber, django_assert_max_num_queries
+):
+    warm_up, quiet, busy = make_session(camp=camp), make_session(camp=camp), make_session(camp=camp)
+    for _ in range(30):
+        make_vote(busy)
+        make_session(camp=camp)
+    client.post(reverse("voting:vote", args=[camp.slug, warm_up.pk]), {"want": "1"}, headers=HTMX)
+
+    with django_assert_max_num_queries(20) as few:
+        client.post(reverse("voting:vote", args=[camp.slug, quiet.pk]), {"want": "1"}, headers=HTMX)
+    with django_assert_max_num_queries(len(few)):
+        client.post(reverse("voting:vote", args=[camp.slug, busy.pk]), {"want": "1"}, headers=HTMX)
+
+
+# --- The list --------------------------------------------------------------------------------
+
+
+def test_list_search_and_filters(client, camp, teilgeber):
+    make_session(camp=camp, title="Rust for beginners", tags=["rust"], format="talk")
+    make_session(
+        camp=camp,
+        title="Kaffee",
+        description="all about rust",
+        tags=["coffee"],
+        format="discussion",
+    )
+    make_session(camp=camp, title="Hidden rust", hidden=True)
+    make_session(title="Other camp rust")
+    url = reverse("voting:session-list", args=[camp.slug])
+
+    def titles(**params):
+        return sorted(session.title for session in client.get(url, params).context["sessions"])
+
+    assert titles(q="rust") == ["Kaffee", "Rust for beginners"]
+    assert titles(tag="rust") == ["Rust for beginners"]
+    assert titles(format="discussion") == ["Kaffee"]
+    assert titles(format="nonsense") == ["Kaffee", "Rust for beginners"]
+
+
+def test_list_sorted_by_most_wanted_and_mine(client, camp, teilgeber):
+    popular, quiet, mine = (make_session(camp=camp, title=t) for t in ("Popular", "Quiet", "Mine"))
+    for _ in range(3):
+        make_vote(popular)
+    make_vote(quiet, teilgeber)
+    mine.hosts.create(participant=teilgeber)
+    url = reverse("voting:session-list", args=[camp.slug])
+
+    wanted = [s.title for s in client.get(url, {"sort": "wanted"}).context["sessions"]]
+    own = sorted(s.title for s in client.get(url, {"mine": "1"}).context["sessions"])
+
+    assert wanted == ["Popular", "Quiet", "Mine"]
+    assert own == ["Mine", "Quiet"]
+
+
+def test_list_hides_counts_until_voting_closes(client, camp, teilgeber):
+    camp.hide_counts_until_closed = True
+    camp.save()
+    session = make_session(camp=camp)
+    make_vote(session)
+    url = reverse("voting:session-list", args=[camp.slug])
+
+    while_open = client.get(url, {"sort": "wanted"})
+    VotingDay.objects.filter(camp=camp).update(state=VotingDay.State.CLOSED)
+    after = client.get(url)
+
+    assert "vote-count" not in while_open.content.decode()
+    assert while_open.context["sort"] == "newest"
+    assert "<strong>1</strong>" in after.content.decode()
+
+
+def test_organizer_sees_hidden_counts(client, camp, organizer):
+    camp.hide_counts_until_closed = True
+    camp.save()
+    make_vote(make_session(camp=camp))
+
+    response = client.get(reverse("voting:session-list", args=[camp.slug]))
+
+    assert "<strong>1</strong>" in response.content.decode()
+
+
+def test_list_htmx_returns_only_the_results(client, camp, teilgeber):
+    make_session(camp=camp, title="Rust")
+
+    response = client.get(
+        reverse("voting:session-list", args=[camp.slug]), {"q": "rust"}, headers=HTMX
+    )
+
+    assert response.content.decode().lstrip().startswith('<div id="session-results">')
+
+
+def test_list_query_count_does_not_grow_with_sessions_and_votes(
+    client, camp, teilgeber, django_assert_max_num_queries
+):
+    small = make_camp()
+    open_voting(small)
+    make_session(camp=small)
+    for _ in range(25):
+        session = make_session(camp=camp, tags=["x"])
+        make_vote(session)
+        make_vote(session, teilgeber)
+    small_participant = make_participant(camp=small, user=teilgeber.user)
+    assert small_participant
+    client.get(reverse("voting:session-list", args=[small.slug]))
+
+    with django_assert_max_num_queries(20) as few:
+        client.get(reverse("voting:session-list", args=[small.slug]))
+    with django_assert_max_num_queries(len(few)):
+        client.get(reverse("voting:session-list", args=[camp.slug]))
+
+
+# --- Quick voting -----------------------------------------------------------------------------
+
+
+def test_quick_vote_shows_fewest_votes_first_and_moves_on(client, camp, teilgeber):
+    popular = make_session(camp=camp, title="Popular")
+    make_vote(popular)
+    lonely = make_session(camp=camp, title="Lonely")
+    url = reverse("voting:quick-vote", args=[camp.slug])
+
+    first = client.get(url).context["session"]
+    client.post(url, {"session": lonely.pk, "choice": "skip"})
+    second = client.get(url).context["session"]
+    client.post(url, {"session": popular.pk, "choice": "want"})
+    done = client.get(url)
+
+    assert (first, second) == (lonely, popular)
+    assert Vote.objects.filter(participant=teilgeber).count() == 1
+    assert done.context["session"] is None
+    assert "You have seen every session." in done.content.decode()
+
+
+def test_quick_vote_bad_input_is_400(client, camp, teilgeber):
+    response = client.post(
+        reverse("voting:quick-vote", args=[camp.slug]), {"session": "abc", "choice": "want"}
+    )
+
+    assert response.status_code == 400
+    assert Vote.objects.count() == 0
+
+
+# --- The live pitch ----------------------------------------------------------------------------
+
+
+def test_unchanged_pitch_poll_is_204_without_a_query(client, camp, django_assert_num_queries):
+    make_session(camp=camp)
+    services.start_pitch(camp=camp, date=camp.start_date)
+    version = live.current_version(camp.slug)
+
+    with django_assert_num_queries(0):
+        phone = client.get(reverse("voting:pitch", args=[camp.slug]), {"v": version}, headers=HTMX)
+        projector = client.get(
+            reverse("voting:projector", args=[camp.slug]), {"v": version}, headers=HTMX
+        )
+
+    assert (phone.status_code, projector.status_code) == (204, 204)
+    assert phone.content == b""
+
+
+def test_changed_pitch_poll_renders_the_new_state(
+    client, camp, teilgeber, django_capture_on_commit_callbacks
+):
+    session = make_session(camp=camp, title="Pitched now")
+    version = live.current_version(camp.slug)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.start_pitch(camp=camp, date=camp.start_date)
+
+    response = client.get(reverse("voting:pitch", args=[camp.slug]), {"v": version}, headers=HTMX)
+
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert content.lstrip().startswith('<section id="pitch-live"')
+    assert "Pitched now" in content
+    assert f"?v={live.current_version(camp.slug)}" in content
+    assert f'id="vote-{session.pk}"' in content
+
+
+def test_pitch_poll_after_cache_loss_renders_instead_of_204(client, camp):
+    version = live.current_version(camp.slug)
+    cache.clear()
+
+    response = client.get(
+        reverse("voting:projector", args=[camp.slug]), {"v": version}, headers=HTMX
+    )
+
+    assert response.status_code == 200
+
+
+def test_projector_shows_current_pitch_count_and_qr(client, camp):
+    session = make_session(camp=camp, title="On stage")
+    make_vote(session)
+    make_vote(session)
+    services.start_pitch(camp=camp, date=camp.start_date)
+
+    response = client.get(reverse("voting:projector", args=[camp.slug]))
+    qr = client.get(reverse("voting:qr", args=[camp.slug]))
+
+    content = response.content.decode()
+    assert "On stage" in content
+    assert '<span class="count-number" id="interest-count">2</span>' in content
+    assert qr["Content-Type"] == "image/svg+xml"
+    assert qr.content.startswith(b"<svg")
+
+
+def test_projector_for_unknown_camp_is_404(client):
+    assert client.get("/nope/projector/", {"v": "x"}, headers=HTMX).status_code == 404
+
+
+def test_manage_pitch_is_404_for_everyone_but_organizers(client, camp, teilgeber):
+    other_organizer = make_organizer(make_camp())
+
+    as_teilgeber = client.get(reverse("voting:manage-pitch", args=[camp.slug]))
+    client.force_login(other_organizer)
+    as_other_organizer = client.get(reverse("voting:manage-pitch", args=[camp.slug]))
+
+    assert (as_teilgeber.status_code, as_other_organizer.status_code) == (404, 404)
+
+
+def test_manage_pitch_runs_the_plenum(client, camp, organizer):
+    a = make_session(camp=camp, title="A", pitch_position=1)
+    b = make_session(camp=camp, title="B", pitch_position=2)
+    url = reverse("voting:manage-pitch", args=[camp.slug])
+    day = camp.start_date.isoformat()
+
+    client.post(url, {"action": "start", "day": day})
+    started = LivePitch.objects.get(camp=camp).current
+    client.post(url, {"action": "next", "day": day})
+    nexted = LivePitch.objects.get(camp=camp).current
+    client.post(url, {"action": "up", "session": b.pk, "day": day})
+    client.post(url, {"action": "close-voting", "day": day}, headers=HTMX)
+
+    assert (started, nexted) == (a, b)
+    assert list(Session.objects.pitch_queue(camp=camp, date=camp.start_date)) == [b, a]
+    assert services.voting_state(camp=camp, date=camp.start_date) == VotingDay.State.CLOSED
+
+
+@pytest.mark.parametrize(
+    ("data", "status"),
+    [
+        ({"action": "explode"}, 409),
+        ({"action": "next"}, 409),
+        ({"action": "up", "session": "x"}, 409),
+    ],
+)
+def test_manage_pitch_bad_actions_are_4xx_with_message(client, camp, organizer, data, status):
+    response = client.post(reverse("voting:manage-pitch", args=[camp.slug]), data, headers=HTMX)
+
+    assert response.status_code == status
+    assert 'class="message message-error"' in response.content.decode()
+
+
+def test_organizer_merges_duplicates(client, camp, organizer):
+    keep, duplicate = make_session(camp=camp), make_session(camp=camp)
+    make_vote(duplicate)
+
+    response = client.post(
+        reverse("voting:merge", args=[camp.slug, duplicate.pk]), {"into": keep.pk}
+    )
+
+    assert response.status_code == 302
+    assert keep.votes.count() == 1
+    duplicate.refresh_from_db()
+    assert duplicate.merged_into == keep
+
+
+def test_merge_by_teilgeber_is_404(client, camp, teilgeber):
+    keep, duplicate = make_session(camp=camp), make_session(camp=camp)
+
+    response = client.post(
+        reverse("voting:merge", args=[camp.slug, duplicate.pk]), {"into": keep.pk}
+    )
+
+    assert response.status_code == 404
+    duplicate.refresh_from_db()
+    assert duplicate.merged_into is None
+
+
+def test_merge_without_target_is_400(client, camp, organizer):
+    duplicate = make_session(camp=camp)
+
+    response = client.post(reverse("voting:merge", args=[camp.slug, duplicate.pk]), {"into": ""})
+
+    assert response.status_code == 400
+    assert "Choose the session to merge into." in response.content.decode()
+
+
+def test_anonymous_sees_pitch_but_is_asked_to_log_in_to_vote(client, camp):
+    make_session(camp=camp, title="Open to all")
+    services.start_pitch(camp=camp, date=camp.start_date)
+    client.cookies["django_language"] = "en"
+
+    response = client.get(reverse("voting:pitch", args=[camp.slug]))
+
+    assert "Open to all" in response.content.decode()
+    assert "Log in to vote" in response.content.decode()
+
+
+def test_user_not_in_camp_sees_no_vote_form(client, camp):
+    make_session(camp=camp)
+    client.force_login(make_user())
+
+    response = client.get(reverse("voting:session-list", args=[camp.slug]))
+
+    assert response.status_code == 200

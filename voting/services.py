@@ -1,0 +1,222 @@
+"""Every write of the voting app: votes, voting days, the live pitch, merging duplicates."""
+
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from events import live
+from events.models import Participant
+from sessions.models import Session, SessionHost
+
+from .models import LivePitch, Vote, VotingDay
+
+
+class VoteError(Exception):
+    """A vote breaks a rule; the message is meant for the person."""
+
+
+class NotAllowedToVote(VoteError):
+    """The person may not vote in this camp at all (not registered)."""
+
+
+class PitchError(Exception):
+    """The pitch queue cannot do that; the message is meant for the organizer."""
+
+
+def voting_state(*, camp, date):
+    state = VotingDay.objects.filter(camp=camp, date=date).values_list("state", flat=True).first()
+    return state or VotingDay.State.NOT_OPEN
+
+
+def set_voting_state(*, camp, date, state):
+    """Organizers open voting for a day, or close it."""
+    if date not in camp.days:
+        raise PitchError(_("%(day)s is not a day of this camp.") % {"day": date})
+    with transaction.atomic():
+        VotingDay.objects.update_or_create(camp=camp, date=date, defaults={"state": state})
+        live.mark_changed(camp.slug)
+
+
+def set_vote(*, session, participant, want=None):
+    """
+    Record whether the Teilgeber wants to go to the session; `want=None` toggles.
+
+    Returns whether they want to go now. Asking for the state it already has changes
+    nothing, so two taps at once count once. Hosts count as attending and do not vote;
+    only registered Teilgeber vote, only on visible sessions, only while the day's voting
+    is open, and never beyond the camp's vote budget.
+    """
+    camp = session.camp
+    if participant is None or participant.camp_id != camp.pk or not participant.is_registered:
+        raise NotAllowedToVote(_("Only registered Teilgeber of this camp can vote."))
+    if not session.is_visible:
+        raise VoteError(_("This session is not open for votes."))
+    if SessionHost.objects.filter(session=session, participant=participant).exists():
+        raise VoteError(_("You host this session: you are counted as attending anyway."))
+    if voting_state(camp=camp, date=session.day) != VotingDay.State.OPEN:
+        raise VoteError(_("Voting for this day is not open."))
+    with transaction.atomic():
+        # One lock per Teilgeber: their parallel taps queue up, so the budget holds and the
+        # unique constraint is never raced; different Teilgeber do not wait for each other.
+        Participant.objects.select_for_update().filter(pk=participant.pk).first()
+        existing = Vote.objects.filter(session=session, participant=participant)
+        has_vote = existing.exists()
+        if want is None:
+            want = not has_vote
+        if want == has_vote:
+            return want
+        if want:
+            if (
+                camp.vote_budget is not None
+                and votes_left(participant=participant, budget=camp.vote_budget) <= 0
+            ):
+                raise VoteError(
+                    _("You have used all your %(budget)d votes. Take one back to vote here.")
+                    % {"budget": camp.vote_budget}
+                )
+            try:
+                with transaction.atomic():
+                    Vote.objects.create(session=session, participant=participant)
+            except IntegrityError:
+                pass  # a parallel request of the same person won; the vote is there once
+        else:
+            existing.delete()
+        live.mark_changed(camp.slug)
+    return want
+
+
+def votes_left(*, participant, budget):
+    return budget - Vote.objects.counted().filter(participant=participant).count()
+
+
+def merge_sessions(*, keep, duplicate):
+    """
+    Fold a duplicate into the session to keep: its hosts and votes move over, nobody counted twice.
+
+    A voter of both keeps one vote; a voter who hosts the kept session is a host, not a voter.
+    The duplicate is withdrawn and points at the kept session.
+    """
+    if keep.pk == duplicate.pk:
+        raise PitchError(_("A session cannot be merged into itself."))
+    if keep.camp_id != duplicate.camp_id:
+        raise PitchError(_("Only sessions of the same camp can be merged."))
+    if not keep.is_visible:
+        raise PitchError(_("Merge into a visible session."))
+    with transaction.atomic():
+        sessions = (
+            Session.objects.select_for_update()
+            .filter(pk__in=[keep.pk, duplicate.pk])
+            .order_by("pk")
+        )
+        list(sessions)  # lock both, in a fixed order
+        keep_hosts = set(keep.hosts.values_list("participant_id", flat=True))
+        for host in duplicate.hosts.exclude(participant_id__in=keep_hosts):
+            SessionHost.objects.create(session=keep, participant_id=host.participant_id)
+            keep_hosts.add(host.participant_id)
+        Vote.objects.filter(session=keep, participant_id__in=keep_hosts).delete()
+        keep_voters = set(keep.votes.values_list("participant_id", flat=True))
+        moving = duplicate.votes.exclude(participant_id__in=keep_voters | keep_hosts)
+        Vote.objects.bulk_create(
+            [Vote(session=keep, participant_id=vote.participant_id) for vote in moving],
+            ignore_conflicts=True,
+        )
+        duplicate.votes.all().delete()
+        duplicate.status = Session.Status.WITHDRAWN
+        duplicate.merged_into = keep
+        duplicate.save(update_fields=["status", "merged_into", "updated_at"])
+        live.mark_changed(keep.camp.slug)
+    return keep
+
+
+# --- The live pitch ------------------------------------------------------------------------
+
+
+def _pitch_for_update(camp):
+    pitch, _created = LivePitch.objects.select_for_update().get_or_create(
+        camp=camp, defaults={"date": camp.start_date}
+    )
+    return pitch
+
+
+def start_pitch(*, camp, date):
+    """The plenum begins: the day's queue runs, from its first session (or where it stopped)."""
+    if date not in camp.days:
+        raise PitchError(_("%(day)s is not a day of this camp.") % {"day": date})
+    with transaction.atomic():
+        pitch = _pitch_for_update(camp)
+        if pitch.date != date or pitch.current is None or not pitch.current.is_visible:
+            pitch.current = Session.objects.pitch_queue(camp=camp, date=date).first()
+        pitch.date = date
+        pitch.running = True
+        pitch.save()
+        live.mark_changed(camp.slug)
+    return pitch
+
+
+def stop_pitch(*, camp):
+    with transaction.atomic():
+        pitch = _pitch_for_update(camp)
+        pitch.running = False
+        pitch.save()
+        live.mark_changed(camp.slug)
+    return pitch
+
+
+def step_pitch(*, camp, step):
+    """Move to the next (step=1) or previous (step=-1) session of the queue."""
+    with transaction.atomic():
+        pitch = _pitch_for_update(camp)
+        queue = list(
+            Session.objects.pitch_queue(camp=camp, date=pitch.date).values_list("pk", flat=True)
+        )
+        if not queue:
+            raise PitchError(_("No session is waiting to be pitched on this day."))
+        index = queue.index(pitch.current_id) if pitch.current_id in queue else -1
+        target = index + step
+        if target < 0 or target >= len(queue):
+            raise PitchError(
+                _("That was the last pitch.") if step > 0 else _("This is the first pitch.")
+            )
+        pitch.current_id = queue[target]
+        pitch.save()
+        live.mark_changed(camp.slug)
+    return pitch
+
+
+def skip_pitch(*, camp):
+    """The host is not in the room: their session moves to the end of the queue, the next one comes up."""
+    with transaction.atomic():
+        pitch = _pitch_for_update(camp)
+        queue = list(Session.objects.pitch_queue(camp=camp, date=pitch.date))
+        if pitch.current_id is None or len(queue) < 2:
+            raise PitchError(_("There is no other session to go on with."))
+        index = next((i for i, session in enumerate(queue) if session.pk == pitch.current_id), None)
+        if index is None:
+            raise PitchError(_("The current session is no longer in the queue."))
+        skipped = queue.pop(index)
+        queue.append(skipped)
+        _renumber(queue)
+        pitch.current = queue[index] if index < len(queue) - 1 else queue[0]
+        pitch.save()
+        live.mark_changed(camp.slug)
+    return pitch
+
+
+def move_in_queue(*, session, offset):
+    """Move a session up (offset < 0) or down (offset > 0) in its day's pitch queue."""
+    with transaction.atomic():
+        _pitch_for_update(session.camp)  # the queue's order changes under the pitch lock
+        queue = list(Session.objects.pitch_queue(camp=session.camp, date=session.day))
+        index = next((i for i, item in enumerate(queue) if item.pk == session.pk), None)
+        if index is None:
+            raise PitchError(_("This session is not in the pitch queue."))
+        target = max(0, min(len(queue) - 1, index + offset))
+        queue.insert(target, queue.pop(index))
+        _renumber(queue)
+        live.mark_changed(session.camp.slug)
+
+
+def _renumber(queue):
+    for position, session in enumerate(queue, start=1):
+        if session.pitch_position != position:
+            session.pitch_position = position
+            session.save(update_fields=["pitch_position"])

@@ -1,0 +1,398 @@
+import io
+
+import segno
+from django.contrib import messages
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from barcamp.decorators import login_required
+from barcamp.http import safe_next
+from events import live
+from events import queries as event_queries
+from sessions import permissions as session_permissions
+from sessions import queries as session_queries
+from sessions.models import Session
+
+from . import queries, services
+from .models import VotingDay
+
+QUICK_SKIPPED = "quick-vote-skipped-{camp_id}"
+
+
+def _decorate(sessions, *, camp, viewer, states=None, voted=None, hosted=None):
+    """Give each session what its vote button shows to this viewer."""
+    states = queries.day_states(camp) if states is None else states
+    voted = queries.voted_session_ids(viewer.participant) if voted is None else voted
+    hosted = session_queries.hosted_session_ids(viewer.participant) if hosted is None else hosted
+    for session in sessions:
+        state = states.get(session.day, VotingDay.State.NOT_OPEN)
+        session.voted = session.pk in voted
+        session.hosted_by_viewer = session.pk in hosted
+        session.voting_open = state == VotingDay.State.OPEN
+        session.show_count = queries.counts_visible(camp, state, is_organizer=viewer.is_organizer)
+    return sessions
+
+
+def _budget_context(camp, viewer):
+    if camp.vote_budget is None or not viewer.is_registered:
+        return {"votes_left": None}
+    return {"votes_left": max(0, camp.vote_budget - queries.votes_used(viewer.participant))}
+
+
+def _visible_session_or_404(camp, session_id, viewer, user):
+    session = session_queries.get_session(camp, session_id)
+    if session is None or not session_permissions.can_see_session(
+        user, session, viewer.participant
+    ):
+        raise Http404
+    return session
+
+
+# --- Session list and detail ---------------------------------------------------------------
+
+
+@require_GET
+def session_list(request, camp_slug):
+    camp = event_queries.get_camp(camp_slug)
+    viewer = event_queries.viewer(camp, request.user)
+    states = queries.day_states(camp)
+    filters = {
+        "search": request.GET.get("q", "").strip()[:100],
+        "tag": request.GET.get("tag", "").strip()[:30],
+        "format": request.GET.get("format", "")
+        if request.GET.get("format") in Session.Format.values
+        else "",
+        "day": next((day for day in camp.days if day.isoformat() == request.GET.get("day")), None),
+    }
+    sort = request.GET.get("sort") if request.GET.get("sort") in queries.SORTS else "newest"
+    counts_shown = all(
+        queries.counts_visible(camp, state, is_organizer=viewer.is_organizer)
+        for state in states.values()
+    )
+    if sort == "wanted" and not counts_shown:
+        sort = "newest"  # sorting by votes would give away the hidden counts
+    mine = request.GET.get("mine") == "1"
+    sessions = list(
+        queries.session_list(
+            camp=camp, participant=viewer.participant, sort=sort, mine=mine, **filters
+        )
+    )
+    _decorate(sessions, camp=camp, viewer=viewer, states=states)
+    context = {
+        "camp": camp,
+        "viewer": viewer,
+        "sessions": sessions,
+        "filters": filters,
+        "sort": sort,
+        "mine": mine,
+        "counts_shown": counts_shown,
+        "tags": session_queries.camp_tags(camp),
+        "formats": Session.Format.choices,
+        "any_voting_open": VotingDay.State.OPEN in states.values(),
+        **_budget_context(camp, viewer),
+    }
+    template = (
+        "voting/session_list.html#session-results" if request.htmx else "voting/session_list.html"
+    )
+    return render(request, template, context)
+
+
+@require_GET
+def session_detail(request, camp_slug, session_id):
+    camp = event_queries.get_camp(camp_slug)
+    viewer = event_queries.viewer(camp, request.user)
+    session = _visible_session_or_404(camp, session_id, viewer, request.user)
+    return _render_session_detail(request, camp, viewer, session)
+
+
+def _render_session_detail(request, camp, viewer, session, status=200):
+    session.vote_count = session.votes.count()
+    _decorate([session], camp=camp, viewer=viewer)
+    context = {
+        "camp": camp,
+        "viewer": viewer,
+        "session": session,
+        "can_edit": session_permissions.can_edit_session(request.user, session, viewer.participant),
+        "invite_url": request.build_absolute_uri(
+            reverse("sessions:cohost", args=[camp.slug, session.pk, session.invite_token])
+        ),
+        "merge_targets": (
+            Session.objects.filter(camp=camp, day=session.day)
+            .visible()
+            .exclude(pk=session.pk)
+            .order_by("title")
+            if viewer.is_organizer
+            else []
+        ),
+        **_budget_context(camp, viewer),
+    }
+    return render(request, "voting/session_detail.html", context, status=status)
+
+
+def _as_id(value):
+    """A primary key from user input, or 0 (which matches nothing)."""
+    return int(value) if str(value).isdigit() and len(str(value)) < 12 else 0
+
+
+# --- Voting --------------------------------------------------------------------------------
+
+
+def _parse_want(value):
+    return {"1": True, "0": False, None: None, "": None}.get(value, "invalid")
+
+
+@require_POST
+@login_required
+def vote(request, camp_slug, session_id):
+    camp = event_queries.get_camp(camp_slug)
+    viewer = event_queries.viewer(camp, request.user)
+    # A session hidden or withdrawn after the page was loaded gets the service's clear message
+    # instead of a bare 404; ids of other camps find nothing.
+    session = session_queries.get_session(camp, session_id)
+    if session is None:
+        raise Http404
+    want = _parse_want(request.POST.get("want"))
+    if want == "invalid":
+        return HttpResponseBadRequest(_("“want” must be 1 or 0."))
+    error, status = None, 200
+    try:
+        services.set_vote(session=session, participant=viewer.participant, want=want)
+    except services.NotAllowedToVote as exc:
+        error, status = str(exc), 403
+    except services.VoteError as exc:
+        error, status = str(exc), 409
+    if request.htmx:
+        session.vote_count = session.votes.count()
+        _decorate([session], camp=camp, viewer=viewer)
+        context = {"camp": camp, "session": session, "vote_error": error, "oob_budget": True}
+        context.update(_budget_context(camp, viewer))
+        return render(request, "voting/includes/_vote_button.html", context, status=status)
+    if error:
+        messages.error(request, error)
+        return _render_session_detail(request, camp, viewer, session, status)
+    return redirect(safe_next(request, session.get_absolute_url()))
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def quick_vote(request, camp_slug):
+    """One session at a time, fewest votes first, so that every pitch gets seen."""
+    camp = event_queries.get_camp(camp_slug)
+    viewer = event_queries.viewer(camp, request.user)
+    if not viewer.is_registered:
+        messages.info(request, _("Join the camp to vote."))
+        return redirect(camp)
+    skipped_key = QUICK_SKIPPED.format(camp_id=camp.pk)
+    skipped = request.session.get(skipped_key, [])
+    status = 200
+    if request.method == "POST":
+        choice = request.POST.get("choice")
+        session = session_queries.get_session(camp, _as_id(request.POST.get("session")))
+        if choice == "restart":
+            request.session[skipped_key] = []
+            skipped = []
+        elif session is None or choice not in {"want", "skip"}:
+            messages.error(request, _("That session is not here (any more)."))
+            status = 400
+        elif choice == "skip":
+            skipped = [*skipped, session.pk][-500:]
+            request.session[skipped_key] = skipped
+        else:
+            try:
+                services.set_vote(session=session, participant=viewer.participant, want=True)
+            except services.VoteError as exc:
+                messages.error(request, str(exc))
+                status = 409
+        if status == 200 and not request.htmx:
+            return redirect("voting:quick-vote", camp_slug=camp.slug)
+    states = queries.day_states(camp)
+    open_days = [day for day, state in states.items() if state == VotingDay.State.OPEN]
+    session, remaining = queries.quick_vote_candidate(
+        camp=camp, participant=viewer.participant, skipped=skipped, open_days=open_days
+    )
+    if session:
+        _decorate([session], camp=camp, viewer=viewer, states=states)
+    context = {
+        "camp": camp,
+        "session": session,
+        "remaining": remaining,
+        "skipped_count": len(skipped),
+        "voting_open": bool(open_days),
+        **_budget_context(camp, viewer),
+    }
+    template = "voting/quick_vote.html#quick-card" if request.htmx else "voting/quick_vote.html"
+    return render(request, template, context, status=status)
+
+
+# --- The live pitch ------------------------------------------------------------------------
+
+
+def _unchanged(request, camp_slug):
+    """An HTMX poll that already shows the current version: answer 204 without touching the database."""
+    seen = request.GET.get("v")
+    return bool(request.htmx and seen and seen == live.cached_version(camp_slug))
+
+
+def _pitch_context(request, camp, viewer):
+    pitch = queries.live_pitch(camp)
+    session = pitch.current if pitch and pitch.running else None
+    if session:
+        _decorate([session], camp=camp, viewer=viewer)
+    return {"camp": camp, "viewer": viewer, "pitch": pitch, "session": session}
+
+
+@require_GET
+def pitch(request, camp_slug):
+    """Every Teilgeber's phone during the plenum: the current pitch and one big button."""
+    if _unchanged(request, camp_slug):
+        return HttpResponse(status=204)
+    camp = event_queries.get_camp(camp_slug)
+    version = live.current_version(camp.slug)
+    viewer = event_queries.viewer(camp, request.user)
+    context = {
+        **_pitch_context(request, camp, viewer),
+        "version": version,
+        **_budget_context(camp, viewer),
+    }
+    template = "voting/pitch.html#pitch-live" if request.htmx else "voting/pitch.html"
+    return render(request, template, context)
+
+
+@require_GET
+def projector(request, camp_slug):
+    """The room's screen: the current pitch with its interest count rising, and a QR code to join."""
+    if _unchanged(request, camp_slug):
+        return HttpResponse(status=204)
+    camp = event_queries.get_camp(camp_slug)
+    version = live.current_version(camp.slug)
+    viewer = event_queries.Viewer(participant=None, is_organizer=False)
+    context = {
+        **_pitch_context(request, camp, viewer),
+        "version": version,
+        "join_url": request.build_absolute_uri(camp.get_absolute_url()),
+    }
+    template = "voting/projector.html#projector-stage" if request.htmx else "voting/projector.html"
+    return render(request, template, context)
+
+
+@require_GET
+@cache_control(max_age=3600, public=True)
+def qr_code(request, camp_slug):
+    camp = event_queries.get_camp(camp_slug)
+    buffer = io.BytesIO()
+    segno.make(request.build_absolute_uri(camp.get_absolute_url()), error="m").save(
+        buffer, kind="svg", scale=10, border=2, xmldecl=False, svgns=True, title=camp.name
+    )
+    return HttpResponse(buffer.getvalue(), content_type="image/svg+xml")
+
+
+MANAGE_ACTIONS = {
+    "open-voting",
+    "close-voting",
+    "start",
+    "stop",
+    "next",
+    "previous",
+    "skip",
+    "up",
+    "down",
+}
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def manage_pitch(request, camp_slug):
+    """The organizer runs the plenum from a phone or laptop."""
+    camp = event_queries.get_camp(camp_slug)
+    viewer = event_queries.viewer(camp, request.user)
+    if not viewer.is_organizer:
+        raise Http404
+    pitch_state = queries.live_pitch(camp)
+    day = next(
+        (
+            d
+            for d in camp.days
+            if d.isoformat() == (request.POST.get("day") or request.GET.get("day"))
+        ),
+        pitch_state.date if pitch_state else camp.start_date,
+    )
+    status = 200
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            _run_manage_action(camp, day, action, request.POST.get("session"))
+        except (services.PitchError, ValueError) as exc:
+            messages.error(request, str(exc))
+            status = 409
+        if status == 200 and not request.htmx:
+            return redirect(f"{request.path}?day={day.isoformat()}")
+        pitch_state = queries.live_pitch(camp)
+    queue = list(
+        queries.with_vote_count(
+            session_queries.for_display(Session.objects.pitch_queue(camp=camp, date=day))
+        )
+    )
+    states = queries.day_states(camp)
+    context = {
+        "camp": camp,
+        "day": day,
+        "pitch": pitch_state,
+        "running": bool(pitch_state and pitch_state.running and pitch_state.date == day),
+        "queue": queue,
+        "voting_state": states[day],
+        "states": states,
+        "VotingDay": VotingDay,
+    }
+    template = "voting/manage.html#manage-panel" if request.htmx else "voting/manage.html"
+    return render(request, template, context, status=status)
+
+
+def _run_manage_action(camp, day, action, session_id):
+    if action not in MANAGE_ACTIONS:
+        raise ValueError(_("Unknown action."))
+    if action == "open-voting":
+        services.set_voting_state(camp=camp, date=day, state=VotingDay.State.OPEN)
+    elif action == "close-voting":
+        services.set_voting_state(camp=camp, date=day, state=VotingDay.State.CLOSED)
+    elif action == "start":
+        services.start_pitch(camp=camp, date=day)
+    elif action == "stop":
+        services.stop_pitch(camp=camp)
+    elif action in {"next", "previous"}:
+        services.step_pitch(camp=camp, step=1 if action == "next" else -1)
+    elif action == "skip":
+        services.skip_pitch(camp=camp)
+    else:
+        session = session_queries.get_session(camp, _as_id(session_id))
+        if session is None:
+            raise ValueError(_("That session is not here (any more)."))
+        services.move_in_queue(session=session, offset=-1 if action == "up" else 1)
+
+
+@require_POST
+@login_required
+def merge(request, camp_slug, session_id):
+    camp = event_queries.get_camp(camp_slug)
+    viewer = event_queries.viewer(camp, request.user)
+    if not viewer.is_organizer:
+        raise Http404
+    duplicate = session_queries.get_session(camp, session_id)
+    keep = session_queries.get_session(camp, _as_id(request.POST.get("into")))
+    if duplicate is None:
+        raise Http404
+    if keep is None:
+        messages.error(request, _("Choose the session to merge into."))
+        return _render_session_detail(request, camp, viewer, duplicate, 400)
+    try:
+        services.merge_sessions(keep=keep, duplicate=duplicate)
+    except services.PitchError as exc:
+        messages.error(request, str(exc))
+        return _render_session_detail(request, camp, viewer, duplicate, 409)
+    messages.success(
+        request, _("“%(duplicate)s” is merged into this session.") % {"duplicate": duplicate.title}
+    )
+    return redirect(keep)
