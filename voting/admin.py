@@ -1,0 +1,53 @@
+from django.contrib import admin, messages
+from django.db.models import Count
+from django.utils.translation import gettext_lazy as _
+
+from events.admin import CampChildAdmin
+from sessions.admin import SessionAdmin as BaseSessionAdmin
+from sessions.models import Session
+
+from . import services
+from .models import VotingDay
+
+# The session admin shown to organizers gains what only the voting app knows: vote counts
+# and merging duplicates (which moves votes).
+admin.site.unregister(Session)
+
+
+@admin.register(Session)
+class SessionAdmin(BaseSessionAdmin):
+    list_display = [*BaseSessionAdmin.list_display, "vote_count"]
+    actions = [*BaseSessionAdmin.actions, "merge_into_oldest"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(vote_count=Count("votes", distinct=True))
+
+    @admin.display(description=_("votes"), ordering="vote_count")
+    def vote_count(self, session):
+        return session.vote_count
+
+    @admin.action(description=_("Merge the selected duplicates into the oldest of them"))
+    def merge_into_oldest(self, request, queryset):
+        sessions = list(queryset.order_by("created_at", "pk"))
+        if len(sessions) < 2:
+            self.message_user(request, _("Select at least two sessions to merge."), messages.ERROR)
+            return
+        keep, *duplicates = sessions
+        try:
+            for duplicate in duplicates:
+                services.merge_sessions(keep=keep, duplicate=duplicate)
+        except services.PitchError as error:
+            self.message_user(request, str(error), messages.ERROR)
+            return
+        self.message_user(
+            request,
+            _("Merged %(count)d sessions into “%(title)s”.")
+            % {"count": len(duplicates), "title": keep.title},
+        )
+
+
+@admin.register(VotingDay)
+class VotingDayAdmin(CampChildAdmin):
+    list_display = ["camp", "date", "state", "changed_at"]
+    list_filter = ["camp", "state"]
+    list_editable = ["state"]
