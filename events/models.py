@@ -1,4 +1,5 @@
 import datetime
+import secrets
 import zoneinfo
 
 from django.conf import settings
@@ -16,6 +17,10 @@ from django.utils.translation import pgettext_lazy
 RESERVED_SLUGS = frozenset(
     {"admin", "accounts", "static", "media", "healthz", "readyz", "i18n", "api", "privacy"}
 )
+
+
+def new_token():
+    return secrets.token_urlsafe(16)
 
 
 def validate_camp_slug(value):
@@ -96,6 +101,12 @@ class Camp(models.Model):
         _("hide vote counts until voting closes"),
         default=False,
         help_text=_("So that early votes do not steer the rest."),
+    )
+    announcement = models.CharField(
+        _("announcement"),
+        max_length=280,
+        blank=True,
+        help_text=_("Shown on the projector and on the phones' plan, e.g. “Lunch is served in the foyer”."),
     )
     organizers = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
@@ -322,6 +333,8 @@ class Participant(models.Model):
     is_public = models.BooleanField(
         _("show me in the camp’s public list of Teilgeber"), default=False
     )
+    # The secret in the address of the Teilgeber's personal calendar feed.
+    calendar_token = models.CharField(max_length=32, default=new_token, editable=False)
     # The language of the user's pages when they registered: their e-mails use it.
     language = models.CharField(max_length=10, default=settings.LANGUAGE_CODE)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -177,7 +177,7 @@ def generate_slots(
             Slot(camp=camp, date=date, start=s, end=e, kind=Slot.Kind.SESSIONS) for s, e in times
         ]
         slots += [
-            Slot(camp=camp, date=date, start=s, end=e, kind=Slot.Kind.BREAK, title=_("Break"))
+            Slot(camp=camp, date=date, start=s, end=e, kind=Slot.Kind.BREAK)
             for s, e in breaks
             if start <= s and e <= end
         ]

@@ -11,6 +11,7 @@ import argparse
 import os
 import shutil
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -57,6 +58,13 @@ def main():
     sessions = {
         username: session_cookie(username) for username in ("demo1", "demo2", "demo3", "orga")
     }
+    first_room = camp.rooms.first()
+
+    def stop_pitch():
+        # Django refuses database work inside Playwright's event loop; a worker thread may.
+        with ThreadPoolExecutor(1) as pool:
+            pool.submit(services.stop_pitch, camp=camp).result()
+
     OUT.mkdir(parents=True, exist_ok=True)
     host = base.split("//", 1)[1].split(":")[0]
 
@@ -99,6 +107,11 @@ def main():
         shoot("projector", f"/{DEMO_SLUG}/projector/", PROJECTOR)
         shoot("manage-phone", f"/{DEMO_SLUG}/pitch/manage/", PHONE, user="orga", full_page=True)
         shoot("admin-camp", f"/admin/events/camp/{camp.pk}/change/", LAPTOP, user="orga")
+        stop_pitch()
+        shoot("projector-grid", f"/{DEMO_SLUG}/projector/", PROJECTOR)
+        shoot("plan-phone", f"/{DEMO_SLUG}/plan/", PHONE, user="demo1", full_page=True)
+        shoot("board", f"/{DEMO_SLUG}/board/", LAPTOP, user="orga")
+        shoot("room-sign", f"/{DEMO_SLUG}/rooms/{first_room.pk}/sign/", {"width": 1280, "height": 800})
         browser.close()
 
 

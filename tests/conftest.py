@@ -49,6 +49,16 @@ def postgres_only():
 
 
 @pytest.fixture(autouse=True)
+def _english():
+    """Tests read messages in English, the language of the source; requests still negotiate their
+    own language (German by default), which tests of the language switch check."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache():
     from django.core.cache import cache
 

@@ -1,11 +1,16 @@
 """Reads that combine sessions with their votes, and the live pitch."""
 
-from django.db.models import Count, Q
+import datetime
+from dataclasses import dataclass, field
 
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from events.models import Room, Slot
 from sessions.models import Session
 from sessions.queries import filtered_sessions, for_display
 
-from .models import LivePitch, Vote, VotingDay
+from .models import LivePitch, LockedSlot, Placement, PublishedPlan, Vote, VotingDay
 
 SORTS = ("newest", "wanted")
 
@@ -80,3 +85,242 @@ def quick_vote_candidate(*, camp, participant, skipped, open_days):
         .first()
     )
     return session, remaining
+
+
+# --- The grid ------------------------------------------------------------------------------
+
+
+@dataclass
+class Cell:
+    room: Room
+    session: Session | None = None
+    continued: bool = False  # the second slot of a two-slot session
+    moved: bool = False
+
+
+@dataclass
+class Row:
+    slot: Slot
+    cells: list = field(default_factory=list)
+    locked: bool = False
+    is_now: bool = False
+    is_next: bool = False
+
+    @property
+    def takes_sessions(self):
+        return self.slot.takes_sessions
+
+
+@dataclass
+class Grid:
+    date: object
+    rooms: list
+    rows: list
+    unplaced: list = field(default_factory=list)
+    version: int | None = None
+    published_at: object = None
+
+    @property
+    def now_row(self):
+        return next((row for row in self.rows if row.is_now), None)
+
+    @property
+    def next_row(self):
+        return next((row for row in self.rows if row.is_next), None)
+
+    @property
+    def rows_from_now(self):
+        """The rows from the current (or next) slot on: what still matters on the wall."""
+        start = next(
+            (index for index, row in enumerate(self.rows) if row.is_now or row.is_next), None
+        )
+        return self.rows if start is None else self.rows[start:]
+
+    @property
+    def sessions(self):
+        return [
+            cell.session
+            for row in self.rows
+            for cell in row.cells
+            if cell.session and not cell.continued
+        ]
+
+
+def camp_now(camp):
+    """The camp's local date and time now."""
+    return timezone.localtime(timezone.now(), camp.tz)
+
+
+def default_day(camp):
+    today = camp_now(camp).date()
+    return today if today in camp.days else camp.start_date
+
+
+def _rows(rooms, slots, cells, *, locked=(), moved=(), now=None):
+    """Rows of the grid: every slot of the day (breaks too), a cell per room in session slots."""
+    session_slots = [slot for slot in slots if slot.takes_sessions]
+    following = {a.pk: b for a, b in zip(session_slots, session_slots[1:], strict=False)}
+    continued = {}
+    for (room_id, slot_id), session in cells.items():
+        if session.length == 2 and slot_id in following:
+            continued[(room_id, following[slot_id].pk)] = session
+    rows, next_found = [], False
+    for slot in slots:
+        row = Row(slot=slot, locked=slot.pk in locked)
+        if now is not None and slot.date == now.date():
+            row.is_now = slot.start <= now.time() < slot.end
+            if not next_found and slot.start > now.time():
+                row.is_next = next_found = True
+        if slot.takes_sessions:
+            for room in rooms:
+                session = cells.get((room.pk, slot.pk))
+                if session:
+                    row.cells.append(Cell(room=room, session=session, moved=session.pk in moved))
+                elif (room.pk, slot.pk) in continued:
+                    row.cells.append(
+                        Cell(room=room, session=continued[(room.pk, slot.pk)], continued=True)
+                    )
+                else:
+                    row.cells.append(Cell(room=room))
+        rows.append(row)
+    return rows
+
+
+def draft_grid(camp, date):
+    """The organizers' board: the draft with vote counts, pins, locks and the sessions left out."""
+    rooms = list(camp.rooms.all())
+    slots = list(Slot.objects.filter(camp=camp, date=date).order_by("start"))
+    sessions = list(
+        for_display(with_vote_count(Session.objects.filter(camp=camp, day=date).visible()))
+    )
+    placements = {
+        p.session_id: p for p in Placement.objects.filter(session__in=[s.pk for s in sessions])
+    }
+    cells, unplaced = {}, []
+    for session in sessions:
+        placement = placements.get(session.pk)
+        session.pinned = bool(placement and placement.pinned)
+        if placement and placement.slot_id:
+            cells[(placement.room_id, placement.slot_id)] = session
+        else:
+            session.kept_off = bool(placement)
+            unplaced.append(session)
+    locked = set(LockedSlot.objects.filter(slot__in=slots).values_list("slot_id", flat=True))
+    unplaced.sort(key=lambda session: (-session.vote_count, session.pitch_position))
+    return Grid(
+        date=date,
+        rooms=rooms,
+        rows=_rows(rooms, slots, cells, locked=locked, now=camp_now(camp)),
+        unplaced=unplaced,
+    )
+
+
+def latest_published(camp, date):
+    return PublishedPlan.objects.filter(camp=camp, date=date).order_by("-version").first()
+
+
+MOVED_MARK_SECONDS = 30 * 60
+
+
+def published_grid(camp, date, *, plan=None):
+    """The day's grid as the room sees it, or None before the first publication."""
+    plan = plan or latest_published(camp, date)
+    if plan is None:
+        return None
+    rooms = list(camp.rooms.all())
+    slots = list(Slot.objects.filter(camp=camp, date=date).order_by("start"))
+    sessions = {
+        session.pk: session
+        for session in for_display(
+            Session.objects.filter(pk__in=[row["session"] for row in plan.placements]).visible()
+        )
+    }
+    now = timezone.now()
+    cells, moved = {}, set()
+    for row in plan.placements:
+        session = sessions.get(row["session"])
+        if session is None:
+            continue  # withdrawn or hidden since publication
+        cells[(row["room"], row["slot"])] = session
+        if row.get("moved_at"):
+            moved_at = datetime.datetime.fromisoformat(row["moved_at"])
+            if (now - moved_at).total_seconds() < MOVED_MARK_SECONDS:
+                moved.add(session.pk)
+    return Grid(
+        date=date,
+        rooms=rooms,
+        rows=_rows(rooms, slots, cells, moved=moved, now=camp_now(camp)),
+        version=plan.version,
+        published_at=plan.published_at,
+    )
+
+
+def placements_by_session(grid):
+    """{session id: (room, slot, end)} of a grid, the second slot of a two-slot session giving the end."""
+    result = {}
+    for row in grid.rows:
+        for cell in row.cells:
+            if cell.session is None:
+                continue
+            if cell.continued:
+                room, slot, _end = result[cell.session.pk]
+                result[cell.session.pk] = (room, slot, row.slot.end)
+            else:
+                result[cell.session.pk] = (cell.room, row.slot, row.slot.end)
+    return result
+
+
+def agenda(grid, *, voted, hosted):
+    """The Teilgeber's day: placed sessions they want or host, in time order, clashes marked."""
+    where = placements_by_session(grid)
+    entries = []
+    for session in grid.sessions:
+        if session.pk in voted or session.pk in hosted:
+            room, slot, end = where[session.pk]
+            entries.append(
+                {
+                    "session": session,
+                    "room": room,
+                    "slot": slot,
+                    "end": end,
+                    "hosting": session.pk in hosted,
+                }
+            )
+    entries.sort(key=lambda entry: (entry["slot"].start, entry["room"].order))
+    for entry in entries:
+        entry["clash"] = any(
+            other is not entry
+            and other["slot"].start < entry["end"]
+            and entry["slot"].start < other["end"]
+            for other in entries
+        )
+    return entries
+
+
+def room_now_and_next(grid, room, now):
+    """(now, next) of one room in today's published grid: each a (row, cell) or None."""
+    if grid is None:
+        return None, None
+    column = [
+        (row, cell)
+        for row in grid.rows
+        for cell in row.cells
+        if cell.room.pk == room.pk and cell.session
+    ]
+    current = next(((row, cell) for row, cell in column if row.is_now), None)
+    if grid.date != now.date():
+        # Before the day everything is ahead; after it nothing is.
+        upcoming = (
+            [(row, cell) for row, cell in column if not cell.continued]
+            if grid.date > now.date()
+            else []
+        )
+        return None, (upcoming[0] if upcoming else None)
+    later = [
+        (row, cell)
+        for row, cell in column
+        if not cell.continued
+        and row.slot.start > now.time()
+        and (current is None or cell.session.pk != current[1].session.pk)
+    ]
+    return current, (later[0] if later else None)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_grid
 
 app_name = "voting"
 
@@ -16,4 +16,11 @@ urlpatterns = [
     path("<slug:camp_slug>/pitch/manage/", views.manage_pitch, name="manage-pitch"),
     path("<slug:camp_slug>/projector/", views.projector, name="projector"),
     path("<slug:camp_slug>/qr.svg", views.qr_code, name="qr"),
+    path("<slug:camp_slug>/board/", views_grid.board, name="board"),
+    path("<slug:camp_slug>/plan/", views_grid.plan, name="plan"),
+    path("<slug:camp_slug>/plan.ics", views_grid.plan_ics, name="plan-ics"),
+    path("<slug:camp_slug>/agenda/<str:token>.ics", views_grid.agenda_ics, name="agenda-ics"),
+    path("<slug:camp_slug>/rooms/<int:room_id>/sign/", views_grid.room_sign, name="room-sign"),
+    path("<slug:camp_slug>/schedule.json", views_grid.schedule_json, name="schedule-json"),
+    path("<slug:camp_slug>/schedule.xml", views_grid.schedule_xml, name="schedule-xml"),
 ]

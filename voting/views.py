@@ -264,7 +264,7 @@ def pitch(request, camp_slug):
 
 @require_GET
 def projector(request, camp_slug):
-    """The room's screen: the current pitch with its interest count rising, and a QR code to join."""
+    """The room's screen all day: the live pitch while it runs, the published grid of the day otherwise."""
     if _unchanged(request, camp_slug):
         return HttpResponse(status=204)
     camp = event_queries.get_camp(camp_slug)
@@ -274,7 +274,10 @@ def projector(request, camp_slug):
         **_pitch_context(request, camp, viewer),
         "version": version,
         "join_url": request.build_absolute_uri(camp.get_absolute_url()),
+        "sponsors": camp.sponsors.all(),
     }
+    if context["session"] is None:
+        context["grid"] = queries.published_grid(camp, queries.default_day(camp))
     template = "voting/projector.html#projector-stage" if request.htmx else "voting/projector.html"
     return render(request, template, context)
 

@@ -9,6 +9,7 @@ from django.utils import timezone
 from events import services
 from events.models import Camp, Room, Sponsor
 from sessions import services as session_services
+from voting import grid
 from voting import services as voting_services
 from voting.models import VotingDay
 
@@ -52,6 +53,9 @@ class Command(BaseCommand):
             "\nOpen in a browser:\n"
             f"  the camp        http://127.0.0.1:8000{camp.get_absolute_url()}\n"
             "  all camps       http://127.0.0.1:8000/\n"
+            f"  the plan        http://127.0.0.1:8000{camp.get_absolute_url()}plan/\n"
+            f"  projector       http://127.0.0.1:8000{camp.get_absolute_url()}projector/\n"
+            f"  organizer board http://127.0.0.1:8000{camp.get_absolute_url()}board/\n"
             "  organizer admin http://127.0.0.1:8000/admin/\n"
             f"\nOrganizer login: {ORGANIZER_EMAIL} / {ORGANIZER_PASSWORD}\n"
             "Sign up as a Teilgeber with any e-mail address: the login code is printed in this console.\n"
@@ -72,7 +76,8 @@ class Command(BaseCommand):
         return user, created
 
     def _camp(self, organizer):
-        start = timezone.localdate() + datetime.timedelta(days=14)
+        # The camp runs today, so that "now & next" on the phones and the projector show something.
+        start = timezone.localdate()
         camp = Camp.objects.create(
             name="Barcamp Demo",
             slug=DEMO_SLUG,
@@ -148,4 +153,6 @@ class Command(BaseCommand):
             for session in sessions[offset + 1 :: 2]:
                 if not session.hosts.filter(participant=voter).exists():
                     voting_services.set_vote(session=session, participant=voter, want=True)
+        grid.plan_day(camp=camp, date=camp.start_date)
+        grid.publish_plan(camp=camp, date=camp.start_date)
         return camp

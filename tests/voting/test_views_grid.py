@@ -1,0 +1,439 @@
+import datetime
+import json
+from unittest import mock
+from xml.etree import ElementTree
+
+import icalendar
+import pytest
+from django.urls import reverse
+
+from events import live
+from events.models import Slot
+from tests.factories import (
+    make_camp,
+    make_organizer,
+    make_participant,
+    make_room,
+    make_session,
+    make_slot,
+    make_user,
+    make_vote,
+)
+from voting import grid, services
+from voting.models import Placement, PublishedPlan
+
+pytestmark = pytest.mark.django_db
+HTMX = {"HX-Request": "true"}
+
+
+def make_day(rooms=2, slots=3, sessions=3):
+    camp = make_camp(name="Barcamp Köln", time_zone="Europe/Berlin")
+    room_list = [make_room(camp, name=f"Raum {i}", capacity=20, order=i) for i in range(rooms)]
+    slot_list = [
+        make_slot(camp, start=datetime.time(10 + i, 0), end=datetime.time(10 + i, 45))
+        for i in range(slots)
+    ]
+    session_list = [make_session(camp=camp, title=f"Session {i}") for i in range(sessions)]
+    return camp, room_list, slot_list, session_list
+
+
+def at(camp, hour, minute=0):
+    """A patch that makes it the camp's first day at the given local time."""
+    moment = datetime.datetime.combine(camp.start_date, datetime.time(hour, minute), tzinfo=camp.tz)
+    return mock.patch("voting.queries.camp_now", return_value=moment)
+
+
+@pytest.fixture
+def organizer_client(client):
+    client.cookies["django_language"] = "en"
+    return client
+
+
+# --- Board ---------------------------------------------------------------------------------------
+
+
+def test_board_is_404_for_teilgeber_and_other_organizers(client):
+    camp, *_ = make_day()
+    client.force_login(make_participant(camp=camp).user)
+    as_teilgeber = client.get(reverse("voting:board", args=[camp.slug]))
+    client.force_login(make_organizer(make_camp()))
+    as_other_organizer = client.get(reverse("voting:board", args=[camp.slug]))
+
+    assert (as_teilgeber.status_code, as_other_organizer.status_code) == (404, 404)
+
+
+def test_board_draft_follows_the_votes(organizer_client):
+    camp, rooms, slots, sessions = make_day()
+    organizer_client.force_login(make_organizer(camp))
+
+    first = organizer_client.get(reverse("voting:board", args=[camp.slug]))
+    placed_before = Placement.objects.filter(slot__isnull=False).count()
+    late = make_session(camp=camp, title="Late pitch")
+    make_vote(late)
+    live.mark_changed(camp.slug)  # the vote's commit does this in a request
+    from django.core.cache import cache
+
+    cache.delete(f"live:{camp.slug}")
+    organizer_client.get(reverse("voting:board", args=[camp.slug]))
+
+    assert first.status_code == 200
+    assert placed_before == 3
+    assert Placement.objects.filter(session=late, slot__isnull=False).exists()
+
+
+def test_board_actions_move_pin_publish_undo(organizer_client):
+    camp, rooms, slots, sessions = make_day()
+    organizer_client.force_login(make_organizer(camp))
+    url = reverse("voting:board", args=[camp.slug])
+    day = camp.start_date.isoformat()
+
+    moved = organizer_client.post(
+        url,
+        {
+            "action": "move",
+            "session": sessions[0].pk,
+            "room": rooms[1].pk,
+            "slot": slots[2].pk,
+            "day": day,
+        },
+        headers=HTMX,
+    )
+    published = organizer_client.post(url, {"action": "publish", "day": day}, headers=HTMX)
+    undone = organizer_client.post(url, {"action": "undo", "day": day}, headers=HTMX)
+
+    assert moved.status_code == 200
+    assert moved.content.decode().lstrip().startswith('<div id="board"')
+    assert PublishedPlan.objects.get(camp=camp, version=1).placements == [
+        {"session": sessions[0].pk, "room": rooms[1].pk, "slot": slots[2].pk, "moved_at": None}
+    ]
+    assert "Published as version 1" in published.content.decode()
+    assert "Undone: Move “Session 0”" in undone.content.decode()
+    assert (
+        PublishedPlan.objects.get(camp=camp, version=2).placements == []
+    )  # the undo went out at once
+
+
+@pytest.mark.parametrize(
+    ("data", "status", "message"),
+    [
+        ({"action": "explode"}, 400, "Unknown action."),
+        ({"action": "move", "session": "abc"}, 400, "That session is not here"),
+        (
+            {"action": "move", "session": "SESSION", "room": "999999", "slot": "1"},
+            400,
+            "Choose a cell",
+        ),
+        ({"action": "undo"}, 409, "There is nothing to undo."),
+        ({"action": "lock", "slot": "x"}, 400, "Choose a slot of this day."),
+        ({"action": "announce", "announcement": "x" * 281}, 400, "at most 280 characters"),
+    ],
+)
+def test_board_bad_input_is_4xx_with_message_and_changes_nothing(
+    organizer_client, data, status, message
+):
+    camp, rooms, slots, sessions = make_day()
+    organizer_client.force_login(make_organizer(camp))
+    data = {
+        key: (str(sessions[0].pk) if value == "SESSION" else value) for key, value in data.items()
+    }
+
+    response = organizer_client.post(reverse("voting:board", args=[camp.slug]), data, headers=HTMX)
+
+    assert response.status_code == status
+    assert message in response.content.decode()
+    assert PublishedPlan.objects.count() == 0
+
+
+def test_board_move_into_a_cell_of_another_camp_is_refused(organizer_client):
+    camp, rooms, slots, sessions = make_day()
+    other, other_rooms, other_slots, _ = make_day()
+    organizer_client.force_login(make_organizer(camp))
+
+    response = organizer_client.post(
+        reverse("voting:board", args=[camp.slug]),
+        {
+            "action": "move",
+            "session": sessions[0].pk,
+            "room": other_rooms[0].pk,
+            "slot": other_slots[0].pk,
+        },
+        headers=HTMX,
+    )
+
+    assert response.status_code == 400
+    assert not Placement.objects.filter(room=other_rooms[0]).exists()
+
+
+def test_board_switches_the_projector_between_pitch_and_grid(organizer_client):
+    camp, rooms, slots, sessions = make_day()
+    organizer_client.force_login(make_organizer(camp))
+    url = reverse("voting:board", args=[camp.slug])
+
+    organizer_client.post(url, {"action": "projector", "value": "pitch"})
+    running = camp.live_pitch.running
+    organizer_client.post(url, {"action": "projector", "value": "grid"})
+    camp.live_pitch.refresh_from_db()
+
+    assert (running, camp.live_pitch.running) == (True, False)
+
+
+def test_board_query_count_does_not_grow_with_the_camp(
+    organizer_client, django_assert_max_num_queries
+):
+    small, *_ = make_day(rooms=2, slots=2, sessions=2)
+    large, large_rooms, _, large_sessions = make_day(rooms=8, slots=7, sessions=40)
+    for session in large_sessions:
+        make_vote(session)
+    organizer = make_organizer(small)
+    large.organizers.add(organizer)
+    organizer_client.force_login(organizer)
+    for camp in (small, large):
+        organizer_client.get(reverse("voting:board", args=[camp.slug]))  # plan the draft once
+
+    with django_assert_max_num_queries(30) as few:
+        organizer_client.get(reverse("voting:board", args=[small.slug]))
+    with django_assert_max_num_queries(len(few)):
+        organizer_client.get(reverse("voting:board", args=[large.slug]))
+
+
+# --- The published plan on phones, projector, door ---------------------------------------------
+
+
+def publish(camp, sessions, rooms, slots):
+    for index, session in enumerate(sessions):
+        grid.move_session(
+            session=session, room=rooms[index % len(rooms)], slot=slots[index // len(rooms)]
+        )
+    return grid.publish_plan(camp=camp, date=camp.start_date)
+
+
+def test_plan_before_publication_says_so(client):
+    camp, *_ = make_day()
+    client.cookies["django_language"] = "en"
+
+    response = client.get(reverse("voting:plan", args=[camp.slug]))
+
+    assert "not published yet" in response.content.decode()
+
+
+def test_plan_shows_now_next_and_the_agenda_with_clashes(client):
+    camp, rooms, slots, sessions = make_day(rooms=2, slots=2, sessions=3)
+    me = make_participant(camp=camp)
+    for session in sessions:
+        make_vote(session, me)
+    publish(camp, sessions, rooms, slots)  # 0 and 1 at 10:00, 2 at 11:00
+    client.force_login(me.user)
+    client.cookies["django_language"] = "en"
+
+    with at(camp, 10, 15):
+        response = client.get(reverse("voting:plan", args=[camp.slug]))
+
+    context = response.context
+    assert [cell.session.title for cell in context["grid"].now_row.cells if cell.session] == [
+        "Session 0",
+        "Session 1",
+    ]
+    assert [cell.session.title for cell in context["grid"].next_row.cells if cell.session] == [
+        "Session 2"
+    ]
+    assert [(entry["session"].title, entry["clash"]) for entry in context["agenda"]] == [
+        ("Session 0", True),
+        ("Session 1", True),
+        ("Session 2", False),
+    ]
+    assert "at the same time as another of your sessions" in response.content.decode()
+
+
+def test_plan_shows_what_was_published_not_the_draft(client):
+    camp, rooms, slots, sessions = make_day(rooms=1, slots=3, sessions=1)
+    publish(camp, sessions, rooms, slots)
+    grid.set_publish_changes(camp=camp, date=camp.start_date, publish_changes=False)
+    grid.move_session(session=sessions[0], room=rooms[0], slot=slots[2])
+
+    response = client.get(reverse("voting:plan", args=[camp.slug]))
+
+    row = next(
+        row for row in response.context["grid"].rows if any(cell.session for cell in row.cells)
+    )
+    assert row.slot == slots[0]
+
+
+def test_unchanged_plan_poll_is_204_without_a_query(client, django_assert_num_queries):
+    camp, rooms, slots, sessions = make_day()
+    publish(camp, sessions, rooms, slots)
+    version = live.current_version(camp.slug)
+
+    with django_assert_num_queries(0):
+        plan = client.get(reverse("voting:plan", args=[camp.slug]), {"v": version}, headers=HTMX)
+        sign = client.get(
+            reverse("voting:room-sign", args=[camp.slug, rooms[0].pk]), {"v": version}, headers=HTMX
+        )
+
+    assert (plan.status_code, sign.status_code) == (204, 204)
+
+
+def test_moved_session_reaches_the_plan_poll(client, django_capture_on_commit_callbacks):
+    camp, rooms, slots, sessions = make_day()
+    publish(camp, sessions, rooms, slots)
+    version = live.current_version(camp.slug)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        grid.move_session(session=sessions[0], room=rooms[1], slot=slots[2])
+    response = client.get(reverse("voting:plan", args=[camp.slug]), {"v": version}, headers=HTMX)
+
+    assert response.status_code == 200
+    assert response.context["grid"].version == 2
+    assert "moved" in response.content.decode()
+
+
+def test_plan_query_count_does_not_grow_with_the_camp(client, django_assert_max_num_queries):
+    small, small_rooms, small_slots, small_sessions = make_day(rooms=1, slots=2, sessions=2)
+    large, large_rooms, large_slots, large_sessions = make_day(rooms=6, slots=6, sessions=36)
+    publish(small, small_sessions, small_rooms, small_slots)
+    publish(large, large_sessions, large_rooms, large_slots)
+    user = make_user()
+    make_participant(camp=small, user=user)
+    make_participant(camp=large, user=user)
+    client.force_login(user)
+    client.get(reverse("voting:plan", args=[small.slug]))
+
+    with django_assert_max_num_queries(20) as few:
+        client.get(reverse("voting:plan", args=[small.slug]))
+        client.get(reverse("voting:projector", args=[small.slug]))
+    with django_assert_max_num_queries(len(few)):
+        client.get(reverse("voting:plan", args=[large.slug]))
+        client.get(reverse("voting:projector", args=[large.slug]))
+
+
+def test_projector_shows_the_grid_when_no_pitch_runs_with_now_highlighted(client):
+    camp, rooms, slots, sessions = make_day()
+    publish(camp, sessions, rooms, slots)
+    services.set_announcement(camp=camp, text="Lunch in the foyer")
+
+    with at(camp, 11, 10):
+        response = client.get(reverse("voting:projector", args=[camp.slug]))
+
+    content = response.content.decode()
+    assert '<tr class="is-now">' in content
+    assert "Lunch in the foyer" in content
+    assert "Session 2" in content
+    assert "Session 0" not in content  # its slot is over
+
+
+def test_room_sign_shows_now_and_next(client):
+    camp, rooms, slots, sessions = make_day(rooms=1, slots=3, sessions=3)
+    publish(camp, sessions, rooms, slots)
+
+    with at(camp, 11, 30):
+        response = client.get(reverse("voting:room-sign", args=[camp.slug, rooms[0].pk]))
+
+    assert response.context["now_entry"][1].session == sessions[1]
+    assert response.context["next_entry"][1].session == sessions[2]
+
+
+def test_room_sign_of_another_camps_room_is_404(client):
+    camp, *_ = make_day()
+    _, other_rooms, *_ = make_day()
+
+    assert (
+        client.get(reverse("voting:room-sign", args=[camp.slug, other_rooms[0].pk])).status_code
+        == 404
+    )
+
+
+# --- Feeds and exports --------------------------------------------------------------------------
+
+
+def test_camp_ics_lists_published_sessions_with_times_and_rooms(client):
+    camp, rooms, slots, sessions = make_day(rooms=2, slots=1, sessions=2)
+    publish(camp, sessions, rooms, slots)
+
+    response = client.get(reverse("voting:plan-ics", args=[camp.slug]))
+
+    calendar = icalendar.Calendar.from_ical(response.content)
+    events = sorted(calendar.walk("VEVENT"), key=lambda event: str(event["summary"]))
+    assert response["Content-Type"] == "text/calendar; charset=utf-8"
+    assert [str(event["summary"]) for event in events] == ["Session 0", "Session 1"]
+    assert events[0].decoded("dtstart") == datetime.datetime.combine(
+        camp.start_date, datetime.time(10), tzinfo=camp.tz
+    )
+    assert str(events[1]["location"]).startswith("Raum 1")
+
+
+def test_personal_ics_needs_the_secret_and_lists_only_own_sessions(client):
+    camp, rooms, slots, sessions = make_day(rooms=2, slots=2, sessions=3)
+    me = make_participant(camp=camp)
+    make_vote(sessions[2], me)
+    publish(camp, sessions, rooms, slots)
+
+    mine = client.get(reverse("voting:agenda-ics", args=[camp.slug, me.calendar_token]))
+    wrong = client.get(reverse("voting:agenda-ics", args=[camp.slug, "guess"]))
+
+    events = icalendar.Calendar.from_ical(mine.content).walk("VEVENT")
+    assert [str(event["summary"]) for event in events] == ["Session 2"]
+    assert wrong.status_code == 404
+
+
+def test_ics_follows_the_published_plan(client):
+    camp, rooms, slots, sessions = make_day(rooms=1, slots=3, sessions=1)
+    publish(camp, sessions, rooms, slots)
+    grid.move_session(session=sessions[0], room=rooms[0], slot=slots[2])
+
+    response = client.get(reverse("voting:plan-ics", args=[camp.slug]))
+
+    event = icalendar.Calendar.from_ical(response.content).walk("VEVENT")[0]
+    assert event.decoded("dtstart").time() == datetime.time(12, 0)
+
+
+def test_frab_json_and_xml_exports(client):
+    camp, rooms, slots, sessions = make_day(rooms=2, slots=1, sessions=2)
+    publish(camp, sessions, rooms, slots)
+
+    as_json = json.loads(client.get(reverse("voting:schedule-json", args=[camp.slug])).content)
+    as_xml = ElementTree.fromstring(
+        client.get(reverse("voting:schedule-xml", args=[camp.slug])).content
+    )
+
+    conference = as_json["schedule"]["conference"]
+    event = conference["days"][0]["rooms"]["Raum 0"][0]
+    assert conference["title"] == "Barcamp Köln"
+    assert (event["title"], event["start"], event["duration"], event["room"]) == (
+        "Session 0",
+        "10:00",
+        "00:45",
+        "Raum 0",
+    )
+    assert event["persons"][0]["public_name"] == sessions[0].hosts.get().participant.display_name
+    assert as_xml.find("conference/title").text == "Barcamp Köln"
+    assert [e.find("title").text for e in as_xml.iter("event")] == ["Session 0", "Session 1"]
+    assert as_xml.find("day/room").get("name") == "Raum 0"
+
+
+def test_exports_do_not_show_unpublished_or_hidden_sessions(client):
+    camp, rooms, slots, sessions = make_day(rooms=2, slots=1, sessions=2)
+    publish(camp, sessions, rooms, slots)
+    sessions[1].hidden = True
+    sessions[1].save()
+    make_session(camp=camp, title="Only in the draft")
+
+    content = client.get(reverse("voting:schedule-json", args=[camp.slug])).content.decode()
+
+    assert "Session 0" in content
+    assert "Session 1" not in content
+    assert "Only in the draft" not in content
+
+
+def test_break_slots_are_listed_but_take_no_sessions(client):
+    camp, rooms, slots, sessions = make_day(rooms=1, slots=2, sessions=1)
+    make_slot(
+        camp,
+        start=datetime.time(12, 0),
+        end=datetime.time(13, 0),
+        kind=Slot.Kind.BREAK,
+        title="Lunch",
+    )
+    publish(camp, sessions, rooms, slots)
+
+    response = client.get(reverse("voting:plan", args=[camp.slug]))
+
+    assert "Lunch" in response.content.decode()

@@ -1,0 +1,469 @@
+"""
+The session grid of a camp day: every write of the organizers' board, and the planner's adapter.
+
+The draft lives in Placement rows (a session, a room, its first slot, pinned or not; a pinned
+row without a cell keeps a session off the grid). Each board action stores the draft as it was
+before (BoardSnapshot), so it can be undone, and, once the day is published with "publish
+changes" on, publishes the result at once. The planner (voting.planner) knows nothing of Django:
+`build_instance` turns the day into its JSON instance, and its placements come back as rows.
+"""
+
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from events import live
+from events.models import Room, Slot
+from sessions.models import Session, SessionHost
+
+from . import planner
+from .models import BoardSnapshot, GridDay, LockedSlot, Placement, PublishedPlan, Vote
+
+UNDO_DEPTH = 50
+
+
+class GridError(Exception):
+    """A board action breaks a rule of the grid; the message names what and why."""
+
+
+@dataclass(frozen=True)
+class PlanOutcome:
+    placed: int
+    unplaced: int
+    moves: list
+    score: dict
+
+
+# --- Reading the day ---------------------------------------------------------------------------
+
+
+def session_slots(camp, date):
+    """The day's slots that take sessions, in time order."""
+    return list(
+        Slot.objects.filter(camp=camp, date=date, kind=Slot.Kind.SESSIONS).order_by("start")
+    )
+
+
+def _segments(camp, date, slots):
+    """Slot id -> the index of its run of consecutive session slots (a break or plenum ends a run),
+    so that a two-slot session never spans lunch."""
+    others = list(
+        Slot.objects.filter(camp=camp, date=date)
+        .exclude(kind=Slot.Kind.SESSIONS)
+        .values_list("start", flat=True)
+    )
+    segment, result = 0, {}
+    for previous, slot in zip([None, *slots], slots, strict=False):
+        if previous is not None and any(previous.end <= start < slot.start for start in others):
+            segment += 1
+        result[slot.pk] = segment
+    return result
+
+
+def day_sessions(camp, date):
+    return list(
+        Session.objects.filter(camp=camp, day=date).visible().order_by("pitch_position", "pk")
+    )
+
+
+def build_instance(camp, date, *, previous=True):
+    """The day as the planner's instance (shared/planner/schema.md), with ids as strings.
+
+    Pinned placements and the sessions in locked slots are pins; the current draft is the
+    previous plan, so that a re-plan moves only what gains.
+    """
+    slots = session_slots(camp, date)
+    segments = _segments(camp, date, slots)
+    sessions = day_sessions(camp, date)
+    ids = [session.pk for session in sessions]
+    hosts, votes = {}, {}
+    for session_id, participant_id in SessionHost.objects.filter(session_id__in=ids).values_list(
+        "session_id", "participant_id"
+    ):
+        hosts.setdefault(session_id, []).append(str(participant_id))
+    for session_id, participant_id in Vote.objects.filter(session_id__in=ids).values_list(
+        "session_id", "participant_id"
+    ):
+        votes.setdefault(session_id, []).append(str(participant_id))
+    placements = {p.session_id: p for p in Placement.objects.filter(session_id__in=ids)}
+    locked = set(LockedSlot.objects.filter(slot__in=slots).values_list("slot_id", flat=True))
+    instance_sessions = []
+    for session in sessions:
+        placement = placements.get(session.pk)
+        if placement and placement.pinned and placement.slot_id is None:
+            continue  # kept off the grid by the organizers
+        pinned = None
+        if placement and placement.slot_id and (placement.pinned or placement.slot_id in locked):
+            pinned = {"room": str(placement.room_id), "slot": str(placement.slot_id)}
+        instance_sessions.append(
+            {
+                "id": str(session.pk),
+                "title": session.title,
+                "hosts": hosts.get(session.pk, []),
+                "votes": [
+                    voter
+                    for voter in votes.get(session.pk, [])
+                    if voter not in hosts.get(session.pk, [])
+                ],
+                "pinned": pinned,
+                "length": session.length,
+            }
+        )
+    instance = {
+        "rooms": [
+            {"id": str(room.pk), "capacity": room.capacity}
+            for room in Room.objects.filter(camp=camp)
+        ],
+        "slots": [
+            {
+                "id": str(slot.pk),
+                "day": segments[slot.pk],
+                "start": f"{slot.start:%H:%M}",
+                "end": f"{slot.end:%H:%M}",
+            }
+            for slot in slots
+        ],
+        "sessions": instance_sessions,
+    }
+    if previous:
+        instance["previous"] = {
+            str(p.session_id): {"room": str(p.room_id), "slot": str(p.slot_id)}
+            for p in placements.values()
+            if p.slot_id
+        }
+    return instance
+
+
+def _draft_state(camp, date):
+    ids = Session.objects.filter(camp=camp, day=date).values("pk")
+    return {
+        "placements": list(
+            Placement.objects.filter(session_id__in=ids)
+            .values("session", "room", "slot", "pinned")
+            .order_by("session")
+        ),
+        "locked": sorted(
+            LockedSlot.objects.filter(slot__camp=camp, slot__date=date).values_list(
+                "slot_id", flat=True
+            )
+        ),
+    }
+
+
+def _remember(camp, date, label):
+    """Store the draft before an action; keep the newest UNDO_DEPTH of the day."""
+    BoardSnapshot.objects.create(camp=camp, date=date, label=label, state=_draft_state(camp, date))
+    stale = BoardSnapshot.objects.filter(camp=camp, date=date).values_list("pk", flat=True)[
+        UNDO_DEPTH:
+    ]
+    BoardSnapshot.objects.filter(pk__in=list(stale)).delete()
+
+
+def _grid_day(camp, date):
+    grid_day, _created = GridDay.objects.select_for_update().get_or_create(camp=camp, date=date)
+    return grid_day
+
+
+def _after_change(camp, date):
+    """Publish at once if the day is published and the organizers want that; tell the live pages."""
+    grid_day = _grid_day(camp, date)
+    if grid_day.publish_changes and PublishedPlan.objects.filter(camp=camp, date=date).exists():
+        _publish(camp, date)
+    live.mark_changed(camp.slug)
+
+
+# --- Planning ------------------------------------------------------------------------------
+
+
+def _explain(error, sessions_by_id):
+    lines = []
+    for problem in error.problems:
+        titles = ", ".join(f"“{sessions_by_id.get(sid, sid)}”" for sid in problem.sessions)
+        lines.append(f"{problem.message} ({titles})" if titles else problem.message)
+    return " ".join(lines)
+
+
+def plan_day(*, camp, date, remember=True):
+    """
+    Re-plan the day's draft around what the organizers pinned and locked.
+
+    Sessions placed before move only where that gains; pinned sessions and locked slots stay.
+    Raises GridError naming the sessions and the rule when the day cannot be planned.
+    """
+    with transaction.atomic():
+        grid_day = _grid_day(camp, date)
+        if remember:
+            _remember(camp, date, _("Re-plan"))
+        instance = build_instance(camp, date)
+        titles = {entry["id"]: entry["title"] for entry in instance["sessions"]}
+        try:
+            result = planner.plan(instance)
+        except planner.InfeasibleError as error:
+            raise GridError(_explain(error, titles)) from error
+        locked = set(
+            LockedSlot.objects.filter(slot__camp=camp, slot__date=date).values_list(
+                "slot_id", flat=True
+            )
+        )
+        current = {
+            p.session_id: p for p in Placement.objects.filter(session__camp=camp, session__day=date)
+        }
+        keep_off = {sid for sid, p in current.items() if p.pinned and p.slot_id is None}
+        Placement.objects.filter(session__camp=camp, session__day=date, pinned=False).delete()
+        Placement.objects.filter(
+            session__camp=camp, session__day=date, pinned=True, slot__isnull=False
+        ).delete()
+        rows = []
+        for session_id, cell in result.placements.items():
+            sid, room, slot = int(session_id), int(cell.room), int(cell.slot)
+            previous = current.get(sid)
+            was_fixed = (
+                previous is not None and previous.slot_id == slot and previous.room_id == room
+            )
+            if slot in locked and not was_fixed:
+                continue  # a locked slot takes no new session
+            pinned = previous is not None and previous.pinned and was_fixed
+            rows.append(Placement(session_id=sid, room_id=room, slot_id=slot, pinned=pinned))
+        Placement.objects.bulk_create(rows)
+        grid_day.planned_at_version = live.current_version(camp.slug) or ""
+        grid_day.save(update_fields=["planned_at_version"])
+        live.mark_changed(camp.slug)
+    placed = {row.session_id for row in rows}
+    return PlanOutcome(
+        placed=len(rows),
+        unplaced=len([s for s in instance["sessions"] if int(s["id"]) not in placed])
+        + len(keep_off),
+        moves=result.moves,
+        score=result.score,
+    )
+
+
+def follow_votes(*, camp, date):
+    """Re-plan the draft if anything changed since it was last planned (the board's live draft)."""
+    version = live.current_version(camp.slug)
+    grid_day = GridDay.objects.filter(camp=camp, date=date).first()
+    if grid_day is not None and grid_day.planned_at_version == version:
+        return None
+    try:
+        return plan_day(camp=camp, date=date, remember=False)
+    except GridError:
+        return None  # the board shows the problem when the organizer re-plans by hand
+
+
+# --- Board actions ---------------------------------------------------------------------------
+
+
+def _cells_of(slot, length, slots):
+    index = next(i for i, s in enumerate(slots) if s.pk == slot.pk)
+    return slots[index : index + length]
+
+
+def _check_cell(camp, session, room, slot):
+    if room.camp_id != camp.pk or slot.camp_id != camp.pk:
+        raise GridError(_("That cell is not part of this camp."))
+    if slot.date != session.day:
+        raise GridError(_("“%(title)s” is planned for another day.") % {"title": session.title})
+    if slot.kind != Slot.Kind.SESSIONS:
+        raise GridError(_("The slot %(slot)s takes no sessions.") % {"slot": slot})
+
+
+def _occupied_slots(session, slot, slots):
+    """The slots a session takes when it starts in `slot`; a two-slot session needs the next one."""
+    segments = _segments(session.camp, session.day, slots)
+    taken = _cells_of(slot, session.length, slots)
+    if len(taken) < session.length or segments[taken[0].pk] != segments[taken[-1].pk]:
+        raise GridError(
+            _("“%(title)s” takes two slots in a row and does not fit here.")
+            % {"title": session.title}
+        )
+    return taken
+
+
+def _check_hosts(session, slot_ids, *, ignore=()):
+    hosts = SessionHost.objects.filter(session=session).values("participant_id")
+    busy = (
+        Placement.objects.filter(slot_id__in=slot_ids, session__hosts__participant_id__in=hosts)
+        .exclude(session=session)
+        .exclude(session__in=ignore)
+        .select_related("session")
+        .first()
+    )
+    if busy:
+        raise GridError(
+            _("A host of “%(title)s” holds “%(other)s” at that time.")
+            % {"title": session.title, "other": busy.session.title}
+        )
+
+
+def _occupant(room, slot_ids, *, exclude):
+    return (
+        Placement.objects.filter(room=room, slot_id__in=slot_ids)
+        .exclude(session=exclude)
+        .select_related("session")
+        .first()
+    )
+
+
+def move_session(*, session, room, slot):
+    """
+    Put the session into the cell and pin it there. A session already in the cell swaps places
+    with it (into the moved session's old cell, or off the grid if it had none). Both stay pinned,
+    since the organizer chose their cells.
+    """
+    camp = session.camp
+    _check_cell(camp, session, room, slot)
+    with transaction.atomic():
+        _grid_day(camp, session.day)
+        slots = session_slots(camp, session.day)
+        taken = _occupied_slots(session, slot, slots)
+        occupant = _occupant(room, [s.pk for s in taken], exclude=session)
+        _check_hosts(session, [s.pk for s in taken], ignore=[occupant.session] if occupant else [])
+        _remember(camp, session.day, _("Move “%(title)s”") % {"title": session.title})
+        own = Placement.objects.filter(session=session).first()
+        if occupant:
+            other = occupant.session
+            occupant.delete()
+            if own and own.slot_id:
+                target = Slot.objects.get(pk=own.slot_id)
+                own.delete()
+                other_taken = _occupied_slots(other, target, slots)
+                _check_hosts(other, [s.pk for s in other_taken], ignore=[session])
+                if _occupant(own.room, [s.pk for s in other_taken], exclude=other):
+                    raise GridError(
+                        _("“%(title)s” does not fit into the freed cell.") % {"title": other.title}
+                    )
+                Placement.objects.create(
+                    session=other, room_id=own.room_id, slot=target, pinned=True
+                )
+            else:
+                Placement.objects.create(session=other, room=None, slot=None, pinned=True)
+        Placement.objects.update_or_create(
+            session=session, defaults={"room": room, "slot": slot, "pinned": True}
+        )
+        _after_change(camp, session.day)
+
+
+def unplace_session(*, session):
+    """Take the session off the grid and keep it off until it is placed again by hand."""
+    with transaction.atomic():
+        _grid_day(session.camp, session.day)
+        _remember(session.camp, session.day, _("Take off “%(title)s”") % {"title": session.title})
+        Placement.objects.update_or_create(
+            session=session, defaults={"room": None, "slot": None, "pinned": True}
+        )
+        _after_change(session.camp, session.day)
+
+
+def set_pinned(*, session, pinned):
+    """Pin the session to its cell (re-planning leaves it there), or let the planner move it again."""
+    with transaction.atomic():
+        _grid_day(session.camp, session.day)
+        placement = Placement.objects.filter(session=session).first()
+        if placement is None:
+            raise GridError(_("“%(title)s” is not in the grid.") % {"title": session.title})
+        _remember(session.camp, session.day, _("Pin") if pinned else _("Unpin"))
+        if placement.slot_id is None and not pinned:
+            placement.delete()  # released: the planner may place it again
+        else:
+            placement.pinned = pinned
+            placement.save(update_fields=["pinned"])
+        live.mark_changed(session.camp.slug)
+
+
+def set_slot_locked(*, slot, locked):
+    """Freeze a slot (its sessions stay, no new one comes in) or release it."""
+    if slot.kind != Slot.Kind.SESSIONS:
+        raise GridError(_("The slot %(slot)s takes no sessions.") % {"slot": slot})
+    with transaction.atomic():
+        _grid_day(slot.camp, slot.date)
+        _remember(slot.camp, slot.date, _("Lock slot") if locked else _("Unlock slot"))
+        if locked:
+            LockedSlot.objects.get_or_create(slot=slot)
+        else:
+            LockedSlot.objects.filter(slot=slot).delete()
+        live.mark_changed(slot.camp.slug)
+
+
+def undo(*, camp, date):
+    """Restore the draft as it was before the last board action; returns that action's label."""
+    with transaction.atomic():
+        _grid_day(camp, date)
+        snapshot = BoardSnapshot.objects.filter(camp=camp, date=date).first()
+        if snapshot is None:
+            raise GridError(_("There is nothing to undo."))
+        ids = Session.objects.filter(camp=camp, day=date).values("pk")
+        Placement.objects.filter(session_id__in=ids).delete()
+        existing = set(Session.objects.filter(camp=camp, day=date).values_list("pk", flat=True))
+        Placement.objects.bulk_create(
+            [
+                Placement(
+                    session_id=row["session"],
+                    room_id=row["room"],
+                    slot_id=row["slot"],
+                    pinned=row["pinned"],
+                )
+                for row in snapshot.state["placements"]
+                if row["session"] in existing
+            ]
+        )
+        LockedSlot.objects.filter(slot__camp=camp, slot__date=date).delete()
+        LockedSlot.objects.bulk_create(
+            [
+                LockedSlot(slot_id=slot_id)
+                for slot_id in snapshot.state["locked"]
+                if Slot.objects.filter(pk=slot_id).exists()
+            ]
+        )
+        label = snapshot.label
+        snapshot.delete()
+        _after_change(camp, date)
+    return label
+
+
+# --- Publishing ------------------------------------------------------------------------------
+
+
+def _publish(camp, date):
+    latest = PublishedPlan.objects.filter(camp=camp, date=date).order_by("-version").first()
+    before = {row["session"]: row for row in latest.placements} if latest else {}
+    now = timezone.now().isoformat()
+    rows = []
+    for placement in Placement.objects.filter(
+        session__camp=camp, session__day=date, slot__isnull=False
+    ).order_by("slot__start", "room__order", "room__name"):
+        earlier = before.get(placement.session_id)
+        moved = earlier is not None and (earlier["room"], earlier["slot"]) != (
+            placement.room_id,
+            placement.slot_id,
+        )
+        rows.append(
+            {
+                "session": placement.session_id,
+                "room": placement.room_id,
+                "slot": placement.slot_id,
+                "moved_at": now if moved else (earlier or {}).get("moved_at"),
+            }
+        )
+    version = (
+        PublishedPlan.objects.filter(camp=camp, date=date).aggregate(v=Max("version"))["v"] or 0
+    ) + 1
+    return PublishedPlan.objects.create(camp=camp, date=date, version=version, placements=rows)
+
+
+def publish_plan(*, camp, date):
+    """The room sees the draft as it is now; sessions that changed cell are marked as moved."""
+    with transaction.atomic():
+        _grid_day(camp, date)
+        plan = _publish(camp, date)
+        live.mark_changed(camp.slug)
+    return plan
+
+
+def set_publish_changes(*, camp, date, publish_changes):
+    with transaction.atomic():
+        grid_day = _grid_day(camp, date)
+        grid_day.publish_changes = publish_changes
+        grid_day.save(update_fields=["publish_changes"])
