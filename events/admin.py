@@ -191,7 +191,11 @@ class CampAdmin(OrganizerPermissionsMixin, admin.ModelAdmin):
                 else:
                     self.message_user(
                         request,
-                        _("%(count)d slots created for %(date)s.")
+                        ngettext(
+                            "%(count)d slot created for %(date)s.",
+                            "%(count)d slots created for %(date)s.",
+                            len(slots),
+                        )
                         % {"count": len(slots), "date": form.cleaned_data["date"]},
                         messages.SUCCESS,
                     )
@@ -243,7 +247,11 @@ class ParticipantAdmin(CampChildAdmin):
     @admin.action(description=_("Check in the selected Teilgeber"))
     def check_in(self, request, queryset):
         count = queryset.filter(checked_in_at__isnull=True).update(checked_in_at=timezone.now())
-        self.message_user(request, _("%(count)d Teilgeber checked in.") % {"count": count})
+        self.message_user(
+            request,
+            ngettext("%(count)d Teilgeber checked in.", "%(count)d Teilgeber checked in.", count)
+            % {"count": count},
+        )
 
     @admin.action(description=_("Cancel the registration of the selected Teilgeber"))
     def cancel_registrations(self, request, queryset):

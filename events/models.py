@@ -106,7 +106,9 @@ class Camp(models.Model):
         _("announcement"),
         max_length=280,
         blank=True,
-        help_text=_("Shown on the projector and on the phones' plan, e.g. “Lunch is served in the foyer”."),
+        help_text=_(
+            "Shown on the projector and on the phones' plan, e.g. “Lunch is served in the foyer”."
+        ),
     )
     organizers = models.ManyToManyField(
         settings.AUTH_USER_MODEL,

@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from events.admin import CampChildAdmin, OrganizerPermissionsMixin
 
@@ -44,12 +45,20 @@ class SessionAdmin(CampChildAdmin):
     def hide(self, request, queryset):
         for session in queryset:
             services.set_hidden(session=session, hidden=True)
-        self.message_user(request, _("%(count)d sessions hidden.") % {"count": len(queryset)})
+        count = len(queryset)
+        self.message_user(
+            request,
+            ngettext("%(count)d session hidden.", "%(count)d sessions hidden.", count)
+            % {"count": count},
+        )
 
     @admin.action(description=_("Show the selected sessions again"))
     def show(self, request, queryset):
         for session in queryset:
             services.set_hidden(session=session, hidden=False)
+        count = len(queryset)
         self.message_user(
-            request, _("%(count)d sessions visible again.") % {"count": len(queryset)}
+            request,
+            ngettext("%(count)d session visible again.", "%(count)d sessions visible again.", count)
+            % {"count": count},
         )

@@ -84,7 +84,9 @@ def test_register_participant_inside_window_is_allowed():
 def test_cancel_registration_promotes_first_waitlisted(django_capture_on_commit_callbacks):
     camp = make_camp(capacity=1)
     seated = services.register_participant(camp=camp, user=make_user())
-    first = services.register_participant(camp=camp, user=make_user(email="first@example.org"), language="en")
+    first = services.register_participant(
+        camp=camp, user=make_user(email="first@example.org"), language="en"
+    )
     second = services.register_participant(camp=camp, user=make_user())
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -100,7 +102,9 @@ def test_cancel_registration_promotes_first_waitlisted(django_capture_on_commit_
     assert "moved up" in mail.outbox[0].body
 
 
-def test_status_email_speaks_the_language_the_teilgeber_registered_in(django_capture_on_commit_callbacks):
+def test_status_email_speaks_the_language_the_teilgeber_registered_in(
+    django_capture_on_commit_callbacks,
+):
     camp = make_camp(name="Barcamp Köln")
 
     with django_capture_on_commit_callbacks(execute=True):

@@ -291,6 +291,7 @@ def test_pages_are_german_by_default_and_switch_to_english(client):
 
     assert german.headers["Content-Language"] == "de"
     assert 'lang="de"' in german.content.decode()
+    assert "Beim Camp dabei sein" in german.content.decode()
     assert switched.status_code == 302
     assert english.headers["Content-Language"] == "en"
     assert "Join the camp" in english.content.decode()

@@ -18,9 +18,21 @@ ROOT = Path(__file__).resolve().parents[2]
 def test_plan_command_writes_a_plan_the_shared_scorer_accepts(tmp_path):
     output = tmp_path / "plan.json"
 
-    call_command("plan", "--input", str(SHARED / "public" / "small-1.json"), "--output", str(output), stderr=StringIO())
+    call_command(
+        "plan",
+        "--input",
+        str(SHARED / "public" / "small-1.json"),
+        "--output",
+        str(output),
+        stderr=StringIO(),
+    )
     scored = subprocess.run(
-        [sys.executable, str(SHARED / "score.py"), str(SHARED / "public" / "small-1.json"), str(output)],
+        [
+            sys.executable,
+            str(SHARED / "score.py"),
+            str(SHARED / "public" / "small-1.json"),
+            str(output),
+        ],
         capture_output=True,
         text=True,
         check=False,
@@ -57,9 +69,21 @@ def test_plan_command_runs_without_a_database(tmp_path):
     output = tmp_path / "plan.json"
 
     result = subprocess.run(
-        [sys.executable, "manage.py", "plan", "--input", str(SHARED / "public" / "tiny-1.json"), "--output", str(output)],
+        [
+            sys.executable,
+            "manage.py",
+            "plan",
+            "--input",
+            str(SHARED / "public" / "tiny-1.json"),
+            "--output",
+            str(output),
+        ],
         cwd=ROOT,
-        env={"PATH": "/usr/bin:/bin", "DEBUG": "true", "DATABASE_URL": "postgres://nobody@127.0.0.1:1/none"},
+        env={
+            "PATH": "/usr/bin:/bin",
+            "DEBUG": "true",
+            "DATABASE_URL": "postgres://nobody@127.0.0.1:1/none",
+        },
         capture_output=True,
         text=True,
         timeout=60,
@@ -71,7 +95,9 @@ def test_plan_command_runs_without_a_database(tmp_path):
 
 @pytest.mark.django_db
 def test_load_camp_creates_the_camp_and_the_grid_plans_it():
-    call_command("load_camp", str(SHARED / "public" / "tiny-1.json"), "--slug", "tiny", stdout=StringIO())
+    call_command(
+        "load_camp", str(SHARED / "public" / "tiny-1.json"), "--slug", "tiny", stdout=StringIO()
+    )
 
     camp = Camp.objects.get(slug="tiny")
     instance = json.loads((SHARED / "public" / "tiny-1.json").read_text())
@@ -80,14 +106,24 @@ def test_load_camp_creates_the_camp_and_the_grid_plans_it():
     assert camp.slots.count() == len(instance["slots"])
     assert camp.sessions.count() == len(instance["sessions"])
     assert camp.participants.count() == len(voters)
-    assert Vote.objects.filter(session__camp=camp).count() == sum(len(s["votes"]) for s in instance["sessions"])
+    assert Vote.objects.filter(session__camp=camp).count() == sum(
+        len(s["votes"]) for s in instance["sessions"]
+    )
     outcome = grid.plan_day(camp=camp, date=camp.start_date)
-    assert outcome.placed == Placement.objects.filter(session__camp=camp, slot__isnull=False).count() > 0
+    assert (
+        outcome.placed
+        == Placement.objects.filter(session__camp=camp, slot__isnull=False).count()
+        > 0
+    )
 
 
 @pytest.mark.django_db
 def test_load_camp_refuses_an_existing_slug():
-    call_command("load_camp", str(SHARED / "public" / "tiny-1.json"), "--slug", "tiny", stdout=StringIO())
+    call_command(
+        "load_camp", str(SHARED / "public" / "tiny-1.json"), "--slug", "tiny", stdout=StringIO()
+    )
 
     with pytest.raises(CommandError, match="exists already"):
-        call_command("load_camp", str(SHARED / "public" / "tiny-1.json"), "--slug", "tiny", stdout=StringIO())
+        call_command(
+            "load_camp", str(SHARED / "public" / "tiny-1.json"), "--slug", "tiny", stdout=StringIO()
+        )
