@@ -7,6 +7,7 @@ from events import views as events_views
 
 urlpatterns = [
     path("healthz", events_views.healthz, name="healthz"),
+    path("readyz", events_views.readyz, name="readyz"),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -1,4 +1,7 @@
+import secrets
+
 from django.contrib import messages
+from django.core.cache import cache
 from django.db import DatabaseError, connection
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -121,3 +124,28 @@ def healthz(request):
     except DatabaseError:
         return HttpResponse("database unavailable\n", status=503, content_type="text/plain")
     return HttpResponse(f"ok {timezone.now():%Y-%m-%dT%H:%M:%SZ}\n", content_type="text/plain")
+
+
+@never_cache
+@require_GET
+def readyz(request):
+    """200 when this process can serve: the database and the shared cache answer; 503 names what does not."""
+    problems = []
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        problems.append("database")
+    try:
+        key = f"readyz:{secrets.token_hex(4)}"
+        cache.set(key, "1", timeout=5)
+        if cache.get(key) != "1":
+            problems.append("cache")
+    except Exception:  # noqa: BLE001 - any cache backend error means "not ready"
+        problems.append("cache")
+    if problems:
+        return HttpResponse(
+            f"unavailable: {', '.join(problems)}\n", status=503, content_type="text/plain"
+        )
+    return HttpResponse("ready\n", content_type="text/plain")

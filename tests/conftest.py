@@ -64,3 +64,28 @@ def _fresh_cache():
 
     cache.clear()
     yield
+
+
+@pytest.fixture(scope="session")
+def collected_static(tmp_path_factory):
+    """STATIC_ROOT with the collected, compressed, fingerprinted files that production serves."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = tmp_path_factory.mktemp("static")
+    env = {
+        "PATH": os.environ["PATH"],
+        "DEBUG": "false",
+        "SECRET_KEY": "collectstatic-only-0123456789-abcdefghijklmnopqrstuvwxyz",
+        "STATIC_ROOT": str(root),
+        "DATABASE_URL": "sqlite:///:memory:",
+    }
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+        cwd=Path(__file__).resolve().parent.parent,
+        env=env,
+        check=True,
+        timeout=180,
+    )
+    return root

@@ -311,3 +311,17 @@ def test_healthz_answers_503_when_the_database_does_not(client):
         response = client.get("/healthz")
 
     assert response.status_code == 503
+
+
+def test_readyz_answers_200_when_database_and_cache_answer(client):
+    response = client.get("/readyz")
+
+    assert response.status_code == 200
+
+
+def test_readyz_names_the_cache_when_it_is_gone(client):
+    with mock.patch("django.core.cache.cache.set", side_effect=ConnectionError("redis down")):
+        response = client.get("/readyz")
+
+    assert response.status_code == 503
+    assert response.content == b"unavailable: cache\n"

@@ -1,0 +1,207 @@
+"""Two app servers, one PostgreSQL, one Redis: what one process does, the other serves at once."""
+
+import http.cookiejar
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from tests.factories import make_camp, make_participant, make_session, make_user, open_voting
+from voting import services
+
+ROOT = Path(__file__).resolve().parent.parent
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def user_with_password(email, password):
+    """A user whose password the servers' production hasher can check (the tests use a fast one)."""
+    from django.contrib.auth.hashers import PBKDF2PasswordHasher
+
+    user = make_user(email=email)
+    user.password = PBKDF2PasswordHasher().encode(password, PBKDF2PasswordHasher().salt())
+    user.save(update_fields=["password"])
+    return user
+
+
+def redis_available():
+    import redis
+
+    try:
+        return redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping()
+    except redis.RedisError:
+        return False
+
+
+@pytest.fixture
+def two_servers(postgres_only, collected_static):
+    if not redis_available():
+        pytest.skip(f"needs Redis at {REDIS_URL}")
+    import redis
+
+    redis.Redis.from_url(REDIS_URL).flushdb()
+    db = connection.settings_dict
+    database_url = f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    servers, bases = [], []
+    for _ in range(2):
+        port = free_port()
+        env = {
+            "PATH": os.environ["PATH"],
+            "DEBUG": "false",
+            "SECRET_KEY": "one-secret-for-both-servers-0123456789-abcdefghijkl",
+            "ALLOWED_HOSTS": "127.0.0.1",
+            "DATABASE_URL": database_url,
+            "REDIS_URL": REDIS_URL,
+            "EMAIL_HOST": "smtp.invalid",
+            "SECURE_SSL_REDIRECT": "false",
+            "GUNICORN_BIND": f"127.0.0.1:{port}",
+            "GUNICORN_WORKERS": "1",
+            "GUNICORN_ACCESS_LOG": "",
+            "STATIC_ROOT": str(collected_static),
+        }
+        servers.append(
+            subprocess.Popen(
+                [
+                    str(Path(sys.executable).parent / "gunicorn"),
+                    "barcamp.wsgi",
+                    "-c",
+                    "gunicorn.conf.py",
+                ],
+                cwd=ROOT,
+                env=env,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+        )
+        bases.append(f"http://127.0.0.1:{port}")
+    try:
+        for base in bases:
+            for _ in range(150):
+                try:
+                    urllib.request.urlopen(f"{base}/healthz", timeout=1)
+                    break
+                except OSError:
+                    time.sleep(0.1)
+        yield bases
+    finally:
+        for server in servers:
+            server.terminate()
+        for server in servers:
+            server.wait(timeout=20)
+        redis.Redis.from_url(REDIS_URL).flushdb()
+
+
+class PlainHttpPolicy(http.cookiejar.DefaultCookiePolicy):
+    """Production cookies are Secure; these servers speak plain HTTP on loopback, so send them anyway."""
+
+    def return_ok_secure(self, cookie, request):
+        return True
+
+
+class Browser:
+    """A cookie-keeping HTTP client: enough of a browser for logging in and voting."""
+
+    def __init__(self):
+        self.cookies = http.cookiejar.CookieJar(PlainHttpPolicy())
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.cookies))
+
+    def cookie(self, name):
+        return next((cookie.value for cookie in self.cookies if cookie.name == name), None)
+
+    def get(self, url, **headers):
+        with self.opener.open(urllib.request.Request(url, headers=headers), timeout=10) as response:
+            return response.status, response.read().decode()
+
+    def post(self, url, data, **headers):
+        body = urllib.parse.urlencode(data).encode()
+        request = urllib.request.Request(
+            url, data=body, headers={"X-CSRFToken": self.cookie("csrftoken") or "", **headers}
+        )
+        with self.opener.open(request, timeout=10) as response:
+            return response.status, response.read().decode(), response.url
+
+
+def test_a_login_on_one_server_is_valid_on_the_other(two_servers):
+    first, second = two_servers
+    user_with_password("anna@example.org", "correct horse battery")
+    browser = Browser()
+    _status, page = browser.get(f"{first}/accounts/login/")
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+
+    browser.post(
+        f"{first}/accounts/login/",
+        {
+            "csrfmiddlewaretoken": token,
+            "login": "anna@example.org",
+            "password": "correct horse battery",
+        },
+        Referer=f"{first}/accounts/login/",
+    )
+    status, page = browser.get(f"{second}/accounts/email/")
+
+    assert status == 200
+    assert "anna@example.org" in page
+    assert browser.cookie(settings.SESSION_COOKIE_NAME)
+
+
+def test_a_vote_through_one_server_appears_on_the_other_within_one_poll(two_servers):
+    first, second = two_servers
+    camp = make_camp()
+    open_voting(camp)
+    session = make_session(camp=camp, title="Scale out")
+    services.start_pitch(camp=camp, date=camp.start_date)
+    voter = make_participant(
+        camp=camp, user=user_with_password("ben@example.org", "correct horse battery")
+    )
+    projector = Browser()
+    _status, page = projector.get(f"{second}/{camp.slug}/projector/")
+    version = re.search(r"\?v=([0-9a-f]+)", page).group(1)
+    unchanged = projector.opener.open(
+        urllib.request.Request(
+            f"{second}/{camp.slug}/projector/?v={version}", headers={"HX-Request": "true"}
+        ),
+        timeout=5,
+    )
+    assert unchanged.status == 204
+    phone = Browser()
+    _status, page = phone.get(f"{first}/accounts/login/")
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    phone.post(
+        f"{first}/accounts/login/",
+        {
+            "csrfmiddlewaretoken": token,
+            "login": "ben@example.org",
+            "password": "correct horse battery",
+        },
+    )
+
+    status, _body, _url = phone.post(
+        f"{first}/{camp.slug}/sessions/{session.pk}/vote/", {"want": "1"}, **{"HX-Request": "true"}
+    )
+    poll = projector.opener.open(
+        urllib.request.Request(
+            f"{second}/{camp.slug}/projector/?v={version}", headers={"HX-Request": "true"}
+        ),
+        timeout=5,
+    )
+
+    assert status == 200
+    assert voter.votes.count() == 1
+    assert poll.status == 200
+    assert '<span class="count-number" id="interest-count">1</span>' in poll.read().decode()
