@@ -1,9 +1,8 @@
 """Reads used by more than one view."""
 
-from dataclasses import dataclass
-
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.functional import cached_property
 
 from .models import Camp, Participant
 
@@ -12,12 +11,19 @@ def get_camp(slug):
     return get_object_or_404(Camp, slug=slug)
 
 
-@dataclass(frozen=True)
 class Viewer:
-    """Who looks at a camp page: their Teilgeber record (if any) and whether they organize it."""
+    """Who looks at a camp page: their Teilgeber record (if any) and whether they organize it.
 
-    participant: Participant | None
-    is_organizer: bool
+    Whether they organize is asked of the database only when a page needs to know."""
+
+    def __init__(self, *, camp=None, user=None, participant=None, is_organizer=None):
+        self.camp, self.user, self.participant = camp, user, participant
+        if is_organizer is not None:
+            self.__dict__["is_organizer"] = is_organizer
+
+    @cached_property
+    def is_organizer(self):
+        return self.camp.is_organized_by(self.user)
 
     @property
     def is_registered(self):
@@ -25,7 +31,7 @@ class Viewer:
 
 
 def viewer(camp, user):
-    return Viewer(participant=participant_for(camp, user), is_organizer=camp.is_organized_by(user))
+    return Viewer(camp=camp, user=user, participant=participant_for(camp, user))
 
 
 def participant_for(camp, user):

@@ -171,7 +171,7 @@ def test_a_vote_through_one_server_appears_on_the_other_within_one_poll(two_serv
     )
     projector = Browser()
     _status, page = projector.get(f"{second}/{camp.slug}/projector/")
-    version = re.search(r"\?v=([0-9a-f]+)", page).group(1)
+    version = re.search(r"\?v=([0-9a-f.]+)", page).group(1)
     unchanged = projector.opener.open(
         urllib.request.Request(
             f"{second}/{camp.slug}/projector/?v={version}", headers={"HX-Request": "true"}

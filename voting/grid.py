@@ -23,6 +23,8 @@ from . import planner
 from .models import BoardSnapshot, GridDay, LockedSlot, Placement, PublishedPlan, Vote
 
 UNDO_DEPTH = 50
+# The draft follows these: votes, and the sessions themselves (proposed, withdrawn, hidden).
+FOLLOWED = (live.VOTES, live.PITCH)
 
 
 class GridError(Exception):
@@ -172,7 +174,9 @@ def _after_change(camp, date):
     grid_day = _grid_day(camp, date)
     if grid_day.publish_changes and PublishedPlan.objects.filter(camp=camp, date=date).exists():
         _publish(camp, date)
-    live.mark_changed(camp.slug)
+        live.mark_changed(camp.slug, live.DRAFT, live.PLAN)
+    else:
+        live.mark_changed(camp.slug, live.DRAFT)
 
 
 # --- Planning ------------------------------------------------------------------------------
@@ -228,9 +232,9 @@ def plan_day(*, camp, date, remember=True):
             pinned = previous is not None and previous.pinned and was_fixed
             rows.append(Placement(session_id=sid, room_id=room, slot_id=slot, pinned=pinned))
         Placement.objects.bulk_create(rows)
-        grid_day.planned_at_version = live.current_version(camp.slug) or ""
+        grid_day.planned_at_version = live.current_version(camp.slug, FOLLOWED)
         grid_day.save(update_fields=["planned_at_version"])
-        live.mark_changed(camp.slug)
+        live.mark_changed(camp.slug, live.DRAFT)
     placed = {row.session_id for row in rows}
     return PlanOutcome(
         placed=len(rows),
@@ -243,7 +247,7 @@ def plan_day(*, camp, date, remember=True):
 
 def follow_votes(*, camp, date):
     """Re-plan the draft if anything changed since it was last planned (the board's live draft)."""
-    version = live.current_version(camp.slug)
+    version = live.current_version(camp.slug, FOLLOWED)
     grid_day = GridDay.objects.filter(camp=camp, date=date).first()
     if grid_day is not None and grid_day.planned_at_version == version:
         return None
@@ -370,7 +374,7 @@ def set_pinned(*, session, pinned):
         else:
             placement.pinned = pinned
             placement.save(update_fields=["pinned"])
-        live.mark_changed(session.camp.slug)
+        live.mark_changed(session.camp.slug, live.DRAFT)
 
 
 def set_slot_locked(*, slot, locked):
@@ -384,7 +388,7 @@ def set_slot_locked(*, slot, locked):
             LockedSlot.objects.get_or_create(slot=slot)
         else:
             LockedSlot.objects.filter(slot=slot).delete()
-        live.mark_changed(slot.camp.slug)
+        live.mark_changed(slot.camp.slug, live.DRAFT)
 
 
 def undo(*, camp, date):
@@ -458,7 +462,7 @@ def publish_plan(*, camp, date):
     with transaction.atomic():
         _grid_day(camp, date)
         plan = _publish(camp, date)
-        live.mark_changed(camp.slug)
+        live.mark_changed(camp.slug, live.PLAN, live.DRAFT)
     return plan
 
 

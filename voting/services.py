@@ -1,6 +1,6 @@
 """Every write of the voting app: votes, voting days, the live pitch, merging duplicates."""
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from events import live
@@ -50,37 +50,39 @@ def set_vote(*, session, participant, want=None):
         raise NotAllowedToVote(_("Only registered Teilgeber of this camp can vote."))
     if not session.is_visible:
         raise VoteError(_("This session is not open for votes."))
-    if SessionHost.objects.filter(session=session, participant=participant).exists():
+    # session.hosts may be prefetched (the views do): then this costs no query.
+    if any(host.participant_id == participant.pk for host in session.hosts.all()):
         raise VoteError(_("You host this session: you are counted as attending anyway."))
     if voting_state(camp=camp, date=session.day) != VotingDay.State.OPEN:
         raise VoteError(_("Voting for this day is not open."))
+    votes = Vote.objects.filter(session=session, participant=participant)
     with transaction.atomic():
-        # One lock per Teilgeber: their parallel taps queue up, so the budget holds and the
-        # unique constraint is never raced; different Teilgeber do not wait for each other.
-        Participant.objects.select_for_update().filter(pk=participant.pk).first()
-        existing = Vote.objects.filter(session=session, participant=participant)
-        has_vote = existing.exists()
-        if want is None:
-            want = not has_vote
-        if want == has_vote:
-            return want
-        if want:
+        if want is None or camp.vote_budget is not None:
+            # A toggle reads before it writes, and a budget counts before it adds: the lock on
+            # the Teilgeber's row queues their parallel taps; other Teilgeber never wait for it.
+            Participant.objects.select_for_update().filter(pk=participant.pk).first()
+            has_vote = votes.exists()
+            if want is None:
+                want = not has_vote
+            if want == has_vote:
+                return want
             if (
-                camp.vote_budget is not None
+                want
+                and camp.vote_budget is not None
                 and votes_left(participant=participant, budget=camp.vote_budget) <= 0
             ):
                 raise VoteError(
                     _("You have used all your %(budget)d votes. Take one back to vote here.")
                     % {"budget": camp.vote_budget}
                 )
-            try:
-                with transaction.atomic():
-                    Vote.objects.create(session=session, participant=participant)
-            except IntegrityError:
-                pass  # a parallel request of the same person won; the vote is there once
-        else:
-            existing.delete()
-        live.mark_changed(camp.slug)
+        if want:
+            # The unique constraint decides: a second tap at the same moment inserts nothing.
+            Vote.objects.bulk_create(
+                [Vote(session=session, participant=participant)], ignore_conflicts=True
+            )
+            live.mark_changed(camp.slug, live.VOTES)
+        elif votes.delete()[0]:
+            live.mark_changed(camp.slug, live.VOTES)
     return want
 
 
@@ -148,7 +150,7 @@ def start_pitch(*, camp, date):
         pitch.date = date
         pitch.running = True
         pitch.save()
-        live.mark_changed(camp.slug)
+        live.mark_changed(camp.slug, live.PITCH)
     return pitch
 
 
@@ -157,7 +159,7 @@ def stop_pitch(*, camp):
         pitch = _pitch_for_update(camp)
         pitch.running = False
         pitch.save()
-        live.mark_changed(camp.slug)
+        live.mark_changed(camp.slug, live.PITCH)
     return pitch
 
 
@@ -178,7 +180,7 @@ def step_pitch(*, camp, step):
             )
         pitch.current_id = queue[target]
         pitch.save()
-        live.mark_changed(camp.slug)
+        live.mark_changed(camp.slug, live.PITCH)
     return pitch
 
 
@@ -197,7 +199,7 @@ def skip_pitch(*, camp):
         _renumber(queue)
         pitch.current = queue[index] if index < len(queue) - 1 else queue[0]
         pitch.save()
-        live.mark_changed(camp.slug)
+        live.mark_changed(camp.slug, live.PITCH)
     return pitch
 
 
@@ -212,7 +214,7 @@ def move_in_queue(*, session, offset):
         target = max(0, min(len(queue) - 1, index + offset))
         queue.insert(target, queue.pop(index))
         _renumber(queue)
-        live.mark_changed(session.camp.slug)
+        live.mark_changed(session.camp.slug, live.PITCH)
 
 
 def _renumber(queue):
@@ -227,4 +229,4 @@ def set_announcement(*, camp, text):
     with transaction.atomic():
         camp.announcement = text
         camp.save(update_fields=["announcement"])
-        live.mark_changed(camp.slug)
+        live.mark_changed(camp.slug, live.PLAN)

@@ -160,14 +160,24 @@ def vote(request, camp_slug, session_id):
         return HttpResponseBadRequest(_("“want” must be 1 or 0."))
     error, status = None, 200
     try:
-        services.set_vote(session=session, participant=viewer.participant, want=want)
+        voted = services.set_vote(session=session, participant=viewer.participant, want=want)
     except services.NotAllowedToVote as exc:
         error, status = str(exc), 403
     except services.VoteError as exc:
         error, status = str(exc), 409
     if request.htmx:
         session.vote_count = session.votes.count()
-        _decorate([session], camp=camp, viewer=viewer)
+        if error:
+            _decorate([session], camp=camp, viewer=viewer)
+        else:
+            # The vote went through, so voting is open and the viewer does not host it: the
+            # button needs no further query (this is the hottest write of the plenum).
+            session.voted, session.hosted_by_viewer, session.voting_open = voted, False, True
+            session.show_count = queries.counts_visible(
+                camp,
+                VotingDay.State.OPEN,
+                is_organizer=camp.hide_counts_until_closed and viewer.is_organizer,
+            )
         context = {"camp": camp, "session": session, "vote_error": error, "oob_budget": True}
         context.update(_budget_context(camp, viewer))
         return render(request, "voting/includes/_vote_button.html", context, status=status)
@@ -231,10 +241,14 @@ def quick_vote(request, camp_slug):
 # --- The live pitch ------------------------------------------------------------------------
 
 
-def _unchanged(request, camp_slug):
+PITCH_PAGE = (live.PITCH,)
+PROJECTOR_PAGE = (live.PITCH, live.VOTES, live.PLAN)
+
+
+def _unchanged(request, camp_slug, topics):
     """An HTMX poll that already shows the current version: answer 204 without touching the database."""
     seen = request.GET.get("v")
-    return bool(request.htmx and seen and seen == live.cached_version(camp_slug))
+    return bool(request.htmx and seen and seen == live.cached_version(camp_slug, topics))
 
 
 def _pitch_context(request, camp, viewer):
@@ -247,11 +261,14 @@ def _pitch_context(request, camp, viewer):
 
 @require_GET
 def pitch(request, camp_slug):
-    """Every Teilgeber's phone during the plenum: the current pitch and one big button."""
-    if _unchanged(request, camp_slug):
+    """Every Teilgeber's phone during the plenum: the current pitch and one big button.
+
+    It follows the pitch, not every vote: a thousand phones re-render when the next session
+    comes up, not on each tap in the room (the projector shows the count rising)."""
+    if _unchanged(request, camp_slug, PITCH_PAGE):
         return HttpResponse(status=204)
     camp = event_queries.get_camp(camp_slug)
-    version = live.current_version(camp.slug)
+    version = live.current_version(camp.slug, PITCH_PAGE)
     viewer = event_queries.viewer(camp, request.user)
     context = {
         **_pitch_context(request, camp, viewer),
@@ -265,10 +282,10 @@ def pitch(request, camp_slug):
 @require_GET
 def projector(request, camp_slug):
     """The room's screen all day: the live pitch while it runs, the published grid of the day otherwise."""
-    if _unchanged(request, camp_slug):
+    if _unchanged(request, camp_slug, PROJECTOR_PAGE):
         return HttpResponse(status=204)
     camp = event_queries.get_camp(camp_slug)
-    version = live.current_version(camp.slug)
+    version = live.current_version(camp.slug, PROJECTOR_PAGE)
     viewer = event_queries.Viewer(participant=None, is_organizer=False)
     context = {
         **_pitch_context(request, camp, viewer),

@@ -22,6 +22,7 @@ from sessions import queries as session_queries
 from . import grid, queries, services
 from .views import _as_id, _unchanged
 
+PLAN_PAGE = (live.PLAN,)
 BOARD_ACTIONS = {
     "move",
     "unplace",
@@ -50,7 +51,7 @@ def _day_from(request, camp, default):
 @login_required
 def board(request, camp_slug):
     """The organizers plan a day: the draft follows the votes; pin, move, swap, lock, publish, undo."""
-    if request.method == "GET" and _unchanged(request, camp_slug):
+    if request.method == "GET" and _unchanged(request, camp_slug, live.ALL):
         return HttpResponse(status=204)
     camp = event_queries.get_camp(camp_slug)
     viewer = event_queries.viewer(camp, request.user)
@@ -85,7 +86,7 @@ def board(request, camp_slug):
         "unpublished_changes": _unpublished_changes(draft, published),
         "grid_day": camp.grid_days.filter(date=day).first(),
         "pitch_running": bool(pitch and pitch.running),
-        "version": live.current_version(camp.slug),
+        "version": live.current_version(camp.slug, live.ALL),
         "can_undo": grid.BoardSnapshot.objects.filter(camp=camp, date=day).exists(),
     }
     template = "voting/board.html#board" if request.htmx else "voting/board.html"
@@ -164,7 +165,7 @@ def _run_board_action(request, camp, day):
 @require_GET
 def plan(request, camp_slug):
     """Today's published grid, now & next, and the Teilgeber's own agenda with clashes marked."""
-    if _unchanged(request, camp_slug):
+    if _unchanged(request, camp_slug, PLAN_PAGE):
         return HttpResponse(status=204)
     camp = event_queries.get_camp(camp_slug)
     viewer = event_queries.viewer(camp, request.user)
@@ -183,7 +184,7 @@ def plan(request, camp_slug):
         "day": day,
         "grid": published,
         "agenda": entries,
-        "version": live.current_version(camp.slug),
+        "version": live.current_version(camp.slug, PLAN_PAGE),
         "feed_url": request.build_absolute_uri(reverse("voting:plan-ics", args=[camp.slug])),
         "agenda_feed_url": (
             request.build_absolute_uri(
@@ -200,7 +201,7 @@ def plan(request, camp_slug):
 @require_GET
 def room_sign(request, camp_slug, room_id):
     """A tablet at the door: this room's session now and next."""
-    if _unchanged(request, camp_slug):
+    if _unchanged(request, camp_slug, PLAN_PAGE):
         return HttpResponse(status=204)
     camp = event_queries.get_camp(camp_slug)
     room = get_object_or_404(Room, camp=camp, pk=room_id)
@@ -211,7 +212,7 @@ def room_sign(request, camp_slug, room_id):
         "room": room,
         "now_entry": now_entry,
         "next_entry": next_entry,
-        "version": live.current_version(camp.slug),
+        "version": live.current_version(camp.slug, PLAN_PAGE),
     }
     template = "voting/room_sign.html#sign-live" if request.htmx else "voting/room_sign.html"
     return render(request, template, context)

@@ -88,7 +88,9 @@ def instances(draw, pins: bool = True, previous: bool = True) -> dict:
     ]
     per_day = draw(st.lists(st.integers(1, 3), min_size=1, max_size=2))
     slots = [{"id": f"D{d}-{k}", "day": d} for d, n in enumerate(per_day, 1) for k in range(n)]
-    following = {a["id"]: b["id"] for a, b in zip(slots, slots[1:]) if a["day"] == b["day"]}
+    following = {
+        a["id"]: b["id"] for a, b in zip(slots, slots[1:], strict=False) if a["day"] == b["day"]
+    }
     people = [f"p{i}" for i in range(draw(st.integers(1, 9)))]
     sessions = []
     for i in range(draw(st.integers(0, 8))):
@@ -126,7 +128,7 @@ def instances(draw, pins: bool = True, previous: bool = True) -> dict:
     return data
 
 
-FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+FAST = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 @FAST
@@ -191,7 +193,7 @@ def test_replanning_an_unchanged_instance_moves_nothing(data):
     assert second.score["score"] == first.score["score"]
 
 
-@settings(max_examples=20, deadline=None)
+@settings(max_examples=10, deadline=None)
 @given(instances())
 def test_same_input_same_plan(data):
     instance = parse_instance(data)
@@ -248,7 +250,7 @@ def test_replan_after_a_few_new_votes_moves_little_and_never_a_pin():
     first = plan(data)
     data["previous"] = {s: {"room": c.room, "slot": c.slot} for s, c in first.placements.items()}
     people = sorted({p for s in data["sessions"] for p in s["votes"]})
-    for s, p in zip(data["sessions"][::7], people[::50]):  # a handful of new votes
+    for s, p in zip(data["sessions"][::7], people[::50], strict=False):  # a handful of new votes
         if p not in s["votes"] and p not in s["hosts"]:
             s["votes"].append(p)
     second = plan(data)
@@ -293,6 +295,17 @@ def test_two_slot_session_takes_two_consecutive_slots_of_a_day_in_one_room():
     assert metrics == result.score
     # Z shares its host with Long, so it cannot run during either of Long's slots.
     assert result.placements["Z"].slot == "B1"
+
+
+def test_a_grid_of_two_slot_sessions_only():
+    data = grid(
+        sessions=[session("L1", ["a"], ["x", "y"], length=2), session("L2", ["b"], ["y"], length=2)]
+    )
+    result = plan(data)
+    # Only day 1 has two slots: both start there, in different rooms.
+    assert {c.slot for c in result.placements.values()} == {"A1"}
+    assert {c.room for c in result.placements.values()} == {"R1", "R2"}
+    assert judged(data, result.placements) == result.score
 
 
 def test_two_slot_sessions_count_in_both_slots_like_the_shared_judge():

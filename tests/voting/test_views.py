@@ -16,6 +16,7 @@ from tests.factories import (
 )
 from voting import services
 from voting.models import LivePitch, Vote, VotingDay
+from voting.views import PITCH_PAGE, PROJECTOR_PAGE
 
 pytestmark = pytest.mark.django_db
 HTMX = {"HX-Request": "true"}
@@ -201,6 +202,20 @@ def test_vote_on_session_of_another_camp_is_404(client, camp, teilgeber):
     assert Vote.objects.count() == 0
 
 
+def test_a_vote_changes_what_the_projector_shows_but_not_the_phones_pitch_page(
+    client, camp, teilgeber, django_capture_on_commit_callbacks
+):
+    session = make_session(camp=camp)
+    phone_before = live.current_version(camp.slug, PITCH_PAGE)
+    projector_before = live.current_version(camp.slug, PROJECTOR_PAGE)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("voting:vote", args=[camp.slug, session.pk]), {"want": "1"}, headers=HTMX)
+
+    assert live.current_version(camp.slug, PITCH_PAGE) == phone_before
+    assert live.current_version(camp.slug, PROJECTOR_PAGE) != projector_before
+
+
 def test_vote_query_count_does_not_grow_with_votes(
     client, camp, teilgeber, django_assert_max_num_queries
 ):
@@ -348,12 +363,13 @@ def test_quick_vote_bad_input_is_400(client, camp, teilgeber):
 def test_unchanged_pitch_poll_is_204_without_a_query(client, camp, django_assert_num_queries):
     make_session(camp=camp)
     services.start_pitch(camp=camp, date=camp.start_date)
-    version = live.current_version(camp.slug)
+    phone_version = live.current_version(camp.slug, PITCH_PAGE)
+    projector_version = live.current_version(camp.slug, PROJECTOR_PAGE)
 
     with django_assert_num_queries(0):
-        phone = client.get(reverse("voting:pitch", args=[camp.slug]), {"v": version}, headers=HTMX)
+        phone = client.get(reverse("voting:pitch", args=[camp.slug]), {"v": phone_version}, headers=HTMX)
         projector = client.get(
-            reverse("voting:projector", args=[camp.slug]), {"v": version}, headers=HTMX
+            reverse("voting:projector", args=[camp.slug]), {"v": projector_version}, headers=HTMX
         )
 
     assert (phone.status_code, projector.status_code) == (204, 204)
@@ -364,7 +380,7 @@ def test_changed_pitch_poll_renders_the_new_state(
     client, camp, teilgeber, django_capture_on_commit_callbacks
 ):
     session = make_session(camp=camp, title="Pitched now")
-    version = live.current_version(camp.slug)
+    version = live.current_version(camp.slug, PITCH_PAGE)
     with django_capture_on_commit_callbacks(execute=True):
         services.start_pitch(camp=camp, date=camp.start_date)
 
@@ -374,12 +390,12 @@ def test_changed_pitch_poll_renders_the_new_state(
     assert response.status_code == 200
     assert content.lstrip().startswith('<section id="pitch-live"')
     assert "Pitched now" in content
-    assert f"?v={live.current_version(camp.slug)}" in content
+    assert f"?v={live.current_version(camp.slug, PITCH_PAGE)}" in content
     assert f'id="vote-{session.pk}"' in content
 
 
 def test_pitch_poll_after_cache_loss_renders_instead_of_204(client, camp):
-    version = live.current_version(camp.slug)
+    version = live.current_version(camp.slug, PROJECTOR_PAGE)
     cache.clear()
 
     response = client.get(

@@ -21,6 +21,7 @@ from tests.factories import (
 )
 from voting import grid, services
 from voting.models import Placement, PublishedPlan
+from voting.views_grid import PLAN_PAGE
 
 pytestmark = pytest.mark.django_db
 HTMX = {"HX-Request": "true"}
@@ -62,7 +63,7 @@ def test_board_is_404_for_teilgeber_and_other_organizers(client):
     assert (as_teilgeber.status_code, as_other_organizer.status_code) == (404, 404)
 
 
-def test_board_draft_follows_the_votes(organizer_client):
+def test_board_draft_follows_the_votes(organizer_client, django_capture_on_commit_callbacks):
     camp, rooms, slots, sessions = make_day()
     organizer_client.force_login(make_organizer(camp))
 
@@ -70,10 +71,8 @@ def test_board_draft_follows_the_votes(organizer_client):
     placed_before = Placement.objects.filter(slot__isnull=False).count()
     late = make_session(camp=camp, title="Late pitch")
     make_vote(late)
-    live.mark_changed(camp.slug)  # the vote's commit does this in a request
-    from django.core.cache import cache
-
-    cache.delete(f"live:{camp.slug}")
+    with django_capture_on_commit_callbacks(execute=True):
+        live.mark_changed(camp.slug, live.VOTES)  # what the vote's commit does in a request
     organizer_client.get(reverse("voting:board", args=[camp.slug]))
 
     assert first.status_code == 200
@@ -261,7 +260,7 @@ def test_plan_shows_what_was_published_not_the_draft(client):
 def test_unchanged_plan_poll_is_204_without_a_query(client, django_assert_num_queries):
     camp, rooms, slots, sessions = make_day()
     publish(camp, sessions, rooms, slots)
-    version = live.current_version(camp.slug)
+    version = live.current_version(camp.slug, PLAN_PAGE)
 
     with django_assert_num_queries(0):
         plan = client.get(reverse("voting:plan", args=[camp.slug]), {"v": version}, headers=HTMX)
@@ -275,7 +274,7 @@ def test_unchanged_plan_poll_is_204_without_a_query(client, django_assert_num_qu
 def test_moved_session_reaches_the_plan_poll(client, django_capture_on_commit_callbacks):
     camp, rooms, slots, sessions = make_day()
     publish(camp, sessions, rooms, slots)
-    version = live.current_version(camp.slug)
+    version = live.current_version(camp.slug, PLAN_PAGE)
 
     with django_capture_on_commit_callbacks(execute=True):
         grid.move_session(session=sessions[0], room=rooms[1], slot=slots[2])

@@ -1,0 +1,511 @@
+"""
+The plenum's ten minutes, compressed into about one: a load benchmark of the real stack.
+
+    .venv/bin/python bench/load.py [--phones 1000] [--votes 15] [--duration 60] [--workers 4]
+
+Everything runs on this machine, on 127.0.0.1: gunicorn (gthread workers) serving the app
+with DEBUG off, PostgreSQL (a scratch database, dropped and created anew) and Redis (one
+database number, flushed). The load generator is asyncio + aiohttp in this process, so it
+shares the CPU with the server; the figures are a floor, not a ceiling.
+
+1. Baselines, each for a few seconds with 64 connections: /healthz (one SELECT 1, no template),
+   an unchanged live poll (204), a vote (a write and a rendered button).
+2. The scenario: `--phones` Teilgeber with logged-in sessions open the camp page, then poll
+   the pitch every 2 s and the plan every 3 s the way the pages do (sending the version they
+   rendered), and cast `--votes` votes each, spread over `--duration` seconds; one projector
+   polls every 2 s. Afterwards every vote that got a success answer is checked in the database:
+   there exactly once, and no vote without one.
+
+Prints throughput and p50/p95/p99 latency per endpoint, errors, and each endpoint's throughput
+as a ratio to /healthz. Bounded: every phone stops after its votes, the run after --duration+30 s.
+"""
+
+import argparse
+import asyncio
+import os
+import random
+import re
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+VERSION = re.compile(rb"\?v=([0-9a-f.]+)")
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--phones", type=int, default=1000)
+    parser.add_argument("--votes", type=int, default=15)
+    parser.add_argument("--sessions", type=int, default=40)
+    parser.add_argument("--duration", type=float, default=60.0)
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--threads", type=int, default=8)
+    parser.add_argument("--baseline-seconds", type=float, default=8.0)
+    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--postgres", default="postgres://postgres@127.0.0.1:5432")
+    parser.add_argument("--database", default="barcamp_bench")
+    parser.add_argument("--redis", default="redis://127.0.0.1:6379/14")
+    return parser.parse_args()
+
+
+def server_env(args):
+    return {
+        "PATH": os.environ["PATH"],
+        "DEBUG": "false",
+        "SECRET_KEY": "bench-secret-0123456789-abcdefghijklmnopqrstuvwxyz-ABCDEF",
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "DATABASE_URL": f"{args.postgres}/{args.database}",
+        "DATABASE_POOL_MAX_SIZE": str(args.threads + 2),
+        "REDIS_URL": args.redis,
+        "EMAIL_HOST": "smtp.invalid",
+        "SECURE_SSL_REDIRECT": "false",
+        "STATIC_ROOT": str(ROOT / "staticfiles"),
+        "GUNICORN_BIND": f"127.0.0.1:{args.port}",
+        "GUNICORN_WORKERS": str(args.workers),
+        "GUNICORN_THREADS": str(args.threads),
+        "GUNICORN_ACCESS_LOG": "",
+        "LOG_LEVEL": "WARNING",
+    }
+
+
+def prepare(args):
+    """A scratch database with a running camp: Teilgeber with sessions, a pitch, a published plan."""
+    import psycopg
+    import redis
+
+    with psycopg.connect(f"{args.postgres}/postgres", autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{args.database}" WITH (FORCE)')
+        connection.execute(f'CREATE DATABASE "{args.database}"')
+    redis.Redis.from_url(args.redis).flushdb()
+    env = server_env(args)
+    for command in (["migrate", "--noinput"], ["collectstatic", "--noinput"]):
+        subprocess.run(
+            [sys.executable, "manage.py", *command, "-v0"], cwd=ROOT, env=env, check=True
+        )
+    os.environ.update(env)
+    os.environ["DJANGO_SETTINGS_MODULE"] = "barcamp.settings"
+    import django
+
+    django.setup()
+    from allauth.account.models import EmailAddress
+    from django.contrib.auth import (
+        BACKEND_SESSION_KEY,
+        HASH_SESSION_KEY,
+        SESSION_KEY,
+        get_user_model,
+    )
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.utils import timezone
+
+    from events.models import Camp, Participant, Room, Slot
+    from voting import grid, services
+    from voting.models import VotingDay
+
+    camp = Camp.objects.create(
+        name="Load Camp",
+        slug="load",
+        start_date=timezone.localdate(),
+        end_date=timezone.localdate(),
+        capacity=5000,
+    )
+    rooms = [
+        Room.objects.create(camp=camp, name=f"Raum {i}", capacity=40 + 20 * i, order=i)
+        for i in range(8)
+    ]
+    assert rooms
+    for hour in range(9, 17):
+        Slot.objects.create(camp=camp, date=camp.start_date, start=f"{hour}:00", end=f"{hour}:45")
+    User = get_user_model()
+    users = User.objects.bulk_create(
+        [
+            User(username=f"phone{i}", email=f"phone{i}@load.invalid", password="!")
+            for i in range(args.phones + args.sessions)
+        ]
+    )
+    EmailAddress.objects.bulk_create(
+        [EmailAddress(user=u, email=u.email, verified=True, primary=True) for u in users]
+    )
+    participants = Participant.objects.bulk_create(
+        [
+            Participant(camp=camp, user=u, status="registered", display_name=f"Phone {i}")
+            for i, u in enumerate(users)
+        ]
+    )
+    from sessions import services as session_services
+
+    # The phones vote; the hosts (one per session) do not.
+    sessions = [
+        session_services.propose_session(
+            camp=camp,
+            participant=host,
+            title=f"Session {i}",
+            format="talk",
+            language="de",
+            day=camp.start_date,
+        )
+        for i, host in enumerate(participants[args.phones :])
+    ]
+    services.set_voting_state(camp=camp, date=camp.start_date, state=VotingDay.State.OPEN)
+    services.start_pitch(camp=camp, date=camp.start_date)
+    grid.plan_day(camp=camp, date=camp.start_date)
+    grid.publish_plan(camp=camp, date=camp.start_date)
+    cookies = []
+    for user in users[: args.phones]:
+        store = SessionStore()
+        store[SESSION_KEY] = str(user.pk)
+        store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        store.create()
+        cookies.append(store.session_key)
+    return camp, [s.pk for s in sessions], participants[: args.phones], cookies
+
+
+def start_server(args):
+    server = subprocess.Popen(
+        [str(Path(sys.executable).parent / "gunicorn"), "barcamp.wsgi", "-c", "gunicorn.conf.py"],
+        cwd=ROOT,
+        env=server_env(args),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
+    import urllib.request
+
+    for _ in range(200):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{args.port}/healthz", timeout=1)
+            return server
+        except OSError:
+            time.sleep(0.1)
+    server.kill()
+    raise SystemExit("gunicorn did not start: " + server.stderr.read().decode()[-2000:])
+
+
+class Recorder:
+    def __init__(self):
+        self.latencies = defaultdict(list)
+        self.errors = defaultdict(int)
+        self.started = time.perf_counter()
+
+    def add(self, name, seconds, ok):
+        self.latencies[name].append(seconds)
+        if not ok:
+            self.errors[name] += 1
+
+
+async def request(session, recorder, name, method, url, *, expect, **kwargs):
+    started = time.perf_counter()
+    try:
+        async with session.request(method, url, **kwargs) as response:
+            body = await response.read()
+            recorder.add(name, time.perf_counter() - started, response.status in expect)
+            return response.status, body
+    except Exception:  # noqa: BLE001 - a failed request is an error in the report, not a crash
+        recorder.add(name, time.perf_counter() - started, False)
+        return None, b""
+
+
+async def hammer(base, name, seconds, make_request, connections=64):
+    """Closed loop: `connections` clients send requests back to back for `seconds`."""
+    import aiohttp
+
+    recorder = Recorder()
+    deadline = time.perf_counter() + seconds
+    connector = aiohttp.TCPConnector(limit=connections)
+    async with aiohttp.ClientSession(
+        base, connector=connector, cookie_jar=aiohttp.DummyCookieJar()
+    ) as session:
+
+        async def client(index):
+            count = 0
+            while time.perf_counter() < deadline:
+                await make_request(session, recorder, index, count)
+                count += 1
+
+        await asyncio.gather(*(client(i) for i in range(connections)))
+    return recorder.latencies[name], recorder.errors[name], seconds
+
+
+async def scenario(args, base, camp_slug, session_ids, cookies):
+    import aiohttp
+
+    recorder = Recorder()
+    successes = []  # (phone index, session id) of every vote answered 200
+    headers = {"HX-Request": "true", "X-CSRFToken": "b" * 32}
+    connector = aiohttp.TCPConnector(limit=0, force_close=False)
+    # Each phone sends its own cookies; the shared session must not collect anyone's.
+    async with aiohttp.ClientSession(
+        base, connector=connector, cookie_jar=aiohttp.DummyCookieJar()
+    ) as shared:
+
+        async def phone(index, cookie):
+            jar = {"sessionid": cookie, "csrftoken": "b" * 32}
+            rng = random.Random(index)
+            # Phones arrive during the first third of the run, as people sit down in the plenum.
+            await asyncio.sleep(rng.uniform(0, args.duration / 3))
+            await request(
+                shared, recorder, "camp page", "GET", f"/{camp_slug}/", expect={200}, cookies=jar
+            )
+            status, body = await request(
+                shared,
+                recorder,
+                "pitch page",
+                "GET",
+                f"/{camp_slug}/pitch/",
+                expect={200},
+                cookies=jar,
+            )
+            pitch_version = (VERSION.search(body) or [b"", b"-"])[1].decode()
+            status, body = await request(
+                shared,
+                recorder,
+                "plan page",
+                "GET",
+                f"/{camp_slug}/plan/",
+                expect={200},
+                cookies=jar,
+            )
+            plan_version = (VERSION.search(body) or [b"", b"-"])[1].decode()
+            choices = rng.sample(session_ids, args.votes)
+            vote_every = args.duration / args.votes
+            next_vote = time.perf_counter() + rng.uniform(0, vote_every)
+            next_pitch = time.perf_counter() + 2
+            next_plan = time.perf_counter() + 3
+            while choices:
+                now = time.perf_counter()
+                if now >= next_vote:
+                    session_id = choices.pop()
+                    status, _ = await request(
+                        shared,
+                        recorder,
+                        "vote",
+                        "POST",
+                        f"/{camp_slug}/sessions/{session_id}/vote/",
+                        expect={200},
+                        cookies=jar,
+                        headers=headers,
+                        data={"want": "1"},
+                    )
+                    if status == 200:
+                        successes.append((index, session_id))
+                    next_vote += vote_every
+                if now >= next_pitch:
+                    status, body = await request(
+                        shared,
+                        recorder,
+                        "pitch poll",
+                        "GET",
+                        f"/{camp_slug}/pitch/?v={pitch_version}",
+                        expect={200, 204},
+                        cookies=jar,
+                        headers={"HX-Request": "true"},
+                    )
+                    if status == 200:
+                        pitch_version = (VERSION.search(body) or [b"", pitch_version.encode()])[
+                            1
+                        ].decode()
+                    next_pitch += 2
+                if now >= next_plan:
+                    status, body = await request(
+                        shared,
+                        recorder,
+                        "plan poll",
+                        "GET",
+                        f"/{camp_slug}/plan/?v={plan_version}",
+                        expect={200, 204},
+                        cookies=jar,
+                        headers={"HX-Request": "true"},
+                    )
+                    if status == 200:
+                        plan_version = (VERSION.search(body) or [b"", plan_version.encode()])[
+                            1
+                        ].decode()
+                    next_plan += 3
+                await asyncio.sleep(
+                    max(0.0, min(next_vote, next_pitch, next_plan) - time.perf_counter())
+                )
+
+        async def projector(stop):
+            version = "-"
+            while not stop.is_set():
+                status, body = await request(
+                    shared,
+                    recorder,
+                    "projector poll",
+                    "GET",
+                    f"/{camp_slug}/projector/?v={version}",
+                    expect={200, 204},
+                    headers={"HX-Request": "true"},
+                )
+                if status == 200:
+                    version = (VERSION.search(body) or [b"", version.encode()])[1].decode()
+                await asyncio.sleep(2)
+
+        stop = asyncio.Event()
+        watcher = asyncio.create_task(projector(stop))
+        started = time.perf_counter()
+        phones = [asyncio.create_task(phone(i, c)) for i, c in enumerate(cookies)]
+        done, pending = await asyncio.wait(phones, timeout=args.duration + 30)
+        for task in pending:
+            task.cancel()  # bounded: a phone still voting after the limit is reported, not waited for
+        if pending:
+            print(
+                f"{len(pending)} phones had not finished their votes within {args.duration + 30:.0f} s",
+                flush=True,
+            )
+        elapsed = time.perf_counter() - started
+        stop.set()
+        await watcher
+    return recorder, successes, elapsed
+
+
+def percentile(values, q):
+    if not values:
+        return float("nan")
+    return (
+        statistics.quantiles(values, n=100, method="inclusive")[q - 1]
+        if len(values) > 1
+        else values[0]
+    )
+
+
+def row(name, latencies, errors, seconds, baseline=None):
+    throughput = len(latencies) / seconds if seconds else 0
+    ratio = f"{throughput / baseline:6.0%}" if baseline else "      "
+    ms = [1000 * percentile(latencies, q) for q in (50, 95, 99)]
+    return f"{name:<16}{len(latencies):>8}{errors:>7}{throughput:>9.0f}/s {ratio}  {ms[0]:7.1f} {ms[1]:7.1f} {ms[2]:7.1f}"
+
+
+HEADER = f"{'endpoint':<16}{'requests':>8}{'errors':>7}{'throughput':>11} {'of hz':>6}  {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7}"
+
+
+def main():
+    args = parse_args()
+    if (
+        not shutil.which("pg_isready")
+        or subprocess.run(["pg_isready", "-q", "-h", "127.0.0.1"]).returncode
+    ):
+        raise SystemExit("PostgreSQL is not running on 127.0.0.1:5432")
+    print(
+        f"Preparing: {args.phones} phones, {args.sessions} sessions, database {args.database} ...",
+        flush=True,
+    )
+    camp, session_ids, participants, cookies = prepare(args)
+    server = start_server(args)
+    base = f"http://127.0.0.1:{args.port}"
+    try:
+        from events import live
+        from voting.views import PITCH_PAGE
+
+        version = live.current_version(camp.slug, PITCH_PAGE)
+        jar_headers = {
+            "Cookie": f"sessionid={cookies[0]}; csrftoken={'b' * 32}",
+            "X-CSRFToken": "b" * 32,
+        }
+
+        async def healthz(session, recorder, index, count):
+            await request(session, recorder, "healthz", "GET", "/healthz", expect={200})
+
+        async def unchanged(session, recorder, index, count):
+            await request(
+                session,
+                recorder,
+                "unchanged poll",
+                "GET",
+                f"/{camp.slug}/pitch/?v={version}",
+                expect={204},
+                headers={"HX-Request": "true"},
+            )
+
+        async def vote(session, recorder, index, count):
+            session_id = session_ids[(index * 7 + count) % len(session_ids)]
+            await request(
+                session,
+                recorder,
+                "vote",
+                "POST",
+                f"/{camp.slug}/sessions/{session_id}/vote/",
+                expect={200},
+                headers={"HX-Request": "true", **jar_headers},
+                data={"want": str(count % 2)},
+            )
+
+        print("Baselines ...", flush=True)
+        base_results = {}
+        for name, maker in (("healthz", healthz), ("unchanged poll", unchanged), ("vote", vote)):
+            base_results[name] = asyncio.run(hammer(base, name, args.baseline_seconds, maker))
+        # The vote baseline toggled phone 0's votes; the scenario starts from none.
+        from voting.models import Vote
+
+        Vote.objects.filter(participant=participants[0]).delete()
+        live.mark_changed(camp.slug)
+
+        print(
+            f"Scenario: {args.phones} phones, {args.votes} votes each over {args.duration:.0f} s ...",
+            flush=True,
+        )
+        recorder, successes, elapsed = asyncio.run(
+            scenario(args, base, camp.slug, session_ids, cookies)
+        )
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+
+    healthz_rate = len(base_results["healthz"][0]) / base_results["healthz"][2]
+    print()
+    print(
+        f"Machine: {os.cpu_count()} cores; gunicorn {args.workers} workers x {args.threads} threads; "
+        "PostgreSQL and Redis on 127.0.0.1; load generator in the same machine."
+    )
+    print("\nBaselines (closed loop, 64 connections):")
+    print(HEADER)
+    for name, (latencies, errors, seconds) in base_results.items():
+        print(row(name, latencies, errors, seconds, None if name == "healthz" else healthz_rate))
+    print(f"\nScenario ({elapsed:.0f} s):")
+    print(HEADER)
+    all_latencies, all_errors = [], 0
+    for name in (
+        "camp page",
+        "pitch page",
+        "plan page",
+        "pitch poll",
+        "plan poll",
+        "projector poll",
+        "vote",
+    ):
+        latencies, errors = recorder.latencies[name], recorder.errors[name]
+        all_latencies += latencies
+        all_errors += errors
+        print(row(name, latencies, errors, elapsed, healthz_rate))
+    print(row("all", all_latencies, all_errors, elapsed, healthz_rate))
+
+    from voting.models import Vote
+
+    by_user = {index: participant.pk for index, participant in enumerate(participants)}
+    stored = list(
+        Vote.objects.filter(session__camp=camp).values_list("participant_id", "session_id")
+    )
+    expected = {(by_user[index], session_id) for index, session_id in successes}
+    doubled = len(stored) - len(set(stored))
+    lost = len(expected - set(stored))
+    unexpected = len(set(stored) - expected)
+    print(
+        f"\nVotes: {len(successes)} answered 200, {len(stored)} stored; lost {lost}, doubled {doubled}, "
+        f"stored without a success answer {unexpected}."
+    )
+    ok = not all_errors and not lost and not doubled and percentile(all_latencies, 99) < 0.25
+    print("Targets met." if ok else "Targets NOT met (see above).")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
