@@ -202,6 +202,8 @@ def plan_day(*, camp, date, remember=True):
         if remember:
             _remember(camp, date, _("Re-plan"))
         instance = build_instance(camp, date)
+        if not instance["rooms"] or not instance["slots"]:
+            raise GridError(_("This day has no rooms or no session slots yet: add them in the admin first."))
         titles = {entry["id"]: entry["title"] for entry in instance["sessions"]}
         try:
             result = planner.plan(instance)

@@ -56,33 +56,40 @@ def set_vote(*, session, participant, want=None):
     if voting_state(camp=camp, date=session.day) != VotingDay.State.OPEN:
         raise VoteError(_("Voting for this day is not open."))
     votes = Vote.objects.filter(session=session, participant=participant)
-    with transaction.atomic():
-        if want is None or camp.vote_budget is not None:
-            # A toggle reads before it writes, and a budget counts before it adds: the lock on
-            # the Teilgeber's row queues their parallel taps; other Teilgeber never wait for it.
-            Participant.objects.select_for_update().filter(pk=participant.pk).first()
-            has_vote = votes.exists()
-            if want is None:
-                want = not has_vote
-            if want == has_vote:
-                return want
-            if (
-                want
-                and camp.vote_budget is not None
-                and votes_left(participant=participant, budget=camp.vote_budget) <= 0
-            ):
-                raise VoteError(
-                    _("You have used all your %(budget)d votes. Take one back to vote here.")
-                    % {"budget": camp.vote_budget}
-                )
+    if want is not None and camp.vote_budget is None:
+        # The plenum's hot path: one statement, no transaction around it. The unique
+        # constraint decides, so a second tap at the same moment inserts nothing.
         if want:
-            # The unique constraint decides: a second tap at the same moment inserts nothing.
             Vote.objects.bulk_create(
                 [Vote(session=session, participant=participant)], ignore_conflicts=True
             )
             live.mark_changed(camp.slug, live.VOTES)
         elif votes.delete()[0]:
             live.mark_changed(camp.slug, live.VOTES)
+        return want
+    with transaction.atomic():
+        # A toggle reads before it writes, and a budget counts before it adds: the lock on the
+        # Teilgeber's row queues their parallel taps; other Teilgeber never wait for it.
+        Participant.objects.select_for_update().filter(pk=participant.pk).first()
+        has_vote = votes.exists()
+        if want is None:
+            want = not has_vote
+        if want == has_vote:
+            return want
+        if (
+            want
+            and camp.vote_budget is not None
+            and votes_left(participant=participant, budget=camp.vote_budget) <= 0
+        ):
+            raise VoteError(
+                _("You have used all your %(budget)d votes. Take one back to vote here.")
+                % {"budget": camp.vote_budget}
+            )
+        if want:
+            Vote.objects.create(session=session, participant=participant)
+        else:
+            votes.delete()
+        live.mark_changed(camp.slug, live.VOTES)
     return want
 
 

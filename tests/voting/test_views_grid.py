@@ -436,3 +436,18 @@ def test_break_slots_are_listed_but_take_no_sessions(client):
     response = client.get(reverse("voting:plan", args=[camp.slug]))
 
     assert "Lunch" in response.content.decode()
+
+
+def test_board_of_a_camp_without_rooms_or_slots_explains_instead_of_failing(organizer_client):
+    camp = make_camp()
+    make_session(camp=camp, title="Lonely")
+    organizer_client.force_login(make_organizer(camp))
+    url = reverse("voting:board", args=[camp.slug])
+
+    page = organizer_client.get(url)
+    replan = organizer_client.post(url, {"action": "replan"}, headers=HTMX)
+
+    assert page.status_code == 200
+    assert "Lonely" in page.content.decode()
+    assert replan.status_code == 409
+    assert "This day has no rooms or no session slots yet" in replan.content.decode()
