@@ -1,0 +1,296 @@
+"""Who may do what: every page and action of a camp against every role.
+
+A person who may not see something gets a 404, not a hint that it exists; a person who is not
+logged in is sent to the login (302); an action the role may see but not take is refused with a
+message (403/409) or sends them where they can act (302)."""
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from events.models import Participant
+from tests.factories import (
+    make_camp,
+    make_organizer,
+    make_participant,
+    make_room,
+    make_session,
+    make_slot,
+    make_user,
+    open_voting,
+)
+from voting import grid
+
+pytestmark = pytest.mark.django_db
+
+ROLES = [
+    "anonymous",
+    "user",  # logged in, not registered for the camp
+    "waitlisted",
+    "teilgeber",
+    "host",
+    "other_organizer",
+    "organizer",
+    "superuser",
+]
+
+
+@pytest.fixture
+def world():
+    camp = make_camp()
+    open_voting(camp)
+    room = make_room(camp)
+    slot = make_slot(camp)
+    host = make_participant(camp=camp, display_name="Host")
+    session = make_session(camp=camp, host=host, title="Visible")
+    hidden = make_session(camp=camp, host=host, title="Hidden", hidden=True)
+    grid.move_session(session=session, room=room, slot=slot)
+    grid.publish_plan(camp=camp, date=camp.start_date)
+    users = {
+        "anonymous": None,
+        "user": make_user(),
+        "waitlisted": make_participant(camp=camp, status=Participant.Status.WAITLISTED).user,
+        "teilgeber": make_participant(camp=camp).user,
+        "host": host.user,
+        "other_organizer": make_organizer(make_camp()),
+        "organizer": make_organizer(camp),
+        "superuser": make_user(is_staff=True, is_superuser=True),
+    }
+    return {
+        "camp": camp,
+        "session": session,
+        "hidden": hidden,
+        "room": room,
+        "users": users,
+        "host": host,
+    }
+
+
+def client_for(world, role):
+    client = Client()
+    if world["users"][role] is not None:
+        client.force_login(world["users"][role])
+    return client
+
+
+OK, LOGIN, NOT_FOUND, REDIRECT = 200, "login", 404, 302
+FORBIDDEN, CONFLICT = 403, 409
+
+
+def expect(*, anonymous, user, waitlisted, teilgeber, host, other_organizer, organizer, superuser):
+    return dict(locals())
+
+
+EVERYONE = expect(
+    anonymous=OK,
+    user=OK,
+    waitlisted=OK,
+    teilgeber=OK,
+    host=OK,
+    other_organizer=OK,
+    organizer=OK,
+    superuser=OK,
+)
+ORGANIZERS_ONLY = expect(
+    anonymous=LOGIN,
+    user=NOT_FOUND,
+    waitlisted=NOT_FOUND,
+    teilgeber=NOT_FOUND,
+    host=NOT_FOUND,
+    other_organizer=NOT_FOUND,
+    organizer=OK,
+    superuser=OK,
+)
+
+MATRIX = [
+    ("GET", "events:camp", {}, EVERYONE),
+    ("GET", "events:people", {}, EVERYONE),
+    ("GET", "voting:session-list", {}, EVERYONE),
+    ("GET", "voting:session-detail", {"session": "session"}, EVERYONE),
+    ("GET", "voting:pitch", {}, EVERYONE),
+    ("GET", "voting:projector", {}, EVERYONE),
+    ("GET", "voting:plan", {}, EVERYONE),
+    ("GET", "voting:plan-ics", {}, EVERYONE),
+    ("GET", "voting:schedule-json", {}, EVERYONE),
+    ("GET", "voting:schedule-xml", {}, EVERYONE),
+    ("GET", "voting:room-sign", {"room": "room"}, EVERYONE),
+    (
+        "GET",
+        "voting:session-detail",
+        {"session": "hidden"},
+        expect(
+            anonymous=NOT_FOUND,
+            user=NOT_FOUND,
+            waitlisted=NOT_FOUND,
+            teilgeber=NOT_FOUND,
+            host=OK,
+            other_organizer=NOT_FOUND,
+            organizer=OK,
+            superuser=OK,
+        ),
+    ),
+    (
+        "GET",
+        "events:profile",
+        {},
+        expect(
+            anonymous=LOGIN,
+            user=REDIRECT,
+            waitlisted=OK,
+            teilgeber=OK,
+            host=OK,
+            other_organizer=REDIRECT,
+            organizer=REDIRECT,
+            superuser=REDIRECT,
+        ),
+    ),
+    (
+        "GET",
+        "sessions:new",
+        {},
+        expect(
+            anonymous=LOGIN,
+            user=REDIRECT,
+            waitlisted=REDIRECT,
+            teilgeber=OK,
+            host=OK,
+            other_organizer=REDIRECT,
+            organizer=REDIRECT,
+            superuser=REDIRECT,
+        ),
+    ),
+    (
+        "GET",
+        "sessions:edit",
+        {"session": "session"},
+        expect(
+            anonymous=LOGIN,
+            user=NOT_FOUND,
+            waitlisted=NOT_FOUND,
+            teilgeber=NOT_FOUND,
+            host=OK,
+            other_organizer=NOT_FOUND,
+            organizer=OK,
+            superuser=OK,
+        ),
+    ),
+    (
+        "POST",
+        "sessions:withdraw",
+        {"session": "session"},
+        expect(
+            anonymous=LOGIN,
+            user=NOT_FOUND,
+            waitlisted=NOT_FOUND,
+            teilgeber=NOT_FOUND,
+            host=REDIRECT,
+            other_organizer=NOT_FOUND,
+            organizer=REDIRECT,
+            superuser=REDIRECT,
+        ),
+    ),
+    (
+        "POST",
+        "sessions:hide",
+        {"session": "session"},
+        {**ORGANIZERS_ONLY, "organizer": REDIRECT, "superuser": REDIRECT},
+    ),
+    (
+        "POST",
+        "voting:vote",
+        {"session": "session", "data": {"want": "1"}},
+        expect(
+            anonymous=LOGIN,
+            user=FORBIDDEN,
+            waitlisted=FORBIDDEN,
+            teilgeber=REDIRECT,
+            host=CONFLICT,
+            other_organizer=FORBIDDEN,
+            organizer=FORBIDDEN,
+            superuser=FORBIDDEN,
+        ),
+    ),
+    (
+        "POST",
+        "voting:merge",
+        {"session": "hidden", "data": {"into": "session"}},
+        {**ORGANIZERS_ONLY, "organizer": REDIRECT, "superuser": REDIRECT},
+    ),
+    (
+        "GET",
+        "voting:quick-vote",
+        {},
+        expect(
+            anonymous=LOGIN,
+            user=REDIRECT,
+            waitlisted=REDIRECT,
+            teilgeber=OK,
+            host=OK,
+            other_organizer=REDIRECT,
+            organizer=REDIRECT,
+            superuser=REDIRECT,
+        ),
+    ),
+    ("GET", "voting:manage-pitch", {}, ORGANIZERS_ONLY),
+    (
+        "POST",
+        "voting:manage-pitch",
+        {"data": {"action": "start"}},
+        {**ORGANIZERS_ONLY, "organizer": REDIRECT, "superuser": REDIRECT},
+    ),
+    ("GET", "voting:board", {}, ORGANIZERS_ONLY),
+    (
+        "POST",
+        "voting:board",
+        {"data": {"action": "publish"}},
+        {**ORGANIZERS_ONLY, "organizer": REDIRECT, "superuser": REDIRECT},
+    ),
+]
+
+
+def resolve(world, name, spec):
+    camp = world["camp"]
+    args = [camp.slug]
+    if "session" in spec:
+        args.append(world[spec["session"]].pk)
+    if "room" in spec:
+        args.append(world["room"].pk)
+    data = {
+        key: (world[value].pk if value in ("session", "hidden") else value)
+        for key, value in spec.get("data", {}).items()
+    }
+    return reverse(name, args=args), data
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize(
+    ("method", "name", "spec", "outcomes"),
+    MATRIX,
+    ids=[f"{m} {n} {'/'.join(map(str, s.get('data', s).values()))}" for m, n, s, _ in MATRIX],
+)
+def test_permission_matrix(world, role, method, name, spec, outcomes):
+    url, data = resolve(world, name, spec)
+    client = client_for(world, role)
+
+    response = client.get(url) if method == "GET" else client.post(url, data)
+
+    expected = outcomes[role]
+    if expected == LOGIN:
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("account_login"))
+    else:
+        assert response.status_code == expected
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_admin_of_the_camp(world, role):
+    client = client_for(world, role)
+
+    response = client.get(reverse("admin:events_camp_change", args=[world["camp"].pk]))
+
+    expected = {"organizer": 200, "superuser": 200, "other_organizer": 302}.get(role, 302)
+    assert response.status_code == expected
+    if role in {"anonymous", "user", "waitlisted", "teilgeber", "host"}:
+        assert response["Location"].startswith(reverse("admin:login"))
+    if role == "other_organizer":
+        assert response["Location"] == reverse("admin:index")
