@@ -36,7 +36,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-VERSION = re.compile(rb"\?v=([0-9a-f.]+)")
+VERSION = re.compile(rb"[?&](?:amp;)?v=([0-9a-f.]+)")
 
 
 def parse_args():
@@ -236,7 +236,11 @@ async def hammer(base, name, seconds, make_request, connections=64):
 
 
 async def scenario(args, base, camp_slug, session_ids, cookies):
+    import datetime
+
     import aiohttp
+
+    today = datetime.date.today().isoformat()
 
     recorder = Recorder()
     successes = []  # (phone index, session id) of every vote answered 200
@@ -320,7 +324,7 @@ async def scenario(args, base, camp_slug, session_ids, cookies):
                         recorder,
                         "plan poll",
                         "GET",
-                        f"/{camp_slug}/plan/?v={plan_version}",
+                        f"/{camp_slug}/plan/?day={today}&v={plan_version}",
                         expect={200, 204},
                         cookies=jar,
                         headers={"HX-Request": "true"},
