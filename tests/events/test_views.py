@@ -325,3 +325,28 @@ def test_readyz_names_the_cache_when_it_is_gone(client):
 
     assert response.status_code == 503
     assert response.content == b"unavailable: cache\n"
+
+
+def test_pages_send_the_security_headers_and_a_strict_csp(client):
+    camp = make_camp()
+
+    response = client.get(f"/{camp.slug}/")
+
+    csp = response["Content-Security-Policy"]
+    assert "default-src 'self'" in csp
+    assert "script-src 'self' 'nonce-" in csp
+    assert "frame-ancestors 'none'" in csp
+    assert "unsafe-inline" not in csp
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "same-origin"
+    nonce = csp.split("'nonce-")[1].split("'")[0]
+    assert f'nonce="{nonce}"' in response.content.decode()  # htmx's script tag carries it
+
+
+def test_only_strictly_necessary_cookies_are_set_for_a_visitor(client):
+    camp = make_camp()
+
+    response = client.get(f"/{camp.slug}/")
+
+    assert set(response.cookies) <= {"csrftoken"}

@@ -1,0 +1,68 @@
+"""Privacy by default in the browser: no page asks any host but ours for anything, and the Content
+Security Policy never has to block anything our own pages do."""
+
+from urllib.parse import urlsplit
+
+import pytest
+
+from tests.browser.conftest import PHONE, PROJECTOR
+from tests.factories import (
+    make_camp,
+    make_participant,
+    make_room,
+    make_session,
+    make_slot,
+    make_sponsor,
+    open_voting,
+)
+from voting import grid, services
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_no_page_requests_a_third_party_or_breaks_the_csp(open_as, live_server):
+    camp = make_camp()
+    open_voting(camp)
+    make_sponsor(camp, name="Kaffee", url="https://sponsor.example")
+    room, slot = make_room(camp), make_slot(camp)
+    session = make_session(camp=camp, description="[a link](https://example.org) and **bold**")
+    grid.move_session(session=session, room=room, slot=slot)
+    grid.publish_plan(camp=camp, date=camp.start_date)
+    services.start_pitch(camp=camp, date=camp.start_date)
+    teilgeber = make_participant(camp=camp)
+    own_host = urlsplit(live_server.url).hostname
+    foreign, violations = [], []
+    pages = [
+        (None, PHONE, "/"),
+        (None, PHONE, f"/{camp.slug}/"),
+        (None, PHONE, "/accounts/login/"),
+        (None, PHONE, "/accounts/signup/"),
+        (teilgeber.user, PHONE, f"/{camp.slug}/sessions/"),
+        (teilgeber.user, PHONE, f"/{camp.slug}/sessions/{session.pk}/"),
+        (teilgeber.user, PHONE, f"/{camp.slug}/pitch/"),
+        (teilgeber.user, PHONE, f"/{camp.slug}/plan/"),
+        (None, PROJECTOR, f"/{camp.slug}/projector/"),
+        (None, PROJECTOR, f"/{camp.slug}/rooms/{room.pk}/sign/"),
+    ]
+
+    for user, viewport, path in pages:
+        page = open_as(user, viewport)
+
+        def block_foreign(route, request):
+            if urlsplit(request.url).hostname != own_host:
+                foreign.append(request.url)
+                return route.abort()
+            return route.continue_()
+
+        page.route("**/*", block_foreign)
+        page.on(
+            "console",
+            lambda message: (
+                "Content Security Policy" in message.text and violations.append(message.text)
+            ),
+        )
+        page.goto(live_server.url + path)
+        page.wait_for_timeout(300)
+
+    assert foreign == []
+    assert violations == []
