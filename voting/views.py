@@ -28,12 +28,14 @@ def _decorate(sessions, *, camp, viewer, states=None, voted=None, hosted=None):
     states = queries.day_states(camp) if states is None else states
     voted = queries.voted_session_ids(viewer.participant) if voted is None else voted
     hosted = session_queries.hosted_session_ids(viewer.participant) if hosted is None else hosted
+    # Only a camp that hides counts needs to know (one query) whether the viewer organizes it.
+    organizer = camp.hide_counts_until_closed and viewer.is_organizer
     for session in sessions:
         state = states.get(session.day, VotingDay.State.NOT_OPEN)
         session.voted = session.pk in voted
         session.hosted_by_viewer = session.pk in hosted
         session.voting_open = state == VotingDay.State.OPEN
-        session.show_count = queries.counts_visible(camp, state, is_organizer=viewer.is_organizer)
+        session.show_count = queries.counts_visible(camp, state, is_organizer=organizer)
     return sessions
 
 
@@ -69,9 +71,9 @@ def session_list(request, camp_slug):
         "day": next((day for day in camp.days if day.isoformat() == request.GET.get("day")), None),
     }
     sort = request.GET.get("sort") if request.GET.get("sort") in queries.SORTS else "newest"
+    organizer = camp.hide_counts_until_closed and viewer.is_organizer
     counts_shown = all(
-        queries.counts_visible(camp, state, is_organizer=viewer.is_organizer)
-        for state in states.values()
+        queries.counts_visible(camp, state, is_organizer=organizer) for state in states.values()
     )
     if sort == "wanted" and not counts_shown:
         sort = "newest"  # sorting by votes would give away the hidden counts
