@@ -6,6 +6,7 @@ import shutil
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 import pytest  # noqa: E402
+from hypothesis import settings as hypothesis_settings  # noqa: E402
 from django.core.servers.basehttp import ThreadedWSGIServer  # noqa: E402
 from django.db import connection  # noqa: E402
 
@@ -13,6 +14,11 @@ from django.db import connection  # noqa: E402
 # millisecond would be reset by the kernel before Django sees them. A real deployment has
 # gunicorn's backlog of 2048; the parallel tests need the same headroom.
 ThreadedWSGIServer.request_queue_size = 256
+
+# CI explores the same examples every run, so that a red build is reproducible.
+hypothesis_settings.register_profile("ci", derandomize=True, deadline=None)
+hypothesis_settings.register_profile("dev", deadline=None)
+hypothesis_settings.load_profile("ci" if os.environ.get("CI") else "dev")
 
 PHONE = {"width": 390, "height": 844}
 PROJECTOR = {"width": 1920, "height": 1080}

@@ -114,6 +114,7 @@ def build_instance(camp, date, *, previous=True):
                 "length": session.length,
             }
         )
+    instance_sessions = _fitting(instance_sessions, slots, segments)
     instance = {
         "rooms": [
             {"id": str(room.pk), "capacity": room.capacity}
@@ -137,6 +138,29 @@ def build_instance(camp, date, *, previous=True):
             if p.slot_id
         }
     return instance
+
+
+def _fitting(sessions, slots, segments):
+    """The sessions the day can hold at all: the planner refuses a day where a host's sessions
+    need more slots than there are, or a two-slot session has no two slots in a row. Those
+    stay out (the least wanted first) and wait on the board's list; the rest is planned."""
+    runs = {}
+    for slot in slots:
+        runs[segments[slot.pk]] = runs.get(segments[slot.pk], 0) + 1
+    two_in_a_row = any(length >= 2 for length in runs.values())
+    kept, used = [], {}
+    for session in sorted(sessions, key=lambda s: (s["pinned"] is None, -len(s["votes"]))):
+        unpinned = session["pinned"] is None
+        if unpinned and session["length"] == 2 and not two_in_a_row:
+            continue
+        if unpinned and any(
+            used.get(h, 0) + session["length"] > len(slots) for h in session["hosts"]
+        ):
+            continue
+        for host in session["hosts"]:
+            used[host] = used.get(host, 0) + session["length"]
+        kept.append(session)
+    return kept
 
 
 def _draft_state(camp, date):
@@ -203,7 +227,9 @@ def plan_day(*, camp, date, remember=True):
             _remember(camp, date, _("Re-plan"))
         instance = build_instance(camp, date)
         if not instance["rooms"] or not instance["slots"]:
-            raise GridError(_("This day has no rooms or no session slots yet: add them in the admin first."))
+            raise GridError(
+                _("This day has no rooms or no session slots yet: add them in the admin first.")
+            )
         titles = {entry["id"]: entry["title"] for entry in instance["sessions"]}
         try:
             result = planner.plan(instance)

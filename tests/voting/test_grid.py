@@ -240,3 +240,19 @@ def test_build_instance_scores_like_the_shared_format(day):
     assert instance["sessions"][0]["hosts"] == [str(host.pk)]
     assert instance["sessions"][0]["length"] == 2
     assert len(instance["sessions"][0]["votes"]) == 1
+
+
+def test_a_host_with_more_sessions_than_slots_gets_the_most_wanted_planned(day):
+    camp, (big, small), slots = day
+    host = make_participant(camp=camp)
+    sessions = [make_session(camp=camp, host=host, title=f"S{i}") for i in range(5)]
+    for index, session in enumerate(sessions):
+        for _ in range(index):
+            make_vote(session)
+
+    outcome = grid.plan_day(camp=camp, date=camp.start_date)
+
+    placed = cells(camp)
+    assert outcome.placed == 3
+    assert sorted(placed) == ["S2", "S3", "S4"]
+    assert len({cell[1] for cell in placed.values()}) == 3

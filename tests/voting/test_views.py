@@ -210,7 +210,9 @@ def test_a_vote_changes_what_the_projector_shows_but_not_the_phones_pitch_page(
     projector_before = live.current_version(camp.slug, PROJECTOR_PAGE)
 
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("voting:vote", args=[camp.slug, session.pk]), {"want": "1"}, headers=HTMX)
+        client.post(
+            reverse("voting:vote", args=[camp.slug, session.pk]), {"want": "1"}, headers=HTMX
+        )
 
     assert live.current_version(camp.slug, PITCH_PAGE) == phone_before
     assert live.current_version(camp.slug, PROJECTOR_PAGE) != projector_before
@@ -367,7 +369,9 @@ def test_unchanged_pitch_poll_is_204_without_a_query(client, camp, django_assert
     projector_version = live.current_version(camp.slug, PROJECTOR_PAGE)
 
     with django_assert_num_queries(0):
-        phone = client.get(reverse("voting:pitch", args=[camp.slug]), {"v": phone_version}, headers=HTMX)
+        phone = client.get(
+            reverse("voting:pitch", args=[camp.slug]), {"v": phone_version}, headers=HTMX
+        )
         projector = client.get(
             reverse("voting:projector", args=[camp.slug]), {"v": projector_version}, headers=HTMX
         )

@@ -18,9 +18,9 @@ follow from the matching. Two-slot sessions are rare and are searched with an ex
 
 Phases (``voting.planner.plan`` strings them together): a greedy construction
 (``construct``) or the previous plan (``start_from_previous``); simulated annealing over moves
-and swaps (``anneal``: a fixed number of iterations from a seeded RNG, so results do not depend
-on machine speed); a local search over the full neighbourhood that accepts only strict
-improvements (``descend``).
+and swaps in two rounds (``optimize``: a fixed number of iterations from a seeded RNG, so
+results do not depend on machine speed); a local search over the full neighbourhood that
+accepts only strict improvements (``descend``).
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ UNPLACED = -1
 # Annealing effort, in iterations (see anneal_iterations).
 ANNEAL_ITERATIONS_PER_SESSION = 3_000
 ANNEAL_MIN_ITERATIONS = 150_000
-ANNEAL_ITERATIONS_PER_PAIR = 4
+ANNEAL_ITERATIONS_PER_PAIR = 3
 # Annealing temperatures, as shares of the median audience of a session: the start lets a
 # swap that costs a few attendees through now and then, the end only near-neutral ones. The
 # second round starts cooler, from the best plan of the first.
@@ -52,12 +52,12 @@ MAX_DESCENT_PASSES = 50
 def anneal_iterations(sessions: int) -> int:
     """How many annealing iterations an instance with ``sessions`` movable sessions gets.
 
-    Up to ~70 sessions: ANNEAL_ITERATIONS_PER_SESSION each, where more stops paying off.
-    Bigger instances cannot afford that within their time targets (large: 160 sessions in
-    under a second, xl: 400 in under ten); they get at least ANNEAL_MIN_ITERATIONS and
-    otherwise an effort proportional to the number of session pairs, the size of the swap
-    neighbourhood. About 0.5 s for 160 sessions and 4 s for 400 (CPython 3.12, see
-    bench/README.md)."""
+    Small instances: ANNEAL_ITERATIONS_PER_SESSION each (more stops paying off). From 50
+    sessions on, that no longer fits the time targets (160 sessions in under a second, 400
+    in under ten): at least ANNEAL_MIN_ITERATIONS, and beyond that an effort proportional
+    to the number of session pairs, the size of the swap neighbourhood. About 0.5 s for 160
+    sessions and 3.5 s for 400 with CPython 3.12 (bench/README.md).
+    """
     return min(
         ANNEAL_ITERATIONS_PER_SESSION * sessions,
         max(ANNEAL_MIN_ITERATIONS, ANNEAL_ITERATIONS_PER_PAIR * sessions * sessions),
@@ -417,6 +417,14 @@ class Search:
             self.set_cell2(i, cell2[i])
         for i in self.free1:
             self.set_slot(i, slot_of[i])
+        # The busy-host masks are kept with XOR, which is exact only while no two sessions of
+        # one host share a slot. A restored state may pass through such a slot (a relabelling
+        # that is then rejected), so the masks are rebuilt from what each slot holds.
+        for slot in self.slots:
+            hosts = 0
+            for i in slot.members + slot.extra:
+                hosts |= self.host_mask[i]
+            slot.hosts = hosts
 
     # ------------------------------------------------------------------ move evaluation
 
@@ -525,10 +533,10 @@ class Search:
         """Two rounds of annealing, half of ``iterations`` each, the second from the best
         plan of the first at a lower start temperature, then local search to a local optimum.
         (A reheated second round beats one long round of the same length on the generator's
-        instances: +0.1% on average, and fewer bad runs.)"""
+        instances: +0.1% on average, and fewer bad runs. A local search between the rounds
+        made no difference.)"""
         first = iterations // 2
         self.anneal(first, rng, deadline, T_START_SHARE)
-        self.descend(deadline)
         self.anneal(iterations - first, rng, deadline, T_REHEAT_SHARE)
         self.descend(deadline)
 

@@ -50,7 +50,10 @@ class Command(BaseCommand):
     def _load(self, data, slug, first_day):
         people = sorted({p for s in data["sessions"] for p in [*s["hosts"], *s["votes"]]})
         day_numbers = sorted({slot["day"] for slot in data["slots"]})
-        dates = {number: first_day + datetime.timedelta(days=index) for index, number in enumerate(day_numbers)}
+        dates = {
+            number: first_day + datetime.timedelta(days=index)
+            for index, number in enumerate(day_numbers)
+        }
         camp = Camp.objects.create(
             name=data.get("meta", {}).get("name") or slug.replace("-", " ").title(),
             slug=slug,
@@ -60,7 +63,10 @@ class Command(BaseCommand):
         )
         rooms = {
             room["id"]: Room.objects.create(
-                camp=camp, name=room.get("name") or room["id"], capacity=max(1, room["capacity"]), order=index
+                camp=camp,
+                name=room.get("name") or room["id"],
+                capacity=max(1, room["capacity"]),
+                order=index,
             )
             for index, room in enumerate(data["rooms"])
         }
@@ -75,14 +81,26 @@ class Command(BaseCommand):
         }
         User = get_user_model()
         users = User.objects.bulk_create(
-            [User(username=f"{slug}-{person}"[:150], email=f"{person}@{slug}.invalid", password="!") for person in people]
+            [
+                User(
+                    username=f"{slug}-{person}"[:150],
+                    email=f"{person}@{slug}.invalid",
+                    password="!",
+                )
+                for person in people
+            ]
         )
         EmailAddress.objects.bulk_create(
-            [EmailAddress(user=user, email=user.email, verified=True, primary=True) for user in users]
+            [
+                EmailAddress(user=user, email=user.email, verified=True, primary=True)
+                for user in users
+            ]
         )
         participants = Participant.objects.bulk_create(
             [
-                Participant(camp=camp, user=user, status=Participant.Status.REGISTERED, display_name=person)
+                Participant(
+                    camp=camp, user=user, status=Participant.Status.REGISTERED, display_name=person
+                )
                 for person, user in zip(people, users, strict=True)
             ]
         )
@@ -100,7 +118,11 @@ class Command(BaseCommand):
             )
         SessionHost.objects.bulk_create(
             [
-                SessionHost(session=sessions[entry["id"]], participant=by_person[host], is_proposer=index == 0)
+                SessionHost(
+                    session=sessions[entry["id"]],
+                    participant=by_person[host],
+                    is_proposer=index == 0,
+                )
                 for entry in data["sessions"]
                 for index, host in enumerate(entry["hosts"])
             ]
@@ -125,5 +147,7 @@ class Command(BaseCommand):
                 if entry.get("pinned")
             ]
         )
-        VotingDay.objects.bulk_create([VotingDay(camp=camp, date=date, state=VotingDay.State.OPEN) for date in camp.days])
+        VotingDay.objects.bulk_create(
+            [VotingDay(camp=camp, date=date, state=VotingDay.State.OPEN) for date in camp.days]
+        )
         return camp

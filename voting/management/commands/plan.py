@@ -38,4 +38,6 @@ class Command(BaseCommand):
             self.stdout.write(text)
         self.stderr.write(json.dumps(result.score))
         for move in result.moves:
-            self.stderr.write(f"moved: {move.session} {tuple(move.old)} -> {tuple(move.new) if move.new else 'off the grid'}")
+            self.stderr.write(
+                f"moved: {move.session} {tuple(move.old)} -> {tuple(move.new) if move.new else 'off the grid'}"
+            )
