@@ -6,9 +6,9 @@ import shutil
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 import pytest  # noqa: E402
-from hypothesis import settings as hypothesis_settings  # noqa: E402
 from django.core.servers.basehttp import ThreadedWSGIServer  # noqa: E402
 from django.db import connection  # noqa: E402
+from hypothesis import settings as hypothesis_settings  # noqa: E402
 
 # The live server's listen backlog is 10 by default: fifty phones connecting in the same
 # millisecond would be reset by the kernel before Django sees them. A real deployment has
