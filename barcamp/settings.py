@@ -138,7 +138,9 @@ else:
 # Every logged-in poll reads the session: with Redis it comes from there (the database stays the
 # record), so a thousand phones do not cost a thousand session queries every two seconds.
 SESSION_ENGINE = (
-    "django.contrib.sessions.backends.cached_db" if REDIS_URL else "django.contrib.sessions.backends.db"
+    "django.contrib.sessions.backends.cached_db"
+    if REDIS_URL
+    else "django.contrib.sessions.backends.db"
 )
 
 # --- Authentication (django-allauth) --------------------------------------------------------

@@ -111,7 +111,9 @@ def main():
         shoot("projector-grid", f"/{DEMO_SLUG}/projector/", PROJECTOR)
         shoot("plan-phone", f"/{DEMO_SLUG}/plan/", PHONE, user="demo1", full_page=True)
         shoot("board", f"/{DEMO_SLUG}/board/", LAPTOP, user="orga")
-        shoot("room-sign", f"/{DEMO_SLUG}/rooms/{first_room.pk}/sign/", {"width": 1280, "height": 800})
+        shoot(
+            "room-sign", f"/{DEMO_SLUG}/rooms/{first_room.pk}/sign/", {"width": 1280, "height": 800}
+        )
         browser.close()
 
 
