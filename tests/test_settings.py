@@ -99,7 +99,7 @@ def test_redis_url_selects_the_shared_cache():
         env={**PRODUCTION, "REDIS_URL": "redis://127.0.0.1:6379/3"},
     )
 
-    assert result.stdout.strip() == "django.core.cache.backends.redis.RedisCache"
+    assert result.stdout.strip() == "barcamp.cache.FailOpenRedisCache"
 
 
 def test_smtp_mail_from_environment():
