@@ -6,6 +6,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import resolve_url
 from django.utils.http import url_has_allowed_host_and_scheme
 from django_htmx.http import HttpResponseClientRedirect
+from django_ratelimit.decorators import ratelimit
 
 
 def login_required(view):
@@ -34,3 +35,13 @@ def _page_of_form(request):
         parts = urlsplit(page)
         return parts.path + (f"?{parts.query}" if parts.query else "")
     return "/"
+
+
+def _rate(group, request):
+    return settings.RATE_LIMITS[group]
+
+
+def rate_limit(kind):
+    """Limit POSTs of one kind per person (per address when anonymous), as RATE_LIMITS says;
+    beyond it the request gets the friendly 429 of barcamp.views.rate_limited."""
+    return ratelimit(group=kind, key="user_or_ip", rate=_rate, method="POST", block=True)

@@ -74,6 +74,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "barcamp.middleware.InvalidFormStatusMiddleware",
+    "django_ratelimit.middleware.RatelimitMiddleware",
 ]
 
 ROOT_URLCONF = "barcamp.urls"
@@ -164,6 +165,19 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_FORMS = {"signup": "events.forms.SignupForm"}
 ACCOUNT_USER_DISPLAY = "events.accounts.user_display"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[barcamp] "
+
+# --- Rate limits (counted in the shared cache) -------------------------------------------------
+
+# Per logged-in person (per address for anonymous requests); generous for a plenum, tight for
+# scripts. django-allauth limits logins and codes itself (ACCOUNT_RATE_LIMITS, its defaults).
+RATE_LIMITS = {
+    "vote": os.environ.get("RATE_LIMIT_VOTE", "60/m"),
+    "pitch": os.environ.get("RATE_LIMIT_PITCH", "20/h"),
+    "register": os.environ.get("RATE_LIMIT_REGISTER", "20/m"),
+}
+RATELIMIT_VIEW = "barcamp.views.rate_limited"
+# Behind a proxy, the client's address is the first of X-Forwarded-For (set by our nginx).
+RATELIMIT_IP_META_KEY = os.environ.get("RATELIMIT_IP_META_KEY") or None
 
 # --- Internationalisation -------------------------------------------------------------------
 

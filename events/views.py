@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from barcamp.decorators import login_required
+from barcamp.decorators import login_required, rate_limit
 
 from . import queries, services
 from .forms import ProfileForm
@@ -48,6 +48,7 @@ def camp_detail(request, camp_slug):
 
 @require_POST
 @login_required
+@rate_limit("register")
 def register(request, camp_slug):
     camp = queries.get_camp(camp_slug)
     try:
@@ -70,6 +71,7 @@ def register(request, camp_slug):
 
 @require_POST
 @login_required
+@rate_limit("register")
 def cancel(request, camp_slug):
     camp = queries.get_camp(camp_slug)
     participant = queries.participant_for(camp, request.user)

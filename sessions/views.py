@@ -4,7 +4,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from barcamp.decorators import login_required
+from barcamp.decorators import login_required, rate_limit
 from barcamp.http import safe_next
 from events import queries as event_queries
 
@@ -21,6 +21,7 @@ def _session_or_404(camp, session_id, viewer, user):
 
 @require_http_methods(["GET", "POST"])
 @login_required
+@rate_limit("pitch")
 def new(request, camp_slug):
     camp = event_queries.get_camp(camp_slug)
     viewer = event_queries.viewer(camp, request.user)

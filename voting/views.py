@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from barcamp.decorators import login_required
+from barcamp.decorators import login_required, rate_limit
 from barcamp.http import safe_next
 from events import live
 from events import queries as event_queries
@@ -149,6 +149,7 @@ def _parse_want(value):
 
 @require_POST
 @login_required
+@rate_limit("vote")
 def vote(request, camp_slug, session_id):
     camp = event_queries.get_camp(camp_slug)
     viewer = event_queries.viewer(camp, request.user)
@@ -191,6 +192,7 @@ def vote(request, camp_slug, session_id):
 
 @require_http_methods(["GET", "POST"])
 @login_required
+@rate_limit("vote")
 def quick_vote(request, camp_slug):
     """One session at a time, fewest votes first, so that every pitch gets seen."""
     camp = event_queries.get_camp(camp_slug)
