@@ -15,7 +15,18 @@ from django.utils.translation import pgettext_lazy
 
 # Camp slugs share the URL root with the app's own paths.
 RESERVED_SLUGS = frozenset(
-    {"admin", "accounts", "static", "media", "healthz", "readyz", "i18n", "api", "privacy"}
+    {
+        "admin",
+        "accounts",
+        "account",
+        "static",
+        "media",
+        "healthz",
+        "readyz",
+        "i18n",
+        "api",
+        "privacy",
+    }
 )
 
 

@@ -104,7 +104,8 @@ def build_instance(camp, date, *, previous=True):
             {
                 "id": str(session.pk),
                 "title": session.title,
-                "hosts": hosts.get(session.pk, []),
+                # A session whose only host deleted their account keeps a host of its own.
+                "hosts": hosts.get(session.pk) or [f"session-{session.pk}"],
                 "votes": [
                     voter
                     for voter in votes.get(session.pk, [])

@@ -1,10 +1,11 @@
 from django.urls import path
 
-from . import views, views_grid
+from . import views, views_grid, views_privacy
 
 app_name = "voting"
 
 urlpatterns = [
+    path("account/delete/", views_privacy.delete_account, name="delete-account"),
     path("<slug:camp_slug>/sessions/", views.session_list, name="session-list"),
     path(
         "<slug:camp_slug>/sessions/<int:session_id>/", views.session_detail, name="session-detail"

@@ -1,0 +1,107 @@
+import json
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+
+from events.models import Participant
+from sessions.models import Session
+from tests.factories import (
+    make_camp,
+    make_participant,
+    make_room,
+    make_session,
+    make_slot,
+    make_vote,
+    open_voting,
+)
+from voting import grid
+from voting.models import Placement, Vote
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def person(client):
+    camp = make_camp(name="Barcamp Köln", capacity=3)  # me, the other session's host, its voter
+    open_voting(camp)
+    me = make_participant(camp=camp, display_name="Anna", hashtags=["python"], bio="Hi")
+    waiting = make_participant(camp=camp, status=Participant.Status.WAITLISTED)
+    alone = make_session(camp=camp, host=me, title="Alone")
+    shared = make_session(camp=camp, host=me, title="Shared")
+    cohost = make_participant(camp=camp, status=Participant.Status.WAITLISTED)
+    shared.hosts.create(participant=cohost)
+    other = make_session(camp=camp, title="Other")
+    make_vote(other, me)
+    make_vote(other)
+    client.force_login(me.user)
+    client.cookies["django_language"] = "en"
+    return {
+        "camp": camp,
+        "me": me,
+        "waiting": waiting,
+        "alone": alone,
+        "shared": shared,
+        "other": other,
+    }
+
+
+def test_download_contains_everything_about_me(client, person):
+    response = client.post(reverse("my-data"))
+
+    data = json.loads(response.content)
+    assert response["Content-Disposition"].startswith('attachment; filename="barcamp-data-')
+    assert data["account"]["email"] == person["me"].user.email
+    assert data["camps"][0]["display_name"] == "Anna"
+    assert data["camps"][0]["hashtags"] == ["python"]
+    assert {s["title"] for s in data["hosted_sessions"]} == {"Alone", "Shared"}
+    assert [v["session"] for v in data["votes"]] == ["Other"]
+
+
+def test_my_data_page_needs_login(client):
+    response = client.get(reverse("my-data"))
+
+    assert response.status_code == 302
+
+
+def test_deleting_keeps_sessions_as_deleted_teilgeber_and_tallies_right(client, person):
+    response = client.post(reverse("voting:delete-account"), {"confirm": "yes", "sessions": "keep"})
+
+    assert response.status_code == 302
+    assert not get_user_model().objects.filter(pk=person["me"].user_id).exists()
+    assert person["other"].votes.count() == 1
+    person["waiting"].refresh_from_db()
+    assert person["waiting"].is_registered  # the freed seat went to the waitlist
+    assert Session.objects.get(pk=person["alone"].pk).status == Session.Status.PROPOSED
+    assert Session.objects.get(pk=person["shared"].pk).hosts.count() == 1
+    page = client.get(person["alone"].get_absolute_url())
+    assert "deleted Teilgeber" in page.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_deleting_can_withdraw_the_sessions_hosted_alone(client, person):
+    client.post(reverse("voting:delete-account"), {"confirm": "yes", "sessions": "withdraw"})
+
+    assert Session.objects.get(pk=person["alone"].pk).status == Session.Status.WITHDRAWN
+    assert Session.objects.get(pk=person["shared"].pk).status == Session.Status.PROPOSED
+
+
+def test_deleting_without_confirmation_is_400_and_deletes_nothing(client, person):
+    response = client.post(reverse("voting:delete-account"), {"sessions": "keep"})
+
+    assert response.status_code == 400
+    assert "Tick the confirmation" in response.content.decode()
+    assert get_user_model().objects.filter(pk=person["me"].user_id).exists()
+    assert Vote.objects.count() == 2
+
+
+def test_a_session_left_without_hosts_can_still_be_planned(client, person):
+    camp = person["camp"]
+    room, slot = make_room(camp), make_slot(camp)
+    client.post(reverse("voting:delete-account"), {"confirm": "yes", "sessions": "keep"})
+
+    grid.plan_day(camp=camp, date=camp.start_date)
+
+    assert Placement.objects.filter(
+        room=room, slot=slot
+    ).exists()  # no "session without hosts" refusal

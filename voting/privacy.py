@@ -1,0 +1,95 @@
+"""A Teilgeber's data (GDPR): everything the app holds about a person, and leaving with it."""
+
+from allauth.account.models import EmailAddress
+from django.db import transaction
+from django.utils import timezone
+
+from events import live
+from events import services as event_services
+from events.models import Participant
+from sessions.models import Session, SessionHost
+
+from .models import Vote
+
+
+def export_user_data(*, user):
+    """Everything the app holds about the user, as plain JSON-ready data."""
+    participations = (
+        Participant.objects.filter(user=user).select_related("camp").order_by("created_at")
+    )
+    hosted = SessionHost.objects.filter(participant__user=user).select_related(
+        "session", "session__camp"
+    )
+    votes = Vote.objects.filter(participant__user=user).select_related("session", "session__camp")
+    return {
+        "exported_at": timezone.now().isoformat(),
+        "account": {
+            "email": user.email,
+            "date_joined": user.date_joined.isoformat(),
+            "last_login": user.last_login.isoformat() if user.last_login else None,
+            "has_password": user.has_usable_password(),
+            "email_addresses": [
+                {"email": address.email, "verified": address.verified, "primary": address.primary}
+                for address in EmailAddress.objects.filter(user=user)
+            ],
+        },
+        "camps": [
+            {
+                "camp": participant.camp.name,
+                "status": participant.status,
+                "registered_since": participant.status_changed_at.isoformat(),
+                "checked_in_at": participant.checked_in_at.isoformat()
+                if participant.checked_in_at
+                else None,
+                "display_name": participant.display_name,
+                "hashtags": participant.hashtags,
+                "bio": participant.bio,
+                "links": participant.links,
+                "in_public_list": participant.is_public,
+                "language": participant.language,
+            }
+            for participant in participations
+        ],
+        "hosted_sessions": [
+            {
+                "camp": host.session.camp.name,
+                "title": host.session.title,
+                "description": host.session.description,
+                "day": host.session.day.isoformat(),
+                "status": host.session.status,
+                "proposer": host.is_proposer,
+            }
+            for host in hosted
+        ],
+        "votes": [
+            {
+                "camp": vote.session.camp.name,
+                "session": vote.session.title,
+                "at": vote.created_at.isoformat(),
+            }
+            for vote in votes
+        ],
+    }
+
+
+def delete_account(*, user, keep_sessions):
+    """
+    The user leaves: registrations are cancelled (the waitlist moves up), votes go (tallies are
+    counted from the votes, so they stay right), and the account is deleted. Sessions they hosted
+    alone stay for the camp's programme without a name ("deleted Teilgeber") if `keep_sessions`,
+    else they are withdrawn; co-hosted sessions stay with the other hosts either way.
+    """
+    with transaction.atomic():
+        camps = set()
+        for participant in Participant.objects.filter(user=user).select_related("camp"):
+            camps.add(participant.camp.slug)
+            if not participant.is_cancelled:
+                event_services.cancel_registration(participant=participant)
+        sole = Session.objects.filter(hosts__participant__user=user).exclude(
+            hosts__participant__in=Participant.objects.exclude(user=user)
+        )
+        if not keep_sessions:
+            sole.update(status=Session.Status.WITHDRAWN)
+        user.delete()
+        for slug in camps:
+            live.mark_changed(slug)
