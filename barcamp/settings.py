@@ -166,6 +166,11 @@ ACCOUNT_FORMS = {"signup": "events.forms.SignupForm"}
 ACCOUNT_USER_DISPLAY = "events.accounts.user_display"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[barcamp] "
 
+# --- Privacy ----------------------------------------------------------------------------------
+
+# A Markdown file with the operator's privacy notice (who runs this, contact, legal basis).
+PRIVACY_POLICY_FILE = os.environ.get("PRIVACY_POLICY_FILE", "")
+
 # --- Rate limits (counted in the shared cache) -------------------------------------------------
 
 # Per logged-in person (per address for anonymous requests); generous for a plenum, tight for

@@ -9,6 +9,7 @@ from voting import views_privacy as voting_privacy
 urlpatterns = [
     path("healthz", events_views.healthz, name="healthz"),
     path("readyz", events_views.readyz, name="readyz"),
+    path("privacy/", events_views.privacy, name="privacy"),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("account/data/", voting_privacy.my_data, name="my-data"),

@@ -1,5 +1,7 @@
 import secrets
+from pathlib import Path
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
 from django.db import DatabaseError, connection
@@ -151,3 +153,11 @@ def readyz(request):
             f"unavailable: {', '.join(problems)}\n", status=503, content_type="text/plain"
         )
     return HttpResponse("ready\n", content_type="text/plain")
+
+
+@require_GET
+def privacy(request):
+    """The privacy notice: the operator's own text (PRIVACY_POLICY_FILE, Markdown) after what the app does."""
+    path = settings.PRIVACY_POLICY_FILE
+    operator_text = Path(path).read_text(encoding="utf-8") if path and Path(path).is_file() else ""
+    return render(request, "privacy.html", {"operator_text": operator_text})

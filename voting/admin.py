@@ -2,12 +2,43 @@ from django.contrib import admin, messages
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
+from events.admin import CampAdmin as BaseCampAdmin
 from events.admin import CampChildAdmin
+from events.models import Camp
 from sessions.admin import SessionAdmin as BaseSessionAdmin
 from sessions.models import Session
 
-from . import services
+from . import privacy, services
 from .models import VotingDay
+
+# The camp admin gains erasure after the camp, which needs to know what voting holds.
+admin.site.unregister(Camp)
+
+
+@admin.register(Camp)
+class CampAdmin(BaseCampAdmin):
+    actions = ["erase_personal_data"]
+
+    @admin.action(
+        description=_("Erase the personal data of the selected past camps (the programme stays)")
+    )
+    def erase_personal_data(self, request, queryset):
+        for camp in queryset:
+            try:
+                count = privacy.erase_camp_personal_data(camp=camp)
+            except privacy.ErasureError:
+                self.message_user(
+                    request,
+                    _("%(camp)s is not over yet: nothing erased.") % {"camp": camp},
+                    messages.ERROR,
+                )
+            else:
+                self.message_user(
+                    request,
+                    _("%(camp)s: %(count)d Teilgeber records with their votes erased.")
+                    % {"camp": camp, "count": count},
+                )
+
 
 # The session admin shown to organizers gains what only the voting app knows: vote counts
 # and merging duplicates (which moves votes).

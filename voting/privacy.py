@@ -3,6 +3,7 @@
 from allauth.account.models import EmailAddress
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from events import live
 from events import services as event_services
@@ -93,3 +94,23 @@ def delete_account(*, user, keep_sessions):
         user.delete()
         for slug in camps:
             live.mark_changed(slug)
+
+
+class ErasureError(Exception):
+    """The camp's personal data cannot be erased (yet); the message says why."""
+
+
+def erase_camp_personal_data(*, camp, today=None):
+    """
+    After a camp, keep its programme and drop who was there: every Teilgeber record of the camp
+    goes, with their votes and their names on sessions; sessions, grid and documentation stay
+    (hosts shown as "deleted Teilgeber"). Only once the camp is over.
+    """
+    today = today or timezone.localdate()
+    if camp.end_date >= today:
+        raise ErasureError(_("Personal data can be erased once the camp is over."))
+    with transaction.atomic():
+        count = Participant.objects.filter(camp=camp).count()
+        Participant.objects.filter(camp=camp).delete()
+        live.mark_changed(camp.slug)
+    return count

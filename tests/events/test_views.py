@@ -350,3 +350,25 @@ def test_only_strictly_necessary_cookies_are_set_for_a_visitor(client):
     response = client.get(f"/{camp.slug}/")
 
     assert set(response.cookies) <= {"csrftoken"}
+
+
+def test_privacy_page_shows_the_operators_text(client, tmp_path, settings):
+    notice = tmp_path / "privacy.md"
+    notice.write_text(
+        "Run by **Barcamp Köln e.V.**, <script>x</script> datenschutz@example.org", encoding="utf-8"
+    )
+    settings.PRIVACY_POLICY_FILE = str(notice)
+    client.cookies["django_language"] = "en"
+
+    content = client.get("/privacy/").content.decode()
+
+    assert "<strong>Barcamp Köln e.V.</strong>" in content
+    assert "<script>x" not in content
+    assert "No tracking, no third-party requests" in content
+
+
+def test_privacy_page_says_when_the_operator_has_not_filled_it_in(client, settings):
+    settings.PRIVACY_POLICY_FILE = ""
+    client.cookies["django_language"] = "en"
+
+    assert "has not filled in their privacy notice" in client.get("/privacy/").content.decode()

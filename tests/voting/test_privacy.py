@@ -1,3 +1,4 @@
+import datetime
 import json
 
 import pytest
@@ -8,6 +9,7 @@ from events.models import Participant
 from sessions.models import Session
 from tests.factories import (
     make_camp,
+    make_organizer,
     make_participant,
     make_room,
     make_session,
@@ -105,3 +107,31 @@ def test_a_session_left_without_hosts_can_still_be_planned(client, person):
     assert Placement.objects.filter(
         room=room, slot=slot
     ).exists()  # no "session without hosts" refusal
+
+
+def test_organizer_erases_a_past_camps_personal_data_and_keeps_the_programme(client):
+    past = datetime.date.today() - datetime.timedelta(days=3)
+    camp = make_camp(start_date=past, end_date=past)
+    room, slot = make_room(camp), make_slot(camp)
+    host = make_participant(camp=camp, display_name="Anna Private")
+    session = make_session(camp=camp, host=host, title="Kept for the record")
+    make_vote(session)
+    grid.move_session(session=session, room=room, slot=slot)
+    grid.publish_plan(camp=camp, date=camp.start_date)
+    running = make_camp()
+    make_participant(camp=running)
+    organizer = make_organizer(camp)
+    running.organizers.add(organizer)
+    client.force_login(organizer)
+
+    client.post(
+        reverse("admin:events_camp_changelist"),
+        {"action": "erase_personal_data", "_selected_action": [camp.pk, running.pk]},
+    )
+
+    assert Participant.objects.filter(camp=camp).count() == 0
+    assert Vote.objects.filter(session__camp=camp).count() == 0
+    assert Participant.objects.filter(camp=running).count() == 1  # not over yet: untouched
+    plan = client.get(reverse("voting:plan", args=[camp.slug])).content.decode()
+    assert "Kept for the record" in plan
+    assert "Anna Private" not in plan
