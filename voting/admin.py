@@ -1,5 +1,9 @@
+import json
+
 from django.contrib import admin, messages
 from django.db.models import Count
+from django.http import HttpResponse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from events.admin import CampAdmin as BaseCampAdmin
@@ -8,7 +12,7 @@ from events.models import Camp
 from sessions.admin import SessionAdmin as BaseSessionAdmin
 from sessions.models import Session
 
-from . import privacy, services
+from . import backup, privacy, services
 from .models import VotingDay
 
 # The camp admin gains erasure after the camp, which needs to know what voting holds.
@@ -17,7 +21,22 @@ admin.site.unregister(Camp)
 
 @admin.register(Camp)
 class CampAdmin(BaseCampAdmin):
-    actions = ["erase_personal_data"]
+    actions = ["download_backup", "erase_personal_data"]
+
+    @admin.action(description=_("Download a backup of the selected camp (JSON)"))
+    def download_backup(self, request, queryset):
+        if queryset.count() != 1:
+            self.message_user(request, _("Select exactly one camp to back up."), messages.ERROR)
+            return None
+        camp = queryset.get()
+        response = HttpResponse(
+            json.dumps(backup.export_camp(camp=camp), ensure_ascii=False, indent=1),
+            content_type="application/json; charset=utf-8",
+        )
+        response["Content-Disposition"] = (
+            f'attachment; filename="{camp.slug}-{timezone.localdate()}.json"'
+        )
+        return response
 
     @admin.action(
         description=_("Erase the personal data of the selected past camps (the programme stays)")

