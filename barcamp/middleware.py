@@ -1,8 +1,15 @@
+import logging
+
+from django import db
 from django.conf import settings
 from django.contrib.admin.helpers import AdminErrorList, AdminForm
 from django.forms import BaseForm, BaseFormSet
+from django.http import HttpResponse
 from django.middleware import locale as django_locale
+from django.shortcuts import render
 from django.utils import translation
+
+logger = logging.getLogger(__name__)
 
 
 def _has_errors(value):
@@ -52,3 +59,33 @@ class LocaleMiddleware(django_locale.LocaleMiddleware):
             language = settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+class DatabaseUnavailableMiddleware:
+    """
+    The database went away mid-request (a restart, a failover): answer 503 with "nothing was
+    saved, try again" instead of a 500. The transaction was rolled back, so a retry is safe;
+    the connection pool replaces dead connections by itself.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, (db.OperationalError, db.InterfaceError)):
+            return None
+        logger.warning(
+            "database unavailable during %s %s: %s", request.method, request.path, exception
+        )
+        template = "503.html#message" if getattr(request, "htmx", False) else "503.html"
+        try:
+            return render(request, template, status=503)
+        except Exception:  # noqa: BLE001 - the page itself may need the database (the session)
+            return HttpResponse(
+                "The service is briefly unavailable. Nothing was saved; please try again.",
+                status=503,
+                content_type="text/plain; charset=utf-8",
+            )

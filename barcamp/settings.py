@@ -74,6 +74,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "barcamp.middleware.InvalidFormStatusMiddleware",
+    "barcamp.middleware.DatabaseUnavailableMiddleware",
     "django_ratelimit.middleware.RatelimitMiddleware",
 ]
 
@@ -107,10 +108,15 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # psycopg's pool replaces persistent connections (Django requires CONN_MAX_AGE = 0).
+    from psycopg_pool import ConnectionPool
+
     DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
         "min_size": int(os.environ.get("DATABASE_POOL_MIN_SIZE", "2")),
         "max_size": int(os.environ.get("DATABASE_POOL_MAX_SIZE", "10")),
         "timeout": int(os.environ.get("DATABASE_POOL_TIMEOUT", "10")),
+        # A connection is checked as it leaves the pool: after PostgreSQL restarts, dead
+        # connections are replaced instead of failing the next requests.
+        "check": ConnectionPool.check_connection,
     }
 else:
     # Registration takes a write lock up front, so parallel joins queue instead of failing.

@@ -1,0 +1,59 @@
+"""PostgreSQL drops every connection in the middle of voting: the app recovers by itself."""
+
+import pytest
+from django.db import connection
+
+from tests.factories import make_camp, make_participant, make_session, open_voting
+from tests.http import post, session_cookie_for
+from voting.models import Vote
+
+
+def kill_other_connections():
+    """What a PostgreSQL restart does to the app's pooled connections (the test keeps its own)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+        return cursor.fetchone()[0]
+
+
+@pytest.mark.postgres
+def test_votes_survive_killed_connections_without_a_500(
+    postgres_only, live_server, transactional_db
+):
+    camp = make_camp()
+    open_voting(camp)
+    sessions = [make_session(camp=camp) for _ in range(6)]
+    voter = make_participant(camp=camp)
+    cookie = session_cookie_for(voter.user)
+
+    def vote(session):
+        return post(
+            f"{live_server.url}/{camp.slug}/sessions/{session.pk}/vote/",
+            session=cookie,
+            data=b"want=1",
+            headers={"HX-Request": "true"},
+        )
+
+    answers = [vote(sessions[0])]
+    killed = kill_other_connections()
+    for session in sessions[1:4]:
+        answers.append(vote(session))
+    killed += kill_other_connections()
+    for session in sessions[4:]:
+        answers.append(vote(session))
+
+    statuses = [status for status, _body in answers]
+    assert killed >= 1  # the server really had connections to lose
+    assert 500 not in statuses
+    assert set(statuses) <= {200, 503}
+    for (status, body), session in zip(answers, sessions, strict=True):
+        stored = Vote.objects.filter(session=session, participant=voter).exists()
+        if status == 200:
+            assert stored  # counted when it said so
+        else:
+            # ... and said so when it was not (in the default language, German)
+            assert b"Nichts wurde gespeichert" in body
+            assert vote(session)[0] == 200  # retrying works
+            assert Vote.objects.filter(session=session, participant=voter).count() == 1
