@@ -19,36 +19,45 @@ def _session_or_404(camp, session_id, viewer, user):
     return session
 
 
+def _session_form(request, camp, form, *, session, save, success):
+    """Show the session form; on a valid POST call `save()` and go to the saved session.
+
+    Invalid input answers 400, a broken rule (SessionError) 409, both with the form and its message."""
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                saved = save(**form.session_fields())
+            except services.SessionError as error:
+                form.add_error(None, str(error))
+                status = 409
+            else:
+                messages.success(request, success)
+                return redirect(saved)
+        else:
+            status = 400
+    context = {"camp": camp, "form": form, "session": session}
+    return render(request, "sessions/form.html", context, status=status)
+
+
 @require_http_methods(["GET", "POST"])
 @login_required
 @rate_limit("pitch")
 def new(request, camp_slug):
     camp = event_queries.get_camp(camp_slug)
     viewer = event_queries.viewer(camp, request.user)
-    form = SessionForm(request.POST or None, camp=camp)
-    status = 200
     if not viewer.is_registered:
         messages.info(request, _("Join the camp to propose a session."))
         return redirect(camp)
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                session = services.propose_session(
-                    camp=camp, participant=viewer.participant, **form.session_fields()
-                )
-            except services.SessionError as error:
-                form.add_error(None, str(error))
-                status = 409
-            else:
-                messages.success(request, _("Your session is in the pitch queue. Good luck!"))
-                return redirect(session)
-        else:
-            status = 400
-    elif not camp.pitching_open:
+    if request.method == "GET" and not camp.pitching_open:
         messages.info(request, _("The organizers have closed the pitch for new sessions."))
-    return render(
-        request, "sessions/form.html", {"camp": camp, "form": form, "session": None}, status=status
-    )
+
+    def propose(**fields):
+        return services.propose_session(camp=camp, participant=viewer.participant, **fields)
+
+    form = SessionForm(request.POST or None, camp=camp)
+    success = _("Your session is in the pitch queue. Good luck!")
+    return _session_form(request, camp, form, session=None, save=propose, success=success)
 
 
 @require_http_methods(["GET", "POST"])
@@ -59,26 +68,13 @@ def edit(request, camp_slug, session_id):
     session = _session_or_404(camp, session_id, viewer, request.user)
     if not permissions.can_edit_session(request.user, session, viewer.participant):
         raise Http404
+
+    def update(**fields):
+        return services.update_session(session=session, **fields)
+
     form = SessionForm.for_session(session, data=request.POST or None)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                services.update_session(session=session, **form.session_fields())
-            except services.SessionError as error:
-                form.add_error(None, str(error))
-                status = 409
-            else:
-                messages.success(request, _("Your changes are saved."))
-                return redirect(session)
-        else:
-            status = 400
-    return render(
-        request,
-        "sessions/form.html",
-        {"camp": camp, "form": form, "session": session},
-        status=status,
-    )
+    success = _("Your changes are saved.")
+    return _session_form(request, camp, form, session=session, save=update, success=success)
 
 
 @require_POST
