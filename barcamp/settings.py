@@ -63,6 +63,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "barcamp.middleware.LivePollMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "barcamp.middleware.LocaleMiddleware",
@@ -108,7 +109,7 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # psycopg's pool replaces persistent connections (Django requires CONN_MAX_AGE = 0).
-    from psycopg_pool import ConnectionPool
+    from barcamp.db import check_connection
 
     DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
         "min_size": int(os.environ.get("DATABASE_POOL_MIN_SIZE", "2")),
@@ -116,7 +117,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         "timeout": int(os.environ.get("DATABASE_POOL_TIMEOUT", "10")),
         # A connection is checked as it leaves the pool: after PostgreSQL restarts, dead
         # connections are replaced instead of failing the next requests.
-        "check": ConnectionPool.check_connection,
+        "check": check_connection,
     }
 else:
     # Registration takes a write lock up front, so parallel joins queue instead of failing.
