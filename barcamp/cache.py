@@ -3,11 +3,30 @@
 import logging
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import ConnectionError, TimeoutError
 
 logger = logging.getLogger(__name__)
 UNAVAILABLE = (ConnectionError, TimeoutError, OSError)
+
+
+class ReusingRedisCacheClient(RedisCacheClient):
+    """
+    Django's Redis client builds a new redis.Redis object for every cache call, and each one
+    fills a table of a few hundred response callbacks: a third of what an unchanged poll cost.
+    One redis.Redis per connection pool serves every call (it is thread-safe).
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._clients = {}
+
+    def get_client(self, key=None, *, write=False):
+        pool = self._get_connection_pool(write)
+        client = self._clients.get(pool)
+        if client is None:
+            client = self._clients[pool] = self._client(connection_pool=pool)
+        return client
 
 
 class FailOpenRedisCache(RedisCache):
@@ -19,6 +38,10 @@ class FailOpenRedisCache(RedisCache):
     (not counted while Redis is away). A short socket timeout (settings) keeps a dead Redis from
     holding requests up.
     """
+
+    def __init__(self, server, params):
+        super().__init__(server, params)
+        self._class = ReusingRedisCacheClient
 
     def _fail_open(self, operation, default, call, *args):
         try:
