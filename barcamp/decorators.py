@@ -3,10 +3,13 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
+from django.http import HttpResponse
 from django.shortcuts import resolve_url
 from django.utils.http import url_has_allowed_host_and_scheme
 from django_htmx.http import HttpResponseClientRedirect
 from django_ratelimit.decorators import ratelimit
+
+from events import live
 
 
 def login_required(view):
@@ -45,3 +48,35 @@ def rate_limit(kind):
     """Limit POSTs of one kind per person (per address when anonymous), as RATE_LIMITS says;
     beyond it the request gets the friendly 429 of barcamp.views.rate_limited."""
     return ratelimit(group=kind, key="user_or_ip", rate=_rate, method="POST", block=True)
+
+
+def live_page(*topics):
+    """
+    A live page that follows these topics of its camp (events.live): an HTMX poll that brings
+    the version the page shows gets 204 No Content after one cache read.
+
+    barcamp.middleware.LivePollMiddleware answers such polls before sessions, authentication
+    and the view run (it finds the topics on the view); the check here covers the view when it
+    is called without that middleware. Only for pages anybody may see: the 204 comes before
+    any permission check.
+    """
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, camp_slug, *args, **kwargs):
+            if is_unchanged_poll(request, camp_slug, topics):
+                return HttpResponse(status=204)
+            return view(request, camp_slug, *args, **kwargs)
+
+        wrapper.live_topics = topics
+        return wrapper
+
+    return decorator
+
+
+def is_unchanged_poll(request, camp_slug, topics):
+    return (
+        request.method == "GET"
+        and request.headers.get("HX-Request") == "true"
+        and live.is_current(camp_slug, topics, request.GET.get("v"))
+    )

@@ -36,7 +36,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-VERSION = re.compile(rb"[?&](?:amp;)?v=([0-9a-f.]+)")
+VERSION = re.compile(rb"[?&](?:amp;)?v=([0-9a-f.~]+)")
 
 
 def parse_args():

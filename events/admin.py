@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from . import services
+from . import live, services
 from .forms import GenerateSlotsForm
 from .models import Camp, Participant, Room, Slot, Sponsor
 
@@ -41,7 +41,37 @@ class OrganizerPermissionsMixin:
         return is_organizer_role(request.user)
 
 
-class CampChildAdmin(OrganizerPermissionsMixin, admin.ModelAdmin):
+class LivePagesFollowMixin:
+    """
+    What organizers change in the admin reaches the live pages (projector, phones, door signs)
+    with their next poll: each change gives the camp's live topics new tokens.
+    """
+
+    @staticmethod
+    def _camp_of(obj):
+        return obj if isinstance(obj, Camp) else obj.camp
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        live.mark_changed(self._camp_of(obj).slug)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        live.mark_changed(self._camp_of(form.instance).slug)
+
+    def delete_model(self, request, obj):
+        slug = self._camp_of(obj).slug
+        super().delete_model(request, obj)
+        live.mark_changed(slug)
+
+    def delete_queryset(self, request, queryset):
+        slugs = {self._camp_of(obj).slug for obj in queryset}
+        super().delete_queryset(request, queryset)
+        for slug in slugs:
+            live.mark_changed(slug)
+
+
+class CampChildAdmin(LivePagesFollowMixin, OrganizerPermissionsMixin, admin.ModelAdmin):
     """Admin of a model with a `camp` foreign key: scoped to the user's camps."""
 
     def get_queryset(self, request):
@@ -105,7 +135,7 @@ class SponsorInline(OrganizerPermissionsMixin, admin.TabularInline):
 
 
 @admin.register(Camp)
-class CampAdmin(OrganizerPermissionsMixin, admin.ModelAdmin):
+class CampAdmin(LivePagesFollowMixin, OrganizerPermissionsMixin, admin.ModelAdmin):
     list_display = ["name", "start_date", "end_date", "visibility", "registration_open", "capacity"]
     list_filter = ["visibility", "registration_open"]
     search_fields = ["name", "slug", "hashtag"]

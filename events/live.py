@@ -11,9 +11,12 @@ one extra render.
 """
 
 import secrets
+import threading
+from collections import OrderedDict
 
 from django.core.cache import cache
 from django.db import transaction
+from django.utils import timezone
 
 PITCH = "pitch"  # the live pitch, the queue, the sessions themselves
 VOTES = "votes"  # tallies
@@ -35,8 +38,8 @@ def cached_version(camp_slug, topics=ALL):
     return ".".join(tokens[key] for key in keys)
 
 
-def current_version(camp_slug, topics=ALL):
-    """The camp's version of these topics; creates tokens on first use or after the cache lost them."""
+def _tokens(camp_slug, topics):
+    """The topics' tokens, created on first use or after the cache lost them; None if it cannot keep them."""
     keys = _keys(camp_slug, topics)
     tokens = cache.get_many(keys)
     missing = [key for key in keys if key not in tokens]
@@ -44,7 +47,80 @@ def current_version(camp_slug, topics=ALL):
         for key in missing:
             cache.add(key, secrets.token_hex(4), timeout=None)
         tokens = cache.get_many(keys)
-    return ".".join(tokens.get(key, "0") for key in keys)
+    if len(tokens) != len(keys):
+        return None
+    return ".".join(tokens[key] for key in keys)
+
+
+def current_version(camp_slug, topics=ALL):
+    """The camp's version of these topics; creates tokens on first use or after the cache lost them."""
+    return _tokens(camp_slug, topics) or ".".join("0" for _topic in topics)
+
+
+class _Memo:
+    """Values derived from a camp's live state, kept in this process per version of their topics.
+
+    The version is shared (the cache), so every process serves the same state; each keeps its
+    own copy of what it derived, and a new version simply makes new keys (old ones age out).
+    Values are shared between requests and threads: callers must treat them as read-only.
+    """
+
+    def __init__(self, size):
+        self.size, self.values, self.lock = size, OrderedDict(), threading.Lock()
+
+    def get(self, key, compute):
+        with self.lock:
+            if key in self.values:
+                self.values.move_to_end(key)
+                return self.values[key]
+        value = compute()
+        with self.lock:
+            self.values[key] = value
+            while len(self.values) > self.size:
+                self.values.popitem(last=False)
+        return value
+
+    def clear(self):
+        with self.lock:
+            self.values.clear()
+
+
+_memo = _Memo(size=256)
+
+
+def memoized(camp_slug, topics, key, compute):
+    """compute(), once per version of the camp's topics in this process.
+
+    The version is read before compute() reads the database, so a value is never older than
+    the version it is kept under. Without a shared version (the cache is away) it computes
+    every time.
+    """
+    version = _tokens(camp_slug, topics)
+    if version is None:
+        return compute()
+    return _memo.get((camp_slug, tuple(topics), version, key), compute)
+
+
+def page_version(camp_slug, topics, *, changes_at=None):
+    """The version a live page renders into its poll: the topics' tokens and, for a page that
+    shows the time (the current slot, "moved" marks), when it will change by itself."""
+    version = current_version(camp_slug, topics)
+    if changes_at is not None:
+        version += f"~{int(changes_at.timestamp())}"
+    return version
+
+
+def is_current(camp_slug, topics, seen):
+    """Whether a page that rendered version `seen` still shows the present: one cache read.
+
+    A page that shows the time carries the moment it goes stale, so a projector highlights
+    the next slot when it begins, not when something else changes."""
+    if not seen:
+        return False
+    tokens, _, stale_at = seen.partition("~")
+    if stale_at and not (stale_at.isdigit() and timezone.now().timestamp() < int(stale_at)):
+        return False
+    return tokens == cached_version(camp_slug, topics)
 
 
 def mark_changed(camp_slug, *topics):

@@ -6,7 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import emails
+from . import emails, live
 from .models import Camp, Participant, Slot
 
 
@@ -108,7 +108,10 @@ def update_profile(*, participant, display_name, hashtags, bio, links, is_public
     participant.bio = bio
     participant.links = list(links)[: Participant.MAX_LINKS]
     participant.is_public = is_public
-    participant.save(update_fields=["display_name", "hashtags", "bio", "links", "is_public"])
+    with transaction.atomic():
+        participant.save(update_fields=["display_name", "hashtags", "bio", "links", "is_public"])
+        # Hosts' names and hashtags show in the pitch and the grid.
+        live.mark_changed(participant.camp.slug, live.PITCH)
     return participant
 
 
@@ -182,4 +185,5 @@ def generate_slots(
             if start <= s and e <= end
         ]
         Slot.objects.bulk_create(slots)
+        live.mark_changed(camp.slug)
     return sorted(slots, key=lambda slot: slot.start)

@@ -68,7 +68,10 @@ def _english():
 def _fresh_cache():
     from django.core.cache import cache
 
+    from events import live
+
     cache.clear()
+    live._memo.clear()
     yield
 
 

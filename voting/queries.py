@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from events import live
 from events.models import Room, Slot
 from sessions.models import Session
 from sessions.queries import filtered_sessions, for_display
@@ -32,6 +33,10 @@ def session_list(*, camp, participant=None, sort="newest", mine=False, **filters
     if sort == "wanted":
         return sessions.order_by("-vote_count", "-created_at", "-pk")
     return sessions.order_by("-created_at", "-pk")
+
+
+def vote_count(session):
+    return Vote.objects.filter(session=session).count()
 
 
 def voted_session_ids(participant):
@@ -119,6 +124,9 @@ class Grid:
     unplaced: list = field(default_factory=list)
     version: int | None = None
     published_at: object = None
+    # When the grid changes by the clock alone (a slot begins or ends, a "moved" mark expires,
+    # a new day begins): live pages carry it in their version so that polls pick it up.
+    changes_at: datetime.datetime | None = None
 
     @property
     def now_row(self):
@@ -154,6 +162,19 @@ def camp_now(camp):
 def default_day(camp):
     today = camp_now(camp).date()
     return today if today in camp.days else camp.start_date
+
+
+def _changes_at(now, slots, *, expiries=()):
+    """The first moment after `now` at which a grid of these slots looks different by the clock."""
+    tz = now.tzinfo
+    midnight = datetime.datetime.combine(
+        now.date() + datetime.timedelta(days=1), datetime.time(), tz
+    )
+    moments = [midnight, *expiries]
+    for slot in slots:
+        for moment in (slot.start, slot.end):
+            moments.append(datetime.datetime.combine(slot.date, moment, tz))
+    return min(moment for moment in moments if moment > now)
 
 
 def _rows(rooms, slots, cells, *, locked=(), moved=(), now=None):
@@ -207,11 +228,13 @@ def draft_grid(camp, date):
             unplaced.append(session)
     locked = set(LockedSlot.objects.filter(slot__in=slots).values_list("slot_id", flat=True))
     unplaced.sort(key=lambda session: (-session.vote_count, session.pitch_position))
+    now = camp_now(camp)
     return Grid(
         date=date,
         rooms=rooms,
-        rows=_rows(rooms, slots, cells, locked=locked, now=camp_now(camp)),
+        rows=_rows(rooms, slots, cells, locked=locked, now=now),
         unplaced=unplaced,
+        changes_at=_changes_at(now, slots),
     )
 
 
@@ -222,36 +245,80 @@ def latest_published(camp, date):
 MOVED_MARK_SECONDS = 30 * 60
 
 
-def published_grid(camp, date, *, plan=None):
-    """The day's grid as the room sees it, or None before the first publication."""
+# What the published grid shows: sessions (titles, hosts) come with the pitch's topic.
+GRID_TOPICS = (live.PLAN, live.PITCH)
+
+
+@dataclass(frozen=True)
+class _PublishedDay:
+    """A day's published plan read from the database, before the clock is applied."""
+
+    plan: PublishedPlan
+    rooms: list
+    slots: list
+    cells: dict
+    moved_at: dict  # session id -> when it was moved
+
+
+def _published_day(camp, date, plan):
     plan = plan or latest_published(camp, date)
     if plan is None:
         return None
-    rooms = list(camp.rooms.all())
-    slots = list(Slot.objects.filter(camp=camp, date=date).order_by("start"))
     sessions = {
         session.pk: session
         for session in for_display(
             Session.objects.filter(pk__in=[row["session"] for row in plan.placements]).visible()
         )
     }
-    now = timezone.now()
-    cells, moved = {}, set()
+    cells, moved_at = {}, {}
     for row in plan.placements:
         session = sessions.get(row["session"])
         if session is None:
             continue  # withdrawn or hidden since publication
         cells[(row["room"], row["slot"])] = session
         if row.get("moved_at"):
-            moved_at = datetime.datetime.fromisoformat(row["moved_at"])
-            if (now - moved_at).total_seconds() < MOVED_MARK_SECONDS:
-                moved.add(session.pk)
+            moved_at[session.pk] = datetime.datetime.fromisoformat(row["moved_at"])
+    return _PublishedDay(
+        plan=plan,
+        rooms=list(camp.rooms.all()),
+        slots=list(Slot.objects.filter(camp=camp, date=date).order_by("start")),
+        cells=cells,
+        moved_at=moved_at,
+    )
+
+
+def published_grid(camp, date, *, plan=None):
+    """The day's grid as the room sees it, or None before the first publication.
+
+    The latest plan is read once per version of the camp's plan and pitch in each process
+    (phones, projector and door signs all show it), then the clock is applied: the current
+    and next slot, "moved" marks of the last half hour. Its sessions are shared: read-only.
+    """
+    if plan is None:
+        published = live.memoized(
+            camp.slug,
+            GRID_TOPICS,
+            ("published-day", date),
+            lambda: _published_day(camp, date, None),
+        )
+    else:
+        published = _published_day(camp, date, plan)
+    if published is None:
+        return None
+    now = camp_now(camp)
+    moved, expiries = set(), []
+    for session_id, moved_at in published.moved_at.items():
+        mark_ends = moved_at + datetime.timedelta(seconds=MOVED_MARK_SECONDS)
+        if now < mark_ends:
+            moved.add(session_id)
+            expiries.append(mark_ends)
     return Grid(
         date=date,
-        rooms=rooms,
-        rows=_rows(rooms, slots, cells, moved=moved, now=camp_now(camp)),
-        version=plan.version,
-        published_at=plan.published_at,
+        rooms=published.rooms,
+        rows=_rows(published.rooms, published.slots, published.cells, moved=moved, now=now),
+        version=published.plan.version,
+        published_at=published.plan.published_at,
+        changes_at=_changes_at(now, published.slots, expiries=expiries),
     )
 
 

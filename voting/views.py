@@ -1,15 +1,18 @@
+import copy
 import io
 
 import segno
 from django.contrib import messages
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from barcamp.decorators import login_required, rate_limit
+from barcamp.decorators import is_unchanged_poll, live_page, login_required, rate_limit
 from barcamp.http import safe_next
 from events import live
 from events import queries as event_queries
@@ -152,42 +155,57 @@ def _parse_want(value):
 @rate_limit("vote")
 def vote(request, camp_slug, session_id):
     camp = event_queries.get_camp(camp_slug)
+    want = _parse_want(request.POST.get("want"))
+    if want == "invalid":
+        return HttpResponseBadRequest(_("“want” must be 1 or 0."))
+    if want is not None:
+        # The plenum's hottest write: one statement decides and writes, and the button needs
+        # nothing more than the new count. Anything else takes the full path below.
+        count = services.vote_quickly(
+            camp=camp, user=request.user, session_id=session_id, want=want
+        )
+        if count is not None:
+            return _voted(request, camp, Session(pk=session_id, camp=camp), want, count)
     viewer = event_queries.viewer(camp, request.user)
     # A session hidden or withdrawn after the page was loaded gets the service's clear message
     # instead of a bare 404; ids of other camps find nothing.
     session = session_queries.get_session(camp, session_id)
     if session is None:
         raise Http404
-    want = _parse_want(request.POST.get("want"))
-    if want == "invalid":
-        return HttpResponseBadRequest(_("“want” must be 1 or 0."))
-    error, status = None, 200
     try:
         voted = services.set_vote(session=session, participant=viewer.participant, want=want)
-    except services.NotAllowedToVote as exc:
-        error, status = str(exc), 403
     except services.VoteError as exc:
-        error, status = str(exc), 409
-    if request.htmx:
-        session.vote_count = session.votes.count()
-        if error:
+        status = 403 if isinstance(exc, services.NotAllowedToVote) else 409
+        if request.htmx:
+            session.vote_count = session.votes.count()
             _decorate([session], camp=camp, viewer=viewer)
-        else:
-            # The vote went through, so voting is open and the viewer does not host it: the
-            # button needs no further query (this is the hottest write of the plenum).
-            session.voted, session.hosted_by_viewer, session.voting_open = voted, False, True
-            session.show_count = queries.counts_visible(
-                camp,
-                VotingDay.State.OPEN,
-                is_organizer=camp.hide_counts_until_closed and viewer.is_organizer,
-            )
-        context = {"camp": camp, "session": session, "vote_error": error, "oob_budget": True}
-        context.update(_budget_context(camp, viewer))
-        return render(request, "voting/includes/_vote_button.html", context, status=status)
-    if error:
-        messages.error(request, error)
+            context = {"camp": camp, "session": session, "vote_error": str(exc)}
+            context.update(oob_budget=True, **_budget_context(camp, viewer))
+            return render(request, "voting/includes/_vote_button.html", context, status=status)
+        messages.error(request, str(exc))
         return _render_session_detail(request, camp, viewer, session, status)
-    return redirect(safe_next(request, session.get_absolute_url()))
+    return _voted(request, camp, session, voted, viewer=viewer)
+
+
+def _voted(request, camp, session, voted, count=None, *, viewer=None):
+    """The answer to a vote that went through: the new button, or back to the page."""
+    if not request.htmx:
+        return redirect(safe_next(request, session.get_absolute_url()))
+    # Voting is open and the viewer does not host the session, or the vote would not have
+    # gone through: the button needs no further query.
+    viewer = viewer or event_queries.Viewer(camp=camp, user=request.user)
+    session.vote_count = session.votes.count() if count is None else count
+    session.voted = voted
+    session.hosted_by_viewer, session.voting_open = False, True
+    session.show_count = queries.counts_visible(
+        camp,
+        VotingDay.State.OPEN,
+        is_organizer=camp.hide_counts_until_closed and viewer.is_organizer,
+    )
+    context = {"camp": camp, "session": session, "oob_budget": camp.vote_budget is not None}
+    if camp.vote_budget is not None:
+        context.update(_budget_context(camp, viewer))
+    return render(request, "voting/includes/_vote_button.html", context)
 
 
 @require_http_methods(["GET", "POST"])
@@ -251,26 +269,36 @@ PROJECTOR_PAGE = (live.PITCH, live.VOTES, live.PLAN)
 
 def _unchanged(request, camp_slug, topics):
     """An HTMX poll that already shows the current version: answer 204 without touching the database."""
-    seen = request.GET.get("v")
-    return bool(request.htmx and seen and seen == live.cached_version(camp_slug, topics))
+    return is_unchanged_poll(request, camp_slug, topics)
 
 
 def _pitch_context(request, camp, viewer):
-    pitch = queries.live_pitch(camp)
-    session = pitch.current if pitch and pitch.running else None
-    if session:
-        _decorate([session], camp=camp, viewer=viewer)
+    # Every phone of the plenum shows the same pitch: each process reads it (and the days'
+    # voting states, which change the pitch's version too) once per version of the pitch.
+    pitch, states = live.memoized(
+        camp.slug,
+        PITCH_PAGE,
+        "live-pitch",
+        lambda: (queries.live_pitch(camp), queries.day_states(camp)),
+    )
+    session = None
+    if pitch and pitch.running and pitch.current:
+        # A copy for this viewer: the memoized session is shared by every request.
+        session = copy.copy(pitch.current)
+        session.vote_count = queries.vote_count(session)
+        participant_id = viewer.participant.pk if viewer.participant else None
+        hosted = {h.session_id for h in session.hosts.all() if h.participant_id == participant_id}
+        _decorate([session], camp=camp, viewer=viewer, states=states, hosted=hosted)
     return {"camp": camp, "viewer": viewer, "pitch": pitch, "session": session}
 
 
 @require_GET
+@live_page(*PITCH_PAGE)
 def pitch(request, camp_slug):
     """Every Teilgeber's phone during the plenum: the current pitch and one big button.
 
     It follows the pitch, not every vote: a thousand phones re-render when the next session
     comes up, not on each tap in the room (the projector shows the count rising)."""
-    if _unchanged(request, camp_slug, PITCH_PAGE):
-        return HttpResponse(status=204)
     camp = event_queries.get_camp(camp_slug)
     version = live.current_version(camp.slug, PITCH_PAGE)
     viewer = event_queries.viewer(camp, request.user)
@@ -279,26 +307,36 @@ def pitch(request, camp_slug):
         "version": version,
         **_budget_context(camp, viewer),
     }
+    if context["session"]:
+        context["pitch_session_html"] = live.memoized(
+            camp.slug,
+            PITCH_PAGE,
+            ("pitch-session", translation.get_language()),
+            lambda: render_to_string(
+                "voting/pitch.html#pitch-session", {"camp": camp, "session": context["session"]}
+            ),
+        )
     template = "voting/pitch.html#pitch-live" if request.htmx else "voting/pitch.html"
     return render(request, template, context)
 
 
 @require_GET
+@live_page(*PROJECTOR_PAGE)
 def projector(request, camp_slug):
     """The room's screen all day: the live pitch while it runs, the published grid of the day otherwise."""
-    if _unchanged(request, camp_slug, PROJECTOR_PAGE):
-        return HttpResponse(status=204)
     camp = event_queries.get_camp(camp_slug)
-    version = live.current_version(camp.slug, PROJECTOR_PAGE)
     viewer = event_queries.Viewer(participant=None, is_organizer=False)
     context = {
         **_pitch_context(request, camp, viewer),
-        "version": version,
         "join_url": request.build_absolute_uri(camp.get_absolute_url()),
         "sponsors": camp.sponsors.all(),
     }
+    grid = None
     if context["session"] is None:
-        context["grid"] = queries.published_grid(camp, queries.default_day(camp))
+        grid = context["grid"] = queries.published_grid(camp, queries.default_day(camp))
+    context["version"] = live.page_version(
+        camp.slug, PROJECTOR_PAGE, changes_at=grid.changes_at if grid else None
+    )
     template = "voting/projector.html#projector-stage" if request.htmx else "voting/projector.html"
     return render(request, template, context)
 

@@ -8,12 +8,13 @@ import icalendar
 from django.contrib import messages
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from barcamp.decorators import login_required
+from barcamp.decorators import live_page, login_required
 from events import live
 from events import queries as event_queries
 from events.models import Participant, Room, Slot
@@ -86,7 +87,7 @@ def board(request, camp_slug):
         "unpublished_changes": _unpublished_changes(draft, published),
         "grid_day": camp.grid_days.filter(date=day).first(),
         "pitch_running": bool(pitch and pitch.running),
-        "version": live.current_version(camp.slug, live.ALL),
+        "version": live.page_version(camp.slug, live.ALL, changes_at=draft.changes_at),
         "can_undo": grid.BoardSnapshot.objects.filter(camp=camp, date=day).exists(),
     }
     template = "voting/board.html#board" if request.htmx else "voting/board.html"
@@ -163,10 +164,9 @@ def _run_board_action(request, camp, day):
 
 
 @require_GET
+@live_page(*PLAN_PAGE)
 def plan(request, camp_slug):
     """Today's published grid, now & next, and the Teilgeber's own agenda with clashes marked."""
-    if _unchanged(request, camp_slug, PLAN_PAGE):
-        return HttpResponse(status=204)
     camp = event_queries.get_camp(camp_slug)
     viewer = event_queries.viewer(camp, request.user)
     day = _day_from(request, camp, queries.default_day(camp))
@@ -183,8 +183,11 @@ def plan(request, camp_slug):
         "viewer": viewer,
         "day": day,
         "grid": published,
+        **_shared_plan_parts(camp, day, published),
         "agenda": entries,
-        "version": live.current_version(camp.slug, PLAN_PAGE),
+        "version": live.page_version(
+            camp.slug, PLAN_PAGE, changes_at=published.changes_at if published else None
+        ),
         "feed_url": request.build_absolute_uri(reverse("voting:plan-ics", args=[camp.slug])),
         "agenda_feed_url": (
             request.build_absolute_uri(
@@ -198,11 +201,27 @@ def plan(request, camp_slug):
     return render(request, template, context)
 
 
+def _shared_plan_parts(camp, day, published):
+    """The now & next and whole-day parts of the plan: the same for every phone, so each process
+    renders them once per version of the plan, language and moment the clock changes them."""
+    if published is None:
+        return {}
+    key = ("plan-parts", day, translation.get_language(), published.changes_at)
+
+    def render_parts():
+        context = {"grid": published}
+        return {
+            "now_next_html": render_to_string("voting/plan.html#now-next", context),
+            "whole_day_html": render_to_string("voting/plan.html#whole-day", context),
+        }
+
+    return live.memoized(camp.slug, queries.GRID_TOPICS, key, render_parts)
+
+
 @require_GET
+@live_page(*PLAN_PAGE)
 def room_sign(request, camp_slug, room_id):
     """A tablet at the door: this room's session now and next."""
-    if _unchanged(request, camp_slug, PLAN_PAGE):
-        return HttpResponse(status=204)
     camp = event_queries.get_camp(camp_slug)
     room = get_object_or_404(Room, camp=camp, pk=room_id)
     published = queries.published_grid(camp, queries.default_day(camp))
@@ -212,7 +231,9 @@ def room_sign(request, camp_slug, room_id):
         "room": room,
         "now_entry": now_entry,
         "next_entry": next_entry,
-        "version": live.current_version(camp.slug, PLAN_PAGE),
+        "version": live.page_version(
+            camp.slug, PLAN_PAGE, changes_at=published.changes_at if published else None
+        ),
     }
     template = "voting/room_sign.html#sign-live" if request.htmx else "voting/room_sign.html"
     return render(request, template, context)

@@ -348,3 +348,25 @@ def test_room_admin_offers_only_own_camps(organizer_client, camp, other_camp):
 
     assert list(response.context["adminform"].form.fields["camp"].queryset) == [camp]
     assert Room.objects.count() == 1
+
+
+def test_admin_changes_reach_the_live_pages(
+    organizer_client, camp, django_capture_on_commit_callbacks
+):
+    from events import live
+
+    room = make_room(camp, name="Saal", capacity=80)
+    before = live.current_version(camp.slug)
+    data = camp_form_data(
+        camp, rooms=[{"id": room.pk, "name": "Großer Saal", "capacity": 80, "order": 0}]
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = organizer_client.post(reverse("admin:events_camp_change", args=[camp.pk]), data)
+    after_camp = live.current_version(camp.slug)
+    with django_capture_on_commit_callbacks(execute=True):
+        organizer_client.post(reverse("admin:events_room_delete", args=[room.pk]), {"post": "yes"})
+
+    assert response.status_code == 302
+    assert after_camp != before
+    assert live.current_version(camp.slug) != after_camp

@@ -323,3 +323,22 @@ def test_generate_slots_outside_the_camp_days_is_refused():
             end=datetime.time(12, 0),
             length=datetime.timedelta(minutes=60),
         )
+
+
+def test_update_profile_reaches_the_pitch_and_grid_pages(django_capture_on_commit_callbacks):
+    from events import live
+
+    participant = make_participant()
+    before = live.current_version(participant.camp.slug, (live.PITCH,))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.update_profile(
+            participant=participant,
+            display_name="Anna",
+            hashtags=[],
+            bio="",
+            links=[],
+            is_public=False,
+        )
+
+    assert live.current_version(participant.camp.slug, (live.PITCH,)) != before

@@ -141,6 +141,114 @@ def test_live_version_is_recreated_and_stable_after_the_cache_lost_it(camp):
     assert live.cached_version(camp.slug) == recreated
 
 
+# --- The quick vote (one statement) keeps every rule of set_vote ---------------------------------
+
+
+def test_vote_quickly_writes_and_takes_back_a_vote_and_counts(camp):
+    session = make_session(camp=camp)
+    make_vote(session)
+    voter = make_participant(camp=camp)
+
+    added = services.vote_quickly(camp=camp, user=voter.user, session_id=session.pk, want=True)
+    again = services.vote_quickly(camp=camp, user=voter.user, session_id=session.pk, want=True)
+    taken_back = services.vote_quickly(
+        camp=camp, user=voter.user, session_id=session.pk, want=False
+    )
+
+    assert (added, again, taken_back) == (2, None, 1)
+    assert not Vote.objects.filter(session=session, participant=voter).exists()
+
+
+def _not_registered(camp, session, voter):
+    voter.status = Participant.Status.WAITLISTED
+    voter.save()
+
+
+def _cancelled(camp, session, voter):
+    voter.status = Participant.Status.CANCELLED
+    voter.save()
+
+
+def _host(camp, session, voter):
+    session.hosts.create(participant=voter)
+
+
+def _hidden(camp, session, voter):
+    Session.objects.filter(pk=session.pk).update(hidden=True)
+
+
+def _withdrawn(camp, session, voter):
+    Session.objects.filter(pk=session.pk).update(status=Session.Status.WITHDRAWN)
+
+
+def _voting_closed(camp, session, voter):
+    VotingDay.objects.filter(camp=camp).update(state=VotingDay.State.CLOSED)
+
+
+def _voting_not_opened(camp, session, voter):
+    VotingDay.objects.filter(camp=camp).delete()
+
+
+def _other_camp(camp, session, voter):
+    Session.objects.filter(pk=session.pk).update(camp=make_camp())
+
+
+def _budget(camp, session, voter):
+    camp.vote_budget = 3
+    camp.save()
+
+
+@pytest.mark.parametrize(
+    "rule",
+    [
+        _not_registered,
+        _cancelled,
+        _host,
+        _hidden,
+        _withdrawn,
+        _voting_closed,
+        _voting_not_opened,
+        _other_camp,
+        _budget,
+    ],
+)
+@pytest.mark.parametrize("want", [True, False])
+def test_vote_quickly_leaves_every_refusal_to_set_vote(camp, rule, want):
+    session = make_session(camp=camp)
+    voter = make_participant(camp=camp)
+    if not want:
+        Vote.objects.create(session=session, participant=voter)  # there to be taken back
+    rule(camp, session, voter)
+    before = list(Vote.objects.values_list("session", "participant"))
+
+    result = services.vote_quickly(camp=camp, user=voter.user, session_id=session.pk, want=want)
+
+    assert result is None
+    assert list(Vote.objects.values_list("session", "participant")) == before
+
+
+def test_vote_quickly_ignores_unknown_sessions_and_anonymous_users(camp):
+    from django.contrib.auth.models import AnonymousUser
+
+    voter = make_participant(camp=camp)
+
+    assert services.vote_quickly(camp=camp, user=voter.user, session_id=0, want=True) is None
+    assert services.vote_quickly(camp=camp, user=AnonymousUser(), session_id=1, want=True) is None
+
+
+def test_vote_quickly_changes_the_votes_topic_only(camp, django_capture_on_commit_callbacks):
+    session = make_session(camp=camp)
+    voter = make_participant(camp=camp)
+    pitch_before = live.current_version(camp.slug, (live.PITCH, live.PLAN))
+    votes_before = live.current_version(camp.slug, (live.VOTES,))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.vote_quickly(camp=camp, user=voter.user, session_id=session.pk, want=True)
+
+    assert live.current_version(camp.slug, (live.PITCH, live.PLAN)) == pitch_before
+    assert live.current_version(camp.slug, (live.VOTES,)) != votes_before
+
+
 def test_merge_sessions_unites_hosts_and_votes_counting_nobody_twice(camp):
     keep_host, duplicate_host = make_participant(camp=camp), make_participant(camp=camp)
     keep = make_session(camp=camp, host=keep_host)

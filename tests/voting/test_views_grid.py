@@ -1,3 +1,4 @@
+import contextlib
 import datetime
 import json
 from unittest import mock
@@ -19,7 +20,7 @@ from tests.factories import (
     make_user,
     make_vote,
 )
-from voting import grid, services
+from voting import grid, queries, services
 from voting.models import Placement, PublishedPlan
 from voting.views_grid import PLAN_PAGE
 
@@ -271,6 +272,55 @@ def test_unchanged_plan_poll_is_204_without_a_query(client, django_assert_num_qu
     assert (plan.status_code, sign.status_code) == (204, 204)
 
 
+@contextlib.contextmanager
+def clock(camp, hour, minute=0):
+    """The camp's local time for rendering (camp_now) and for the poll's check (timezone.now)."""
+    moment = datetime.datetime.combine(camp.start_date, datetime.time(hour, minute), tzinfo=camp.tz)
+    with (
+        mock.patch("voting.queries.camp_now", return_value=moment),
+        mock.patch("events.live.timezone.now", return_value=moment),
+    ):
+        yield
+
+
+@pytest.mark.parametrize("page", ["voting:plan", "voting:projector", "voting:room-sign"])
+def test_time_pages_poll_as_changed_when_a_slot_begins(client, page):
+    camp, rooms, slots, sessions = make_day()  # slots at 10:00, 11:00, 12:00, 45 minutes each
+    publish(camp, sessions, rooms, slots)
+    args = [camp.slug, rooms[0].pk] if page == "voting:room-sign" else [camp.slug]
+    url = reverse(page, args=args)
+
+    with clock(camp, 10, 50):
+        version = client.get(url).context["version"]
+        unchanged = client.get(url, {"v": version}, headers=HTMX)
+    with clock(camp, 11, 0):
+        begun = client.get(url, {"v": version}, headers=HTMX)
+
+    assert unchanged.status_code == 204
+    assert begun.status_code == 200
+    assert begun.context["version"] != version
+
+
+def test_plan_version_goes_stale_at_the_next_slot_boundary_or_mark_expiry(client):
+    camp, rooms, slots, sessions = make_day()
+    publish(camp, sessions, rooms, slots)
+
+    with at(camp, 10, 50):
+        before_second = queries.published_grid(camp, camp.start_date).changes_at
+    with at(camp, 11, 10):
+        in_second = queries.published_grid(camp, camp.start_date).changes_at
+    with at(camp, 23, 0):
+        after_day = queries.published_grid(camp, camp.start_date).changes_at
+
+    day = camp.start_date
+    assert before_second == datetime.datetime.combine(day, datetime.time(11, 0), tzinfo=camp.tz)
+    assert in_second == datetime.datetime.combine(day, datetime.time(11, 45), tzinfo=camp.tz)
+    # After the last slot only the next day changes the picture (the projector's default day).
+    assert after_day == datetime.datetime.combine(
+        day + datetime.timedelta(days=1), datetime.time(0, 0), tzinfo=camp.tz
+    )
+
+
 def test_moved_session_reaches_the_plan_poll(client, django_capture_on_commit_callbacks):
     camp, rooms, slots, sessions = make_day()
     publish(camp, sessions, rooms, slots)
@@ -296,12 +346,25 @@ def test_plan_query_count_does_not_grow_with_the_camp(client, django_assert_max_
     client.force_login(user)
     client.get(reverse("voting:plan", args=[small.slug]))
 
-    with django_assert_max_num_queries(20) as few:
-        client.get(reverse("voting:plan", args=[small.slug]))
-        client.get(reverse("voting:projector", args=[small.slug]))
-    with django_assert_max_num_queries(len(few)):
-        client.get(reverse("voting:plan", args=[large.slug]))
-        client.get(reverse("voting:projector", args=[large.slug]))
+    def pages(camp):
+        client.get(reverse("voting:plan", args=[camp.slug]))
+        client.get(reverse("voting:projector", args=[camp.slug]))
+
+    # The first reader of a published plan reads it from the database ...
+    with django_assert_max_num_queries(20) as cold:
+        live._memo.clear()
+        pages(small)
+    cold = len(cold)
+    with django_assert_max_num_queries(cold):
+        live._memo.clear()
+        pages(large)
+    # ... the next ones find it read (per process and version of the plan).
+    pages(small)
+    with django_assert_max_num_queries(cold - 4) as warm:
+        pages(small)
+    warm = len(warm)
+    with django_assert_max_num_queries(warm):
+        pages(large)
 
 
 def test_projector_shows_the_grid_when_no_pitch_runs_with_now_highlighted(client):
