@@ -1,13 +1,22 @@
+import functools
 import secrets
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from events.models import Camp, Participant
+
+
+@functools.lru_cache(maxsize=8192)
+def _session_url(camp_slug, session_id, script_prefix, urlconf):
+    # Grids and lists link every session, often twice: reverse() once per session, not per link.
+    return reverse(
+        "voting:session-detail", kwargs={"camp_slug": camp_slug, "session_id": session_id}
+    )
 
 
 def new_invite_token():
@@ -114,9 +123,7 @@ class Session(models.Model):
         return self.title
 
     def get_absolute_url(self):
-        return reverse(
-            "voting:session-detail", kwargs={"camp_slug": self.camp.slug, "session_id": self.pk}
-        )
+        return _session_url(self.camp.slug, self.pk, get_script_prefix(), get_urlconf())
 
     @property
     def is_visible(self):
