@@ -2,10 +2,9 @@ import json
 from io import StringIO
 
 import pytest
+from django.core.files.base import ContentFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
-
-from django.core.files.base import ContentFile
 
 from events.models import Camp
 from sessions import services as session_services
@@ -54,7 +53,11 @@ def full_camp():
         session=sessions[0], user=organizer, participant=None, text="by the Orga", base_revision=2
     )
     session_services.add_link(
-        session=sessions[0], user=host.user, participant=host, title="Pad", url="https://pad.example"
+        session=sessions[0],
+        user=host.user,
+        participant=host,
+        title="Pad",
+        url="https://pad.example",
     )
     session_services.add_slides(
         session=sessions[0],
