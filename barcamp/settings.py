@@ -186,6 +186,8 @@ RATE_LIMITS = {
     "vote": os.environ.get("RATE_LIMIT_VOTE", "60/m"),
     "pitch": os.environ.get("RATE_LIMIT_PITCH", "20/h"),
     "register": os.environ.get("RATE_LIMIT_REGISTER", "20/m"),
+    # Saving session notes, adding and removing links and slides.
+    "notes": os.environ.get("RATE_LIMIT_NOTES", "30/m"),
 }
 RATELIMIT_VIEW = "barcamp.views.rate_limited"
 # Behind a proxy, the client's address is the first of X-Forwarded-For (set by our nginx).
@@ -207,8 +209,10 @@ STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
-# Uploaded sponsor logos: served by the app unless a proxy serves MEDIA_ROOT itself.
+# Uploaded sponsor logos and slides: served by the app unless a proxy serves MEDIA_ROOT itself.
 SERVE_MEDIA = env_bool("SERVE_MEDIA", True)
+# The largest slides file a host may upload, in megabytes (keep the proxy's body limit above it).
+SLIDES_MAX_MB = int(os.environ.get("SLIDES_MAX_MB", "20"))
 # In development whitenoise serves straight from the apps' static folders, no collectstatic.
 WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG

@@ -1,7 +1,7 @@
 """
 Takes the README's screenshots from a running demo (`make run` in another terminal).
 
-    DEBUG=true .venv/bin/python scripts/screenshots.py [--base http://127.0.0.1:8000]
+    DEBUG=true .venv/bin/python scripts/screenshots.py [--base http://127.0.0.1:8000] [--only docs-]
 
 Logs in as the demo organizer and a demo Teilgeber by creating sessions in the demo's
 database, starts the demo camp's pitch, and writes PNGs to docs/screenshots/.
@@ -29,8 +29,14 @@ from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402
 
 from events.models import Camp  # noqa: E402
+from sessions import services as session_services  # noqa: E402
+from sessions.models import SessionNotes  # noqa: E402
 from voting import services  # noqa: E402
-from voting.management.commands.load_demo import DEMO_SLUG  # noqa: E402
+from voting.management.commands.load_demo import ARCHIVE_SLUG, DEMO_SLUG  # noqa: E402
+
+CONFLICT_BASE = (
+    "1. Tastatur: geht alles ohne Maus?\n2. Kontraste prüfen\n3. Bilder mit Alternativtext"
+)
 
 OUT = ROOT / "docs" / "screenshots"
 PHONE = {"width": 390, "height": 844}
@@ -51,7 +57,9 @@ def session_cookie(username):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--base", default="http://127.0.0.1:8000")
-    base = parser.parse_args().base.rstrip("/")
+    parser.add_argument("--only", default="", help="take only the shots whose name starts so")
+    arguments = parser.parse_args()
+    base, only = arguments.base.rstrip("/"), arguments.only
     camp = Camp.objects.get(slug=DEMO_SLUG)
     services.start_pitch(camp=camp, date=camp.start_date)
     # Playwright runs an event loop in this thread, so the sessions are made beforehand.
@@ -59,6 +67,18 @@ def main():
         username: session_cookie(username) for username in ("demo1", "demo2", "demo3", "orga")
     }
     first_room = camp.rooms.first()
+    archive = Camp.objects.get(slug=ARCHIVE_SLUG)
+    documented = archive.sessions.filter(notes__revision__gt=1).order_by("pk").first()
+    conflicted = archive.sessions.get(title__startswith="Barrierefreiheit")
+    # The conflict is staged afresh each time: both editors begin from this text.
+    conflict_host = conflicted.hosts.get().participant
+    session_services.save_notes(
+        session=conflicted,
+        user=conflict_host.user,
+        participant=conflict_host,
+        text=CONFLICT_BASE,
+        base_revision=SessionNotes.objects.get(session=conflicted).revision,
+    )
 
     def stop_pitch():
         # Django refuses database work inside Playwright's event loop; a worker thread may.
@@ -80,6 +100,8 @@ def main():
         )
 
         def shoot(name, path, viewport, user=None, full_page=False):
+            if not name.startswith(only):
+                return
             context = browser.new_context(viewport=viewport, device_scale_factor=1)
             cookies = [
                 {"name": settings.LANGUAGE_COOKIE_NAME, "value": "de", "domain": host, "path": "/"}
@@ -112,9 +134,51 @@ def main():
         shoot("plan-phone", f"/{DEMO_SLUG}/plan/", PHONE, user="demo1", full_page=True)
         shoot("board", f"/{DEMO_SLUG}/board/", LAPTOP, user="orga")
         shoot(
+            "docs-notes-phone",
+            f"/{ARCHIVE_SLUG}/sessions/{documented.pk}/notes/",
+            PHONE,
+            user="demo3",
+            full_page=True,
+        )
+        if "docs-conflict-phone".startswith(only):
+            shoot_conflict(
+                browser, base, host, sessions, f"/{ARCHIVE_SLUG}/sessions/{conflicted.pk}/notes/"
+            )
+        shoot("docs-documentation", f"/{ARCHIVE_SLUG}/documentation/", LAPTOP, full_page=True)
+        shoot(
             "room-sign", f"/{DEMO_SLUG}/rooms/{first_room.pk}/sign/", {"width": 1280, "height": 800}
         )
         browser.close()
+
+
+def shoot_conflict(browser, base, host, sessions, path):
+    """Two Teilgeber edit the same line at once; the second sees the conflict page."""
+    pages = []
+    for user in ("demo2", "demo3"):
+        context = browser.new_context(viewport=PHONE, device_scale_factor=1)
+        context.add_cookies(
+            [
+                {"name": settings.LANGUAGE_COOKIE_NAME, "value": "de", "domain": host, "path": "/"},
+                {
+                    "name": settings.SESSION_COOKIE_NAME,
+                    "value": sessions[user],
+                    "domain": host,
+                    "path": "/",
+                },
+            ]
+        )
+        page = context.new_page()
+        page.goto(f"{base}{path}?edit=1")
+        pages.append(page)
+    changes = ("Kontraste prüfen (Tool: WebAIM)", "Kontraste im Hellen prüfen")
+    for page, change in zip(pages, changes, strict=True):
+        page.locator("textarea[name=text]").fill(CONFLICT_BASE.replace("Kontraste prüfen", change))
+        page.locator("button[value=save]").click()
+        page.wait_for_load_state("networkidle")
+    pages[1].screenshot(path=OUT / "docs-conflict-phone.png", full_page=True)
+    print(f"wrote {OUT / 'docs-conflict-phone'}.png")
+    for page in pages:
+        page.context.close()
 
 
 if __name__ == "__main__":

@@ -1,10 +1,12 @@
 import datetime
 
 from django import forms
+from django.conf import settings
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import Session
+from . import notes
+from .models import Session, SessionLink, SessionNotes
 
 
 class SessionForm(forms.Form):
@@ -90,3 +92,137 @@ class SessionForm(forms.Form):
 
     def session_fields(self):
         return dict(self.cleaned_data)
+
+
+class NotesForm(forms.Form):
+    """The notes as the editor typed them, and the revision the editing began from."""
+
+    text = forms.CharField(
+        label=_("Notes"),
+        required=False,
+        strip=False,
+        widget=forms.Textarea(
+            attrs={"rows": 14, "maxlength": SessionNotes.MAX_LENGTH, "class": "notes-textarea"}
+        ),
+        help_text=_("Markdown: ## heading, **bold**, *italic*, - lists, [links](https://…)."),
+    )
+    base_revision = forms.IntegerField(min_value=0, max_value=10**9, widget=forms.HiddenInput)
+
+    def __init__(self, *args, saving=True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.saving = saving
+        # The field is hidden: say what to do rather than which rule it broke.
+        lost = _(
+            "The form lost the revision it began from. Copy your text, reload the page, paste."
+        )
+        self.fields["base_revision"].error_messages = dict.fromkeys(
+            ["required", "invalid", "min_value", "max_value"], lost
+        )
+
+    def clean_text(self):
+        # Browsers send line ends as CR LF; the limit counts what is stored.
+        text = notes.normalize(self.cleaned_data["text"])
+        if len(text) > SessionNotes.MAX_LENGTH:
+            raise forms.ValidationError(
+                _("The notes can have at most %(max)d characters.")
+                % {"max": SessionNotes.MAX_LENGTH}
+            )
+        if self.saving and notes.has_conflict_markers(text):
+            raise forms.ValidationError(
+                _(
+                    "The text still holds the marker lines of the merge (<<<<<<<, =======, "
+                    ">>>>>>>). Keep what is right, delete the marker lines, then save."
+                )
+            )
+        return text
+
+
+# Where an uploaded file's first bytes must begin as its name says: no HTML page as "slides.pdf".
+SLIDES_SIGNATURES = {
+    "pdf": (b"%PDF-",),
+    "pptx": (b"PK\x03\x04",),
+    "odp": (b"PK\x03\x04",),
+    "key": (b"PK\x03\x04",),
+    "ppt": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",),
+}
+
+
+def validate_slides(file):
+    """Slides are a PDF or a presentation file, within the size limit, and what their name says."""
+    limit = settings.SLIDES_MAX_MB * 1024 * 1024
+    if file.size > limit:
+        raise forms.ValidationError(
+            _("The file is larger than %(max)d MB.") % {"max": settings.SLIDES_MAX_MB}
+        )
+    extension = file.name.rsplit(".", 1)[-1].lower() if "." in file.name else ""
+    if extension not in SessionLink.SLIDES_EXTENSIONS:
+        raise forms.ValidationError(
+            _(
+                "Slides as PDF, PowerPoint (.pptx, .ppt), OpenDocument (.odp) or Keynote (.key), "
+                "please."
+            )
+        )
+    head = file.read(8)
+    file.seek(0)
+    if not head.startswith(SLIDES_SIGNATURES[extension]):
+        raise forms.ValidationError(
+            _("This file is not a .%(extension)s file.") % {"extension": extension}
+        )
+
+
+def validate_web_address(value):
+    if not value.lower().startswith(("http://", "https://")):
+        raise forms.ValidationError(_("Enter a web address that starts with http:// or https://."))
+
+
+class LinkForm(forms.Form):
+    """A link or the slides: a title, and a web address or an uploaded file."""
+
+    kind = forms.ChoiceField(
+        label=_("What is it?"),
+        choices=SessionLink.Kind.choices,
+        initial=SessionLink.Kind.LINK,
+        widget=forms.RadioSelect,
+    )
+    title = forms.CharField(label=_("Title"), max_length=120)
+    url = forms.URLField(
+        label=_("Web address"),
+        required=False,
+        max_length=500,
+        assume_scheme="https",
+        validators=[validate_web_address],
+    )
+    file = forms.FileField(
+        label=_("or a file"),
+        required=False,
+        validators=[validate_slides],
+        help_text=_("Slides: PDF, .pptx, .ppt, .odp or .key, at most %(max)d MB."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = self.fields["file"].help_text % {
+            "max": settings.SLIDES_MAX_MB
+        }
+        self.fields["file"].widget.attrs["accept"] = ",".join(
+            f".{extension}" for extension in SessionLink.SLIDES_EXTENSIONS
+        )
+
+    def clean_title(self):
+        title = " ".join(self.cleaned_data["title"].split())
+        if not title:
+            raise forms.ValidationError(_("Give the link a title."))
+        return title
+
+    def clean(self):
+        data = super().clean()
+        url, file = data.get("url"), data.get("file")
+        if "url" in self.errors or "file" in self.errors:
+            return data
+        if not url and not file:
+            raise forms.ValidationError(_("Give a web address or choose a file."))
+        if url and file:
+            raise forms.ValidationError(_("Give either a web address or a file, not both."))
+        if file:
+            data["kind"] = SessionLink.Kind.SLIDES
+        return data

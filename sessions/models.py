@@ -1,10 +1,12 @@
 import functools
 import secrets
 
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import get_script_prefix, get_urlconf, reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -156,3 +158,125 @@ class SessionHost(models.Model):
 
     def __str__(self):
         return str(self.participant)
+
+
+# --- Documentation: notes, their revisions, links and slides -----------------------------------
+
+
+class SessionNotes(models.Model):
+    """A session's notes, the camp's record of it: the current Markdown text and its revision number.
+
+    The text is a copy of the newest revision, so pages read one row; every save adds a revision.
+    """
+
+    MAX_LENGTH = 50_000
+
+    session = models.OneToOneField(Session, on_delete=models.CASCADE, related_name="notes")
+    text = models.TextField(_("notes"), blank=True)
+    revision = models.PositiveIntegerField(_("revision"), default=0)
+    updated_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("session notes")
+        verbose_name_plural = _("session notes")
+
+    def __str__(self):
+        return f"{self.session} (r{self.revision})"
+
+
+class NoteRevision(models.Model):
+    """One saved version of a session's notes: the whole text, who saved it and when.
+
+    The author is kept as the account (organizers may write without a Teilgeber record); which
+    name the pages show follows the author's choice for the camp's public list.
+    """
+
+    notes = models.ForeignKey(SessionNotes, on_delete=models.CASCADE, related_name="revisions")
+    number = models.PositiveIntegerField(_("revision"))
+    text = models.TextField(_("text"), blank=True)
+    # Null once the account is deleted or the camp's personal data erased: "deleted Teilgeber".
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="note_revisions",
+    )
+    # Saved over someone else's newer revision and merged with it automatically.
+    merged = models.BooleanField(_("merged automatically"), default=False)
+    lines_added = models.PositiveIntegerField(default=0)
+    lines_removed = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(_("saved at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("revision of the notes")
+        verbose_name_plural = _("revisions of the notes")
+        ordering = ["notes", "-number"]
+        constraints = [
+            # Two saves at the same moment cannot both become revision n.
+            models.UniqueConstraint(fields=["notes", "number"], name="one_revision_per_number"),
+        ]
+
+    def __str__(self):
+        return f"{self.notes.session} r{self.number}"
+
+
+def slides_upload_to(instance, filename):
+    """A random file name under the camp: an upload never replaces or reveals another."""
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return f"slides/{instance.session.camp.slug}/{secrets.token_hex(12)}.{extension}"
+
+
+class SessionLink(models.Model):
+    """A link or the slides that a host attached to a session: a web address, or an uploaded file."""
+
+    class Kind(models.TextChoices):
+        LINK = "link", _("link")
+        SLIDES = "slides", _("slides")
+
+    MAX_PER_SESSION = 20
+    SLIDES_EXTENSIONS = ("pdf", "pptx", "ppt", "odp", "key")
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="links")
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind, default=Kind.LINK)
+    title = models.CharField(_("title"), max_length=120)
+    url = models.URLField(_("address"), max_length=500, blank=True)
+    file = models.FileField(_("file"), upload_to=slides_upload_to, max_length=200, blank=True)
+    # SHA-256 of the uploaded file: the same file sent twice (a double tap) is stored once.
+    checksum = models.CharField(max_length=64, blank=True, editable=False)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("added by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="session_links",
+    )
+    created_at = models.DateTimeField(_("added at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("link or slides")
+        verbose_name_plural = _("links and slides")
+        ordering = ["session", "created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(url="") & ~Q(file="") & Q(kind="slides")) | (~Q(url="") & Q(file="")),
+                name="session_link_is_an_address_or_a_file",
+            ),
+            models.UniqueConstraint(
+                fields=["session", "url"], condition=~Q(url=""), name="one_link_per_address"
+            ),
+            models.UniqueConstraint(
+                fields=["session", "checksum"],
+                condition=~Q(checksum=""),
+                name="one_upload_per_file",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def href(self):
+        return self.file.url if self.file else self.url

@@ -15,3 +15,11 @@ def can_edit_session(user, session, participant):
 def can_see_session(user, session, participant):
     """A hidden or withdrawn session is visible to its hosts and the organizers only."""
     return session.is_visible or can_edit_session(user, session, participant)
+
+
+def can_edit_notes(user, session, participant):
+    """Every Teilgeber of the camp writes the notes: registered Teilgeber and the organizers."""
+    if participant is not None and participant.camp_id == session.camp_id:
+        if participant.is_registered:
+            return True
+    return session.camp.is_organized_by(user)

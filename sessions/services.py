@@ -1,12 +1,21 @@
-"""Every write of the sessions app: propose, edit, withdraw, co-hosts, moderation."""
+"""Every write of the sessions app: propose, edit, withdraw, co-hosts, moderation, and the
+session's documentation (notes with their revisions, links and slides)."""
 
+import hashlib
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import transaction
 from django.db.models import Max
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from events import live
 
-from .models import Session, SessionHost, new_invite_token
+from . import notes
+from .models import NoteRevision, Session, SessionHost, SessionLink, SessionNotes, new_invite_token
+from .permissions import can_edit_notes, can_edit_session
 
 
 class SessionError(Exception):
@@ -133,3 +142,185 @@ def set_hidden(*, session, hidden):
         session.save(update_fields=["hidden", "updated_at"])
         live.mark_changed(session.camp.slug)
     return session
+
+
+# --- Documentation: notes, links, slides -------------------------------------------------------
+
+
+class NotesConflict(SessionError):
+    """Someone saved the notes after the editor began, and both changed the same lines."""
+
+    def __init__(self, *, mine, merge, current):
+        super().__init__(
+            _(
+                "Someone saved the notes while you were writing and changed the same lines. "
+                "Nothing of yours is lost: merge the two versions below and save again."
+            )
+        )
+        self.mine = mine
+        self.merge = merge
+        self.current = current
+
+
+@dataclass(frozen=True)
+class NotesSaved:
+    notes: SessionNotes
+    revision: NoteRevision | None
+    merged: bool = False
+    changed: bool = True
+
+
+def _lock_session(session):
+    """Queue the writers of one session's documentation behind a row lock on the session."""
+    list(Session.objects.select_for_update().filter(pk=session.pk).values_list("pk", flat=True))
+
+
+def save_notes(*, session, user, participant, text, base_revision):
+    """
+    A Teilgeber of the camp (or an organizer) saves the notes, edited from revision
+    `base_revision`, as a new revision; if someone saved since, both edits are merged, and where
+    they changed the same lines nothing is saved and NotesConflict carries both versions.
+
+    Saving the text that is already there adds no revision (a double tap counts once).
+    """
+    if not can_edit_notes(user, session, participant):
+        raise SessionError(_("Only Teilgeber of this camp can write its session notes."))
+    if session.is_withdrawn:
+        raise SessionError(_("This session was withdrawn."))
+    text = notes.normalize(text)
+    with transaction.atomic():
+        _lock_session(session)
+        record, _created = SessionNotes.objects.get_or_create(session=session)
+        if not 0 <= base_revision <= record.revision:
+            raise SessionError(_("That revision of the notes does not exist."))
+        merged = False
+        if text != record.text and base_revision < record.revision:
+            base = record.revisions.get(number=base_revision).text if base_revision else ""
+            result = notes.merge(
+                base=base,
+                theirs=record.text,
+                mine=text,
+                mine_label=_("your version"),
+                theirs_label=_("saved meanwhile (revision %(number)d)")
+                % {"number": record.revision},
+            )
+            if not result.clean:
+                raise NotesConflict(mine=text, merge=result, current=record)
+            text, merged = result.text, True
+        if len(text) > SessionNotes.MAX_LENGTH:
+            raise SessionError(
+                _("The notes can have at most %(max)d characters.")
+                % {"max": SessionNotes.MAX_LENGTH}
+            )
+        if text == record.text:
+            latest = record.revisions.order_by("-number").first()
+            return NotesSaved(notes=record, revision=latest, changed=False)
+        added, removed = notes.count_changes(record.text, text)
+        revision = NoteRevision.objects.create(
+            notes=record,
+            number=record.revision + 1,
+            text=text,
+            author=user,
+            merged=merged,
+            lines_added=added,
+            lines_removed=removed,
+            created_at=timezone.now(),
+        )
+        record.text, record.revision, record.updated_at = text, revision.number, revision.created_at
+        record.save(update_fields=["text", "revision", "updated_at"])
+    return NotesSaved(notes=record, revision=revision, merged=merged)
+
+
+_web_address = URLValidator(schemes=["http", "https"])
+
+
+def _check_can_attach(session, user, participant):
+    if not can_edit_session(user, session, participant):
+        raise SessionError(_("Only the hosts and the organizers add links and slides."))
+    if session.is_withdrawn:
+        raise SessionError(_("This session was withdrawn."))
+
+
+def _check_room_for_another(session):
+    if session.links.count() >= SessionLink.MAX_PER_SESSION:
+        raise SessionError(
+            _("A session has at most %(max)d links and slides.")
+            % {"max": SessionLink.MAX_PER_SESSION}
+        )
+
+
+def _clean_title(title):
+    title = " ".join((title or "").split())
+    if not title:
+        raise SessionError(_("Give the link a title."))
+    if len(title) > 120:
+        raise SessionError(_("A title has at most 120 characters."))
+    return title
+
+
+def add_link(*, session, user, participant, title, url, kind=SessionLink.Kind.LINK):
+    """A host or an organizer attaches a web address (http or https) with a title; the same address twice is kept once."""
+    _check_can_attach(session, user, participant)
+    title = _clean_title(title)
+    url = (url or "").strip()
+    try:
+        _web_address(url)
+    except ValidationError as error:
+        raise SessionError(
+            _("Enter a web address that starts with http:// or https://.")
+        ) from error
+    if len(url) > 500:
+        raise SessionError(_("A web address has at most 500 characters."))
+    if kind not in SessionLink.Kind.values:
+        raise SessionError(_("Choose whether it is a link or the slides."))
+    with transaction.atomic():
+        _lock_session(session)
+        existing = session.links.filter(url=url).first()
+        if existing:
+            return existing
+        _check_room_for_another(session)
+        return SessionLink.objects.create(
+            session=session, kind=kind, title=title, url=url, added_by=user
+        )
+
+
+def add_slides(*, session, user, participant, title, file):
+    """A host or an organizer uploads the slides (a checked file) with a title; the same file twice is kept once."""
+    _check_can_attach(session, user, participant)
+    title = _clean_title(title)
+    digest = hashlib.sha256()
+    for chunk in file.chunks():
+        digest.update(chunk)
+    file.seek(0)
+    with transaction.atomic():
+        _lock_session(session)
+        existing = session.links.filter(checksum=digest.hexdigest()).first()
+        if existing:
+            return existing
+        _check_room_for_another(session)
+        link = SessionLink(
+            session=session,
+            kind=SessionLink.Kind.SLIDES,
+            title=title,
+            checksum=digest.hexdigest(),
+            added_by=user,
+        )
+        link.file.save(file.name, file, save=False)
+        try:
+            link.save()
+        except Exception:
+            link.file.storage.delete(link.file.name)  # a refused row leaves no file behind
+            raise
+    return link
+
+
+def remove_link(*, link, user, participant):
+    """A host or an organizer removes a link or slides; an uploaded file is deleted with it."""
+    if not can_edit_session(user, link.session, participant):
+        raise SessionError(_("Only the hosts and the organizers remove links and slides."))
+    with transaction.atomic():
+        storage, name = link.file.storage, link.file.name
+        link.delete()
+        if name:
+            transaction.on_commit(lambda: storage.delete(name))
+    return link

@@ -106,3 +106,37 @@ def make_vote(session, participant=None):
     return Vote.objects.create(
         session=session, participant=participant or make_participant(camp=session.camp)
     )
+
+
+def make_placed_session(camp=None, *, room=None, slot=None, publish=True, **overrides):
+    """A session moved into a cell of the grid (a room and slot made if not given), and the day's
+    plan published with it unless `publish` is False."""
+    from voting import grid
+
+    session = make_session(camp=camp, **overrides)
+    camp = session.camp
+    room = room or make_room(camp)
+    slot = slot or make_slot(camp, date=session.day)
+    grid.move_session(session=session, room=room, slot=slot)
+    if publish:
+        grid.publish_plan(camp=camp, date=session.day)
+    return session
+
+
+def make_notes(session, *texts, author=None):
+    """Save the texts one after another as revisions of the session's notes."""
+    from sessions import services
+    from sessions.models import SessionNotes
+
+    author = author or session.hosts.first().participant
+    saved = None
+    for text in texts:
+        current = SessionNotes.objects.filter(session=session).values_list("revision", flat=True)
+        saved = services.save_notes(
+            session=session,
+            user=author.user,
+            participant=author,
+            text=text,
+            base_revision=current.first() or 0,
+        )
+    return saved

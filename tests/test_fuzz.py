@@ -7,9 +7,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from events.models import Participant
-from sessions.models import Session
+from sessions.models import NoteRevision, Session, SessionLink
 from tests.factories import (
     make_camp,
+    make_notes,
     make_organizer,
     make_participant,
     make_room,
@@ -17,6 +18,7 @@ from tests.factories import (
     make_slot,
     open_voting,
 )
+from voting import grid
 from voting.models import Placement, PublishedPlan, Vote
 
 pytestmark = pytest.mark.django_db
@@ -48,6 +50,11 @@ HOSTILE = st.one_of(
             "publish",
             "undo",
             "keep",
+            "save",
+            "preview",
+            "slides",
+            "https://example.org/x",
+            "<<<<<<< a\nx\n======= b\ny\n>>>>>>>",
         ]
     ),
 )
@@ -78,6 +85,9 @@ FIELDS = {
         "replace",
     ],
     "delete": ["confirm", "sessions"],
+    "notes": ["text", "base_revision", "action"],
+    "add-link": ["kind", "title", "url", "file"],
+    "remove-link": ["next"],
 }
 ANONYMOUS_FIELDS = {
     "signup": ["email", "password1"],
@@ -94,6 +104,8 @@ def counts():
         Vote.objects.count(),
         Placement.objects.count(),
         PublishedPlan.objects.count(),
+        NoteRevision.objects.count(),
+        SessionLink.objects.count(),
     )
 
 
@@ -101,12 +113,14 @@ def counts():
 def world():
     camp = make_camp(slug="fuzz-camp")
     open_voting(camp)
-    make_room(camp)
-    make_slot(camp)
+    room, slot = make_room(camp), make_slot(camp)
     organizer = make_organizer(camp)
     make_participant(camp=camp, user=organizer)  # organizes and takes part: reaches every endpoint
     session = make_session(camp=camp, host=make_participant(camp=camp))
-    return {"camp": camp, "organizer": organizer, "session": session}
+    grid.move_session(session=session, room=room, slot=slot)  # placed: it has its notes page
+    make_notes(session, "Notes to fuzz\n\nsecond paragraph")
+    link = SessionLink.objects.create(session=session, title="Pad", url="https://pad.example")
+    return {"camp": camp, "organizer": organizer, "session": session, "link": link}
 
 
 def urls(world):
@@ -134,6 +148,9 @@ def urls(world):
         "board": f"/{camp}/board/",
         "merge": f"/{camp}/sessions/{session}/merge/",
         "hide": f"/{camp}/sessions/{session}/hide/",
+        "notes": f"/{camp}/sessions/{session}/notes/",
+        "add-link": f"/{camp}/sessions/{session}/links/",
+        "remove-link": f"/{camp}/sessions/{session}/links/{world['link'].pk}/remove/",
     }
 
 

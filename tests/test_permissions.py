@@ -9,8 +9,10 @@ from django.test import Client
 from django.urls import reverse
 
 from events.models import Participant
+from sessions.models import SessionLink
 from tests.factories import (
     make_camp,
+    make_notes,
     make_organizer,
     make_participant,
     make_room,
@@ -46,6 +48,8 @@ def world():
     hidden = make_session(camp=camp, host=host, title="Hidden", hidden=True)
     grid.move_session(session=session, room=room, slot=slot)
     grid.publish_plan(camp=camp, date=camp.start_date)
+    make_notes(session, "The first notes")
+    link = SessionLink.objects.create(session=session, title="Pad", url="https://pad.example")
     users = {
         "anonymous": None,
         "user": make_user(),
@@ -61,6 +65,7 @@ def world():
         "session": session,
         "hidden": hidden,
         "room": room,
+        "link": link,
         "users": users,
         "host": host,
     }
@@ -114,6 +119,39 @@ MATRIX = [
     ("GET", "voting:schedule-json", {}, EVERYONE),
     ("GET", "voting:schedule-xml", {}, EVERYONE),
     ("GET", "voting:room-sign", {"room": "room"}, EVERYONE),
+    ("GET", "voting:notes", {"session": "session"}, EVERYONE),
+    ("GET", "voting:notes-revision", {"session": "session", "revision": 1}, EVERYONE),
+    ("GET", "voting:documentation", {}, EVERYONE),
+    ("GET", "voting:documentation-print", {}, EVERYONE),
+    ("GET", "voting:documentation-markdown", {}, EVERYONE),
+    ("GET", "voting:notes", {"session": "hidden"}, expect(**dict.fromkeys(ROLES, NOT_FOUND))),
+    (
+        "POST",
+        "voting:notes",
+        {"session": "session", "data": {"text": "More notes", "base_revision": "1"}},
+        expect(
+            anonymous=LOGIN,
+            user=FORBIDDEN,
+            waitlisted=FORBIDDEN,
+            teilgeber=REDIRECT,
+            host=REDIRECT,
+            other_organizer=FORBIDDEN,
+            organizer=REDIRECT,
+            superuser=REDIRECT,
+        ),
+    ),
+    (
+        "POST",
+        "voting:add-link",
+        {"session": "session", "data": {"kind": "link", "title": "T", "url": "https://x.example"}},
+        {**ORGANIZERS_ONLY, "host": REDIRECT, "organizer": REDIRECT, "superuser": REDIRECT},
+    ),
+    (
+        "POST",
+        "voting:remove-link",
+        {"session": "session", "link": "link"},
+        {**ORGANIZERS_ONLY, "host": REDIRECT, "organizer": REDIRECT, "superuser": REDIRECT},
+    ),
     (
         "GET",
         "voting:session-detail",
@@ -255,6 +293,10 @@ def resolve(world, name, spec):
         args.append(world[spec["session"]].pk)
     if "room" in spec:
         args.append(world["room"].pk)
+    if "revision" in spec:
+        args.append(spec["revision"])
+    if "link" in spec:
+        args.append(world["link"].pk)
     data = {
         key: (world[value].pk if value in ("session", "hidden") else value)
         for key, value in spec.get("data", {}).items()

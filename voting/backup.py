@@ -1,9 +1,10 @@
 """A camp as one JSON file: everything to restore it elsewhere (a backup the organizer keeps).
 
 References inside the file are by natural keys — rooms by name, slots by day and start,
-Teilgeber by e-mail address, sessions by their position in the file — so that the file reads
-well and imports into any database. Not included: uploaded logo files (their names are), the
-board's undo history, passwords (people log in by code or set a new password).
+Teilgeber and the authors of notes by e-mail address, sessions by their position in the file —
+so that the file reads well and imports into any database. Not included: uploaded logo and
+slides files (their names are), the board's undo history, passwords (people log in by code or
+set a new password).
 """
 
 import datetime
@@ -13,7 +14,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from events.models import Camp, Participant, Room, Slot, Sponsor
-from sessions.models import Session, SessionHost
+from sessions.models import NoteRevision, Session, SessionHost, SessionLink, SessionNotes
 
 from .models import GridDay, LivePitch, LockedSlot, Placement, PublishedPlan, Vote, VotingDay
 
@@ -57,6 +58,13 @@ def export_camp(*, camp):
     slots = {slot.pk: slot for slot in Slot.objects.filter(camp=camp)}
     rooms = {room.pk: room.name for room in Room.objects.filter(camp=camp)}
     pitch = LivePitch.objects.filter(camp=camp).first()
+    revisions, links = {}, {}
+    for revision in NoteRevision.objects.filter(notes__session__camp=camp).select_related(
+        "notes", "author"
+    ):
+        revisions.setdefault(revision.notes.session_id, []).append(revision)
+    for link in SessionLink.objects.filter(session__camp=camp).select_related("added_by"):
+        links.setdefault(link.session_id, []).append(link)
     return {
         "format": FORMAT,
         "camp": {
@@ -103,6 +111,32 @@ def export_camp(*, camp):
                 ],
                 "votes": sorted(email[v.participant_id] for v in session.votes.all()),
                 "merged_into": index.get(session.merged_into_id),
+                "notes": [
+                    {
+                        "number": r.number,
+                        "text": r.text,
+                        "author": r.author.email if r.author else None,
+                        "merged": r.merged,
+                        "lines_added": r.lines_added,
+                        "lines_removed": r.lines_removed,
+                        "created_at": _iso(r.created_at),
+                    }
+                    for r in sorted(revisions.get(session.pk, []), key=lambda r: r.number)
+                ],
+                "links": [
+                    {
+                        "kind": link.kind,
+                        "title": link.title,
+                        "url": link.url,
+                        "file": link.file.name,
+                        "checksum": link.checksum,
+                        "added_by": link.added_by.email if link.added_by else None,
+                        "created_at": _iso(link.created_at),
+                    }
+                    for link in sorted(
+                        links.get(session.pk, []), key=lambda x: (x.created_at, x.pk)
+                    )
+                ],
             }
             for session in sessions
         ],
@@ -176,6 +210,45 @@ def import_camp(*, data, slug=None):
         raise BackupError(f"The camp file is incomplete or damaged: {error!r}") from error
 
 
+def _import_documentation(session, s, user_for):
+    """The session's notes with every revision, and its links and slides (files by name)."""
+    revisions = sorted(s.get("notes", []), key=lambda r: r["number"])
+    if revisions:
+        last = revisions[-1]
+        notes = SessionNotes.objects.create(
+            session=session,
+            text=last["text"],
+            revision=last["number"],
+            updated_at=_datetime(last["created_at"]),
+        )
+        NoteRevision.objects.bulk_create(
+            [
+                NoteRevision(
+                    notes=notes,
+                    number=r["number"],
+                    text=r["text"],
+                    author=user_for(r["author"]) if r["author"] else None,
+                    merged=r["merged"],
+                    lines_added=r["lines_added"],
+                    lines_removed=r["lines_removed"],
+                    created_at=_datetime(r["created_at"]),
+                )
+                for r in revisions
+            ]
+        )
+    for link in s.get("links", []):
+        SessionLink.objects.create(
+            session=session,
+            kind=link["kind"],
+            title=link["title"],
+            url=link["url"],
+            file=link["file"],
+            checksum=link["checksum"],
+            added_by=user_for(link["added_by"]) if link["added_by"] else None,
+            created_at=_datetime(link["created_at"]),
+        )
+
+
 def _import(data, slug):
     source = data["camp"]
     slug = slug or source["slug"]
@@ -243,6 +316,7 @@ def _import(data, slug):
         if s["merged_into"] is not None:
             session.merged_into = sessions[s["merged_into"]]
             session.save(update_fields=["merged_into"])
+        _import_documentation(session, s, user_for)
     for d in data["voting_days"]:
         VotingDay.objects.create(camp=camp, date=_date(d["date"]), state=d["state"])
     grid = data["grid"]

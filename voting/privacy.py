@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from events import live
 from events import services as event_services
 from events.models import Participant
-from sessions.models import Session, SessionHost
+from sessions.models import NoteRevision, Session, SessionHost, SessionLink
 
 from .models import Vote
 
@@ -22,6 +22,16 @@ def export_user_data(*, user):
         "session", "session__camp"
     )
     votes = Vote.objects.filter(participant__user=user).select_related("session", "session__camp")
+    revisions = (
+        NoteRevision.objects.filter(author=user)
+        .select_related("notes__session__camp")
+        .order_by("created_at", "pk")
+    )
+    links = (
+        SessionLink.objects.filter(added_by=user)
+        .select_related("session__camp")
+        .order_by("created_at", "pk")
+    )
     return {
         "exported_at": timezone.now().isoformat(),
         "account": {
@@ -70,6 +80,28 @@ def export_user_data(*, user):
             }
             for vote in votes
         ],
+        "session_notes": [
+            {
+                "camp": revision.notes.session.camp.name,
+                "session": revision.notes.session.title,
+                "revision": revision.number,
+                "at": revision.created_at.isoformat(),
+                "text": revision.text,
+            }
+            for revision in revisions
+        ],
+        "links_and_slides": [
+            {
+                "camp": link.session.camp.name,
+                "session": link.session.title,
+                "kind": link.kind,
+                "title": link.title,
+                "url": link.url,
+                "file": link.file.name,
+                "at": link.created_at.isoformat(),
+            }
+            for link in links
+        ],
     }
 
 
@@ -79,6 +111,10 @@ def delete_account(*, user, keep_sessions):
     counted from the votes, so they stay right), and the account is deleted. Sessions they hosted
     alone stay for the camp's programme without a name ("deleted Teilgeber") if `keep_sessions`,
     else they are withdrawn; co-hosted sessions stay with the other hosts either way.
+
+    What they wrote into session notes, and the links and slides they attached, stay as part of
+    the camp's record, which others wrote on top of (a revision is the whole text, the next one
+    builds on it): the revisions lose their author and read "deleted Teilgeber".
     """
     with transaction.atomic():
         camps = set()
@@ -104,7 +140,7 @@ def erase_camp_personal_data(*, camp, today=None):
     """
     After a camp, keep its programme and drop who was there: every Teilgeber record of the camp
     goes, with their votes and their names on sessions; sessions, grid and documentation stay
-    (hosts shown as "deleted Teilgeber"). Only once the camp is over.
+    (hosts and the authors of notes shown as "deleted Teilgeber"). Only once the camp is over.
     """
     today = today or timezone.localdate()
     if camp.end_date >= today:
@@ -112,5 +148,8 @@ def erase_camp_personal_data(*, camp, today=None):
     with transaction.atomic():
         count = Participant.objects.filter(camp=camp).count()
         Participant.objects.filter(camp=camp).delete()
+        # Authors are accounts (organizers write notes too): unlink them from this camp's record.
+        NoteRevision.objects.filter(notes__session__camp=camp).update(author=None)
+        SessionLink.objects.filter(session__camp=camp).update(added_by=None)
         live.mark_changed(camp.slug)
     return count

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_grid, views_privacy
+from . import views, views_docs, views_grid, views_privacy
 
 app_name = "voting"
 
@@ -12,6 +12,29 @@ urlpatterns = [
     ),
     path("<slug:camp_slug>/sessions/<int:session_id>/vote/", views.vote, name="vote"),
     path("<slug:camp_slug>/sessions/<int:session_id>/merge/", views.merge, name="merge"),
+    path("<slug:camp_slug>/sessions/<int:session_id>/notes/", views_docs.notes, name="notes"),
+    path(
+        "<slug:camp_slug>/sessions/<int:session_id>/notes/<int:number>/",
+        views_docs.revision,
+        name="notes-revision",
+    ),
+    path("<slug:camp_slug>/sessions/<int:session_id>/links/", views_docs.add_link, name="add-link"),
+    path(
+        "<slug:camp_slug>/sessions/<int:session_id>/links/<int:link_id>/remove/",
+        views_docs.remove_link,
+        name="remove-link",
+    ),
+    path("<slug:camp_slug>/documentation/", views_docs.documentation_page, name="documentation"),
+    path(
+        "<slug:camp_slug>/documentation/print/",
+        views_docs.documentation_print,
+        name="documentation-print",
+    ),
+    path(
+        "<slug:camp_slug>/documentation.md",
+        views_docs.documentation_markdown,
+        name="documentation-markdown",
+    ),
     path("<slug:camp_slug>/vote/", views.quick_vote, name="quick-vote"),
     path("<slug:camp_slug>/pitch/", views.pitch, name="pitch"),
     path("<slug:camp_slug>/pitch/manage/", views.manage_pitch, name="manage-pitch"),

@@ -20,7 +20,7 @@ from sessions import permissions as session_permissions
 from sessions import queries as session_queries
 from sessions.models import Session
 
-from . import queries, services
+from . import documentation, queries, services
 from .models import VotingDay
 
 QUICK_SKIPPED = "quick-vote-skipped-{camp_id}"
@@ -122,6 +122,7 @@ def _render_session_detail(request, camp, viewer, session, status=200):
         "viewer": viewer,
         "session": session,
         "can_edit": session_permissions.can_edit_session(request.user, session, viewer.participant),
+        "has_notes_page": documentation.has_notes_page(session),
         "invite_url": request.build_absolute_uri(
             reverse("sessions:cohost", args=[camp.slug, session.pk, session.invite_token])
         ),

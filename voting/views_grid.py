@@ -209,7 +209,7 @@ def _shared_plan_parts(camp, day, published):
     key = ("plan-parts", day, translation.get_language(), published.changes_at)
 
     def render_parts():
-        context = {"grid": published}
+        context = {"camp": camp, "grid": published}
         return {
             "now_next_html": render_to_string("voting/plan.html#now-next", context),
             "whole_day_html": render_to_string("voting/plan.html#whole-day", context),

@@ -1,3 +1,5 @@
+import re
+
 import markdown as markdown_lib
 import nh3
 from django import template
@@ -6,18 +8,61 @@ from django.utils.safestring import mark_safe
 register = template.Library()
 
 ALLOWED_TAGS = {"p", "br", "strong", "em", "ul", "ol", "li", "a", "code", "pre", "blockquote"}
+# Notes are longer documents: they may have headings (below the page's own) and rules.
+NOTES_TAGS = ALLOWED_TAGS | {"h3", "h4", "h5", "h6", "hr"}
 
 
-@register.filter
-def markdown(text):
-    """Markdown written by a Teilgeber as safe HTML: a few tags, http(s) links only, no attributes else."""
-    html = markdown_lib.markdown(text or "", extensions=["sane_lists"], output_format="html")
+_BLOCK_START = re.compile(r"^ {0,3}(?:[-*+] |\d{1,3}[.)] |#{1,6} )")
+
+
+def _blocks_interrupt_paragraphs(text):
+    """A list or heading right below a line of text starts a block, as it does on GitHub and as
+    people type on a phone (Markdown proper wants a blank line before it)."""
+    lines, previous = [], ""
+    for line in (text or "").split("\n"):
+        if _BLOCK_START.match(line) and previous.strip() and not _BLOCK_START.match(previous):
+            if not previous.startswith((" ", "\t")):
+                lines.append("")
+        lines.append(line)
+        previous = line
+    return "\n".join(lines)
+
+
+def render_markdown(text, *, tags=ALLOWED_TAGS, heading_level=1, line_breaks=False):
+    """Markdown written by a Teilgeber as safe HTML: the given tags, http(s) links only, no other
+    attributes. `heading_level` is what a "#" heading becomes (3: "#" is an <h3>); with
+    `line_breaks`, a new line is a new line (notes are typed line by line)."""
+    extensions = ["sane_lists"]
+    if line_breaks:
+        extensions.append("nl2br")
+        text = _blocks_interrupt_paragraphs(text)
+    configs = {}
+    if heading_level > 1:
+        extensions.append("toc")
+        configs["toc"] = {"baselevel": heading_level}
+    html = markdown_lib.markdown(
+        text or "", extensions=extensions, extension_configs=configs, output_format="html"
+    )
     return mark_safe(
         nh3.clean(
             html,
-            tags=ALLOWED_TAGS,
+            tags=tags,
             attributes={"a": {"href"}},
             url_schemes={"http", "https", "mailto"},
             link_rel="nofollow noopener ugc",
         )
     )
+
+
+@register.filter
+def markdown(text):
+    """A session description as safe HTML."""
+    return render_markdown(text)
+
+
+@register.filter
+def notes_markdown(text, heading_level=3):
+    """Session notes as safe HTML; their "#" headings become <h3> (or the level given), below
+    the page's own headings."""
+    level = heading_level if heading_level in (3, 4, 5) else 3
+    return render_markdown(text, tags=NOTES_TAGS, heading_level=level, line_breaks=True)

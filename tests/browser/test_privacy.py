@@ -8,6 +8,7 @@ import pytest
 from tests.browser.conftest import PHONE, PROJECTOR
 from tests.factories import (
     make_camp,
+    make_notes,
     make_participant,
     make_room,
     make_session,
@@ -29,6 +30,7 @@ def test_no_page_requests_a_third_party_or_breaks_the_csp(open_as, live_server):
     grid.move_session(session=session, room=room, slot=slot)
     grid.publish_plan(camp=camp, date=camp.start_date)
     services.start_pitch(camp=camp, date=camp.start_date)
+    make_notes(session, "# Notes\n\n- a [link](https://example.org)", "# Notes\n\n- changed")
     teilgeber = make_participant(camp=camp)
     own_host = urlsplit(live_server.url).hostname
     foreign, violations = [], []
@@ -43,6 +45,11 @@ def test_no_page_requests_a_third_party_or_breaks_the_csp(open_as, live_server):
         (teilgeber.user, PHONE, f"/{camp.slug}/plan/"),
         (None, PROJECTOR, f"/{camp.slug}/projector/"),
         (None, PROJECTOR, f"/{camp.slug}/rooms/{room.pk}/sign/"),
+        (None, PHONE, f"/{camp.slug}/sessions/{session.pk}/notes/"),
+        (teilgeber.user, PHONE, f"/{camp.slug}/sessions/{session.pk}/notes/?edit=1"),
+        (None, PHONE, f"/{camp.slug}/sessions/{session.pk}/notes/2/"),
+        (None, PHONE, f"/{camp.slug}/documentation/"),
+        (None, PHONE, f"/{camp.slug}/documentation/print/"),
     ]
 
     for user, viewport, path in pages:

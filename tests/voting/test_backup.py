@@ -2,12 +2,16 @@ import json
 from io import StringIO
 
 import pytest
+from django.core.files.base import ContentFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from events.models import Camp
+from sessions import services as session_services
+from sessions.models import SessionNotes
 from tests.factories import (
     make_camp,
+    make_notes,
     make_organizer,
     make_participant,
     make_room,
@@ -43,6 +47,25 @@ def full_camp():
     grid.publish_plan(camp=camp, date=camp.start_date)
     services.merge_sessions(keep=sessions[1], duplicate=sessions[2])
     services.start_pitch(camp=camp, date=camp.start_date)
+    make_notes(sessions[0], "# Notes\n\nfirst", "# Notes\n\nfirst\nsecond")
+    organizer = camp.organizers.first()
+    session_services.save_notes(
+        session=sessions[0], user=organizer, participant=None, text="by the Orga", base_revision=2
+    )
+    session_services.add_link(
+        session=sessions[0],
+        user=host.user,
+        participant=host,
+        title="Pad",
+        url="https://pad.example",
+    )
+    session_services.add_slides(
+        session=sessions[0],
+        user=organizer,
+        participant=None,
+        title="Folien",
+        file=ContentFile(b"%PDF-1.7\n", name="f.pdf"),
+    )
     return camp
 
 
@@ -61,6 +84,17 @@ def test_export_and_import_round_trip_loses_nothing():
     assert comparable(backup.export_camp(camp=restored)) == comparable(exported)
     assert restored.sessions.count() == camp.sessions.count() == 3
     assert len(exported["grid"]["published"][0]["placements"]) == 3
+    notes = SessionNotes.objects.get(session__camp=restored)
+    assert (notes.text, notes.revision) == ("by the Orga", 3)
+    host_email = camp.sessions.get(title="S0").hosts.get().participant.user.email
+    organizer_email = camp.organizers.get().email
+    assert [(r["number"], r["author"]) for r in exported["sessions"][0]["notes"]] == [
+        (1, host_email),
+        (2, host_email),
+        (3, organizer_email),
+    ]
+    assert [link["title"] for link in exported["sessions"][0]["links"]] == ["Pad", "Folien"]
+    assert exported["sessions"][0]["links"][1]["file"].startswith("slides/")
 
 
 def test_import_refuses_a_taken_slug_and_damaged_files():
@@ -101,3 +135,14 @@ def test_organizer_downloads_a_backup_in_the_admin(client):
 
     assert response["Content-Disposition"].startswith(f'attachment; filename="{camp.slug}-')
     assert json.loads(response.content)["camp"]["name"] == "Barcamp Köln"
+
+
+def test_a_file_from_before_the_documentation_imports_without_notes():
+    exported = json.loads(json.dumps(backup.export_camp(camp=full_camp())))
+    for session in exported["sessions"]:
+        del session["notes"], session["links"]
+
+    restored = backup.import_camp(data=exported, slug="older")
+
+    assert restored.sessions.count() == 3
+    assert not SessionNotes.objects.filter(session__camp=restored).exists()

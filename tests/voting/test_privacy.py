@@ -6,18 +6,20 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from events.models import Participant
-from sessions.models import Session
+from sessions.models import NoteRevision, Session, SessionLink, SessionNotes
 from tests.factories import (
     make_camp,
+    make_notes,
     make_organizer,
     make_participant,
+    make_placed_session,
     make_room,
     make_session,
     make_slot,
     make_vote,
     open_voting,
 )
-from voting import grid
+from voting import grid, privacy
 from voting.models import Placement, Vote
 
 pytestmark = pytest.mark.django_db
@@ -135,3 +137,66 @@ def test_organizer_erases_a_past_camps_personal_data_and_keeps_the_programme(cli
     plan = client.get(reverse("voting:plan", args=[camp.slug])).content.decode()
     assert "Kept for the record" in plan
     assert "Anna Private" not in plan
+
+
+# --- Session notes, links and slides ---------------------------------------------------------
+
+
+@pytest.fixture
+def documented(person):
+    """A placed session of another host whose notes "me" (Anna) edited, with a link she added."""
+    camp = person["camp"]
+    other = person["other"]
+    room, slot = make_room(camp), make_slot(camp)
+    grid.move_session(session=other, room=room, slot=slot)
+    make_notes(other, "Host's start")
+    make_notes(other, "Host's start\nAnna's line", author=person["me"])
+    make_notes(other, "Host's start\nAnna's line\nHost again")
+    SessionLink.objects.create(
+        session=other, title="Anna's pad", url="https://pad.example", added_by=person["me"].user
+    )
+    return other
+
+
+def test_download_contains_my_note_revisions_and_links(client, person, documented):
+    data = json.loads(client.post(reverse("my-data")).content)
+
+    assert [(r["session"], r["revision"], r["text"]) for r in data["session_notes"]] == [
+        ("Other", 2, "Host's start\nAnna's line")
+    ]
+    assert [(link["title"], link["url"]) for link in data["links_and_slides"]] == [
+        ("Anna's pad", "https://pad.example")
+    ]
+    assert "1 revision of session notes" in client.get(reverse("my-data")).content.decode()
+
+
+def test_deleting_keeps_my_revisions_in_the_record_without_my_name(client, person, documented):
+    me = person["me"].user
+
+    client.post(reverse("voting:delete-account"), {"confirm": "yes", "sessions": "keep"})
+
+    revision = NoteRevision.objects.get(number=2)
+    assert (revision.author, revision.text) == (None, "Host's start\nAnna's line")
+    assert NoteRevision.objects.exclude(author=None).count() == 2  # the host's stay theirs
+    assert SessionLink.objects.get().added_by is None
+    assert not NoteRevision.objects.filter(author_id=me.pk).exists()
+    notes = client.get(reverse("voting:notes", args=[person["camp"].slug, documented.pk]))
+    assert "deleted Teilgeber" in notes.content.decode()
+    assert SessionNotes.objects.get(session=documented).text.endswith("Host again")
+
+
+def test_erasing_a_past_camp_unlinks_the_authors_of_its_notes(person, documented):
+    camp = person["camp"]
+    organizer = make_organizer(camp)
+    make_notes(documented, "Orga's version", author=make_participant(camp=camp, user=organizer))
+    elsewhere = make_placed_session(title="Another camp's")
+    make_notes(elsewhere, "kept with author")
+    camp.start_date = camp.end_date = datetime.date.today() - datetime.timedelta(days=2)
+    camp.save()
+
+    privacy.erase_camp_personal_data(camp=camp)
+
+    assert NoteRevision.objects.filter(notes__session__camp=camp).exclude(author=None).count() == 0
+    assert SessionLink.objects.get().added_by is None
+    assert NoteRevision.objects.get(notes__session=elsewhere).author is not None
+    assert SessionNotes.objects.get(session=documented).text == "Orga's version"

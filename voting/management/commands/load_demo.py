@@ -14,6 +14,7 @@ from voting import services as voting_services
 from voting.models import VotingDay
 
 DEMO_SLUG = "demo-camp"
+ARCHIVE_SLUG = "demo-camp-archiv"
 ORGANIZER_EMAIL = "orga@example.org"
 ORGANIZER_PASSWORD = "barcamp-demo"
 DEMO_PEOPLE = [
@@ -49,6 +50,12 @@ class Command(BaseCommand):
                 self.stdout.write(self.style.SUCCESS(f"Created the demo camp “{camp.name}”."))
             else:
                 self.stdout.write(f"The demo camp “{camp.name}” is already there; nothing changed.")
+            archive = Camp.objects.filter(slug=ARCHIVE_SLUG).first()
+            if archive is None:
+                archive = self._archive(organizer)
+                self.stdout.write(
+                    self.style.SUCCESS(f"Created last year's documented camp “{archive.name}”.")
+                )
         self.stdout.write(
             "\nOpen in a browser:\n"
             f"  the camp        http://127.0.0.1:8000{camp.get_absolute_url()}\n"
@@ -56,6 +63,7 @@ class Command(BaseCommand):
             f"  the plan        http://127.0.0.1:8000{camp.get_absolute_url()}plan/\n"
             f"  projector       http://127.0.0.1:8000{camp.get_absolute_url()}projector/\n"
             f"  organizer board http://127.0.0.1:8000{camp.get_absolute_url()}board/\n"
+            f"  documentation   http://127.0.0.1:8000/{ARCHIVE_SLUG}/documentation/\n"
             "  organizer admin http://127.0.0.1:8000/admin/\n"
             f"\nOrganizer login: {ORGANIZER_EMAIL} / {ORGANIZER_PASSWORD}\n"
             "Sign up as a Teilgeber with any e-mail address: the login code is printed in this console.\n"
@@ -156,3 +164,132 @@ class Command(BaseCommand):
         grid.plan_day(camp=camp, date=camp.start_date)
         grid.publish_plan(camp=camp, date=camp.start_date)
         return camp
+
+    def _archive(self, organizer):
+        """Last year's camp, over and documented: notes with a history, links, slides as links."""
+        start = timezone.localdate() - datetime.timedelta(days=364)
+        camp = Camp.objects.create(
+            name="Barcamp Demo (letztes Jahr)",
+            slug=ARCHIVE_SLUG,
+            description="Der Vorjahres-Camp: Sessionplan und Dokumentation zum Nachlesen.",
+            venue_name="Bürgerhaus Stollwerck",
+            time_zone="Europe/Berlin",
+            start_date=start,
+            end_date=start,
+            hashtag="bcdemo",
+            capacity=80,
+            visibility=Camp.Visibility.UNLISTED,
+        )
+        camp.organizers.add(organizer)
+        for order, (name, capacity) in enumerate([("Saal", 80), ("Raum Rhein", 30)]):
+            Room.objects.create(camp=camp, name=name, capacity=capacity, order=order)
+        services.generate_slots(
+            camp=camp,
+            date=start,
+            start=datetime.time(10, 0),
+            end=datetime.time(12, 45),
+            length=datetime.timedelta(minutes=45),
+            gap=datetime.timedelta(minutes=15),
+            breaks=[],
+        )
+        User = get_user_model()
+        people = []
+        for index, (name, hashtags, public) in enumerate(DEMO_PEOPLE, start=1):
+            user = User.objects.filter(username=f"demo{index}").first()
+            if user is None:
+                continue
+            participant = services.register_participant(camp=camp, user=user)
+            services.update_profile(
+                participant=participant,
+                display_name=name,
+                hashtags=hashtags,
+                bio="",
+                links=[],
+                is_public=public,
+            )
+            people.append(participant)
+        sessions = []
+        for host, (title, session_format, tags, notes, links) in zip(
+            people * 2, ARCHIVE_SESSIONS, strict=False
+        ):
+            session = session_services.propose_session(
+                camp=camp,
+                participant=host,
+                title=title,
+                format=session_format,
+                language="de",
+                tags=tags,
+                day=start,
+            )
+            sessions.append((session, host, notes, links))
+        voting_services.set_voting_state(camp=camp, date=start, state=VotingDay.State.OPEN)
+        for offset, voter in enumerate(people):
+            for session, host, _notes, _links in sessions[offset % 2 :: 2]:
+                if host != voter:
+                    voting_services.set_vote(session=session, participant=voter, want=True)
+        grid.plan_day(camp=camp, date=start)
+        grid.publish_plan(camp=camp, date=start)
+        for position, (session, host, notes, links) in enumerate(sessions):
+            revision = 0
+            for version in notes:
+                writer = people[(position + revision) % len(people)]
+                session_services.save_notes(
+                    session=session,
+                    user=writer.user,
+                    participant=writer,
+                    text=version,
+                    base_revision=revision,
+                )
+                revision += 1
+            for kind, title, url in links:
+                session_services.add_link(
+                    session=session,
+                    user=host.user,
+                    participant=host,
+                    title=title,
+                    url=url,
+                    kind=kind,
+                )
+        return camp
+
+
+ARCHIVE_SESSIONS = [
+    (
+        "Open Source im Marketing: geht das?",
+        "discussion",
+        ["opensource", "marketing"],
+        [
+            "## Worum ging es\n\nKann man für freie Software werben, ohne dass es nach Werbung klingt?",
+            "## Worum ging es\n\nKann man für freie Software werben, ohne dass es nach Werbung klingt?\n\n"
+            "## Ergebnisse\n\n- Geschichten von Nutzerinnen wirken besser als Feature-Listen\n"
+            "- Die Community ist der beste Kanal: **Danke sagen** kostet nichts\n"
+            "- Release-Notes lesbar schreiben, nicht nur für Entwickler\n\n"
+            "## Wer macht weiter\n\nEin Stammtisch im Frühjahr; Interessierte melden sich bei Anna.",
+        ],
+        [
+            ("slides", "Folien (PDF)", "https://example.org/osmex/folien.pdf"),
+            ("link", "Sammlung guter Release-Notes", "https://example.org/release-notes"),
+        ],
+    ),
+    (
+        "Podcasts ohne Budget",
+        "talk",
+        ["podcasts"],
+        [
+            "Mikrofon: ein gutes USB-Mikro reicht. Raum wichtiger als Technik (Decken, Vorhänge).\n\n"
+            "- Schnitt: Audacity\n- Hosting: kostenlose Angebote reichen für den Anfang",
+        ],
+        [("link", "Checkliste für die erste Folge", "https://example.org/podcast-checkliste")],
+    ),
+    (
+        "Barrierefreiheit in 30 Minuten prüfen",
+        "workshop",
+        ["accessibility", "ux"],
+        [
+            "1. Tastatur: geht alles ohne Maus?\n2. Kontraste prüfen\n3. Bilder mit Alternativtext\n"
+            "4. Screenreader fünf Minuten ausprobieren",
+        ],
+        [],
+    ),
+    ("Remote-Teams, die wirklich reden", "discussion", ["remote", "agile"], [], []),
+]

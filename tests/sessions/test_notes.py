@@ -1,0 +1,134 @@
+"""The text side of session notes: normalising, the three-way merge, the diff."""
+
+import pytest
+
+from sessions import notes
+
+
+def merge(base, theirs, mine):
+    return notes.merge(
+        base=base, theirs=theirs, mine=mine, mine_label="mine", theirs_label="theirs"
+    )
+
+
+@pytest.mark.parametrize(
+    ("raw", "stored"),
+    [
+        ("a\r\nb\r\n", "a\nb"),
+        ("a\rb", "a\nb"),
+        ("  text  \n\n\n", "  text"),
+        ("", ""),
+        (None, ""),
+    ],
+)
+def test_normalize_unix_line_ends_and_no_trailing_space(raw, stored):
+    assert notes.normalize(raw) == stored
+
+
+def test_merge_combines_changes_to_different_lines():
+    base = "Intro\n\nIdeas\n\nNext steps"
+
+    result = merge(
+        base, theirs="Intro!\n\nIdeas\n\nNext steps", mine="Intro\n\nIdeas\n\nNext steps: meetup"
+    )
+
+    assert result.clean
+    assert result.text == "Intro!\n\nIdeas\n\nNext steps: meetup"
+
+
+def test_merge_keeps_both_additions_at_the_same_place_theirs_first():
+    result = merge("Notes", theirs="Notes\n- from Anna", mine="Notes\n- from Ben")
+
+    assert result.clean
+    assert result.text == "Notes\n- from Anna\n- from Ben"
+
+
+def test_merge_of_two_first_versions_keeps_both():
+    result = merge("", theirs="Anna's start", mine="Ben's start")
+
+    assert result.clean
+    assert result.text == "Anna's start\nBen's start"
+
+
+def test_merge_of_the_same_change_on_both_sides_is_that_change():
+    result = merge("a\nb", theirs="a\nB", mine="a\nB")
+
+    assert result.clean
+    assert result.text == "a\nB"
+
+
+def test_merge_of_changes_to_the_same_line_is_a_conflict_holding_both():
+    result = merge("Result: open\nEnd", theirs="Result: yes\nEnd", mine="Result: no\nEnd")
+
+    assert not result.clean
+    assert result.conflicts == [notes.Conflict(mine="Result: no", theirs="Result: yes")]
+    assert result.text == ("<<<<<<< mine\nResult: no\n======= theirs\nResult: yes\n>>>>>>>\nEnd")
+    assert notes.has_conflict_markers(result.text)
+
+
+def test_merge_of_adjacent_lines_is_a_conflict():
+    result = merge("1\n2\n3\n4", theirs="1\nA\n3\n4", mine="1\n2\nB\n4")
+
+    assert len(result.conflicts) == 1
+
+
+def test_merge_where_one_deleted_what_the_other_changed_is_a_conflict():
+    result = merge("keep\ndrop me\nkeep", theirs="keep\nkeep", mine="keep\ndrop me, changed\nkeep")
+
+    assert result.conflicts == [notes.Conflict(mine="drop me, changed", theirs="")]
+
+
+def test_merge_normalizes_line_ends_of_all_three():
+    result = merge("a\r\n-\r\nb", theirs="a!\r\n-\r\nb", mine="a\n-\nb!")
+
+    assert result.clean
+    assert result.text == "a!\n-\nb!"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "plain text",
+        "<<<<<<< only a start\ntext",
+        "text\n>>>>>>>",
+        "a <<<<<<< inside a line >>>>>>>",
+    ],
+)
+def test_has_conflict_markers_needs_marker_lines(text):
+    assert not notes.has_conflict_markers(text)
+
+
+def test_diff_shows_changed_lines_with_context_and_gaps():
+    old = "\n".join("abcdefghijk")
+    new = old.replace("c", "X").replace("j", "Y")
+
+    lines = notes.diff(old, new, context=1)
+
+    assert [(line.kind, line.text) for line in lines] == [
+        ("gap", ""),
+        ("same", "b"),
+        ("removed", "c"),
+        ("added", "X"),
+        ("same", "d"),
+        ("gap", ""),
+        ("same", "i"),
+        ("removed", "j"),
+        ("added", "Y"),
+        ("same", "k"),
+    ]
+
+
+def test_diff_of_a_first_version_is_all_added():
+    assert [(line.kind, line.text) for line in notes.diff("", "one\ntwo")] == [
+        ("added", "one"),
+        ("added", "two"),
+    ]
+
+
+def test_diff_of_equal_texts_is_empty():
+    assert notes.diff("same\r\ntext", "same\ntext\n") == []
+
+
+def test_count_changes():
+    assert notes.count_changes("a\nb\nc", "a\nB\nc\nd") == (2, 1)
+    assert notes.count_changes("", "") == (0, 0)
