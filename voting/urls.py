@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_grid, views_privacy
+from . import views, views_feedback, views_grid, views_privacy
 
 app_name = "voting"
 
@@ -12,6 +12,27 @@ urlpatterns = [
     ),
     path("<slug:camp_slug>/sessions/<int:session_id>/vote/", views.vote, name="vote"),
     path("<slug:camp_slug>/sessions/<int:session_id>/merge/", views.merge, name="merge"),
+    path(
+        "<slug:camp_slug>/sessions/<int:session_id>/feedback/",
+        views_feedback.session_feedback,
+        name="session-feedback",
+    ),
+    path("<slug:camp_slug>/feedback/", views_feedback.camp_feedback, name="camp-feedback"),
+    path(
+        "<slug:camp_slug>/feedback/results/",
+        views_feedback.feedback_results,
+        name="feedback-results",
+    ),
+    path(
+        "<slug:camp_slug>/feedback/sessions.csv",
+        views_feedback.feedback_sessions_csv,
+        name="feedback-sessions-csv",
+    ),
+    path(
+        "<slug:camp_slug>/feedback/camp.csv",
+        views_feedback.feedback_camp_csv,
+        name="feedback-camp-csv",
+    ),
     path("<slug:camp_slug>/vote/", views.quick_vote, name="quick-vote"),
     path("<slug:camp_slug>/pitch/", views.pitch, name="pitch"),
     path("<slug:camp_slug>/pitch/manage/", views.manage_pitch, name="manage-pitch"),

@@ -19,7 +19,7 @@ from events import queries as event_queries
 from events.models import Participant, Room, Slot
 from sessions import queries as session_queries
 
-from . import grid, queries, services
+from . import feedback, grid, queries, services
 from .views import _as_id, _unchanged
 
 PLAN_PAGE = (live.PLAN,)
@@ -171,19 +171,27 @@ def plan(request, camp_slug):
     viewer = event_queries.viewer(camp, request.user)
     day = _day_from(request, camp, queries.default_day(camp))
     published = queries.published_grid(camp, day)
-    entries = []
+    entries, rateable = [], set()
     if published and viewer.participant:
+        hosted = session_queries.hosted_session_ids(viewer.participant)
         entries = queries.agenda(
-            published,
-            voted=queries.voted_session_ids(viewer.participant),
-            hosted=session_queries.hosted_session_ids(viewer.participant),
+            published, voted=queries.voted_session_ids(viewer.participant), hosted=hosted
         )
+        if viewer.is_registered:
+            rateable = feedback.started_session_ids(published, queries.camp_now(camp)) - hosted
     context = {
         "camp": camp,
         "viewer": viewer,
         "day": day,
         "grid": published,
         "agenda": entries,
+        "rateable": rateable,
+        # The full page only: the poll's partial does not need the extra query.
+        "camp_feedback_open": (
+            viewer.is_registered
+            and not request.htmx
+            and queries.camp_now(camp) >= feedback.camp_feedback_opens_at(camp)
+        ),
         "version": live.current_version(camp.slug, PLAN_PAGE),
         "feed_url": request.build_absolute_uri(reverse("voting:plan-ics", args=[camp.slug])),
         "agenda_feed_url": (
