@@ -70,7 +70,9 @@ def door_page(request, camp_slug):
         return _door_action(request, camp)
     query = request.GET.get("q", "")[:80]
     if request.htmx and request.GET.get("part") == "count":
-        return render(request, "events/door.html#door-count", {"counts": door.door_counts(camp)})
+        return render(
+            request, "events/door.html#door-count", {"camp": camp, "counts": door.door_counts(camp)}
+        )
     template = "events/door.html#door-results" if request.htmx else "events/door.html"
     return render(request, template, _door_context(request, camp, query))
 
@@ -96,7 +98,10 @@ def _door_action(request, camp):
             messages.error(request, str(error))
             status = 409
         else:
-            messages.success(request, _door_notice(action, participant))
+            already = action != "undo" and not participant.just_checked_in
+            (messages.info if already else messages.success)(
+                request, _door_notice(action, participant)
+            )
     if request.htmx:
         context = {
             "camp": camp,
