@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.formats import time_format
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -100,7 +101,7 @@ def _door_action(request, camp):
         else:
             already = action != "undo" and not participant.just_checked_in
             (messages.info if already else messages.success)(
-                request, _door_notice(action, participant)
+                request, _door_notice(action, participant, camp)
             )
     if request.htmx:
         context = {
@@ -131,7 +132,7 @@ def _run_door_action(action, participant):
     return door.undo_check_in(participant=participant)
 
 
-def _door_notice(action, participant):
+def _door_notice(action, participant, camp):
     name = participant.display_name
     if action == "undo":
         return _("%(name)s is no longer checked in.") % {"name": name}
@@ -139,7 +140,7 @@ def _door_notice(action, participant):
         return _("Welcome, %(name)s: checked in.") % {"name": name}
     return _("%(name)s was already checked in at %(time)s.") % {
         "name": name,
-        "time": time_format(participant.checked_in_at, "H:i"),
+        "time": time_format(timezone.localtime(participant.checked_in_at, camp.tz), "H:i"),
     }
 
 

@@ -205,7 +205,11 @@ def camp_session_summaries(camp):
         summary.ratings.append(rating)
         if comment:
             summary.comments.append(comment)
-    sessions = Session.objects.filter(pk__in=summaries).order_by("day", "title", "pk")
+    sessions = (
+        Session.objects.filter(pk__in=summaries)
+        .select_related("camp")
+        .order_by("day", "title", "pk")
+    )
     return [(session, summaries[session.pk]) for session in sessions]
 
 

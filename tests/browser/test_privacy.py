@@ -8,6 +8,7 @@ import pytest
 from tests.browser.conftest import PHONE, PROJECTOR
 from tests.factories import (
     make_camp,
+    make_organizer,
     make_participant,
     make_room,
     make_session,
@@ -30,6 +31,7 @@ def test_no_page_requests_a_third_party_or_breaks_the_csp(open_as, live_server):
     grid.publish_plan(camp=camp, date=camp.start_date)
     services.start_pitch(camp=camp, date=camp.start_date)
     teilgeber = make_participant(camp=camp)
+    organizer = make_organizer(camp)
     own_host = urlsplit(live_server.url).hostname
     foreign, violations = [], []
     pages = [
@@ -43,6 +45,12 @@ def test_no_page_requests_a_third_party_or_breaks_the_csp(open_as, live_server):
         (teilgeber.user, PHONE, f"/{camp.slug}/plan/"),
         (None, PROJECTOR, f"/{camp.slug}/projector/"),
         (None, PROJECTOR, f"/{camp.slug}/rooms/{room.pk}/sign/"),
+        (teilgeber.user, PHONE, f"/{camp.slug}/ticket/"),
+        (teilgeber.user, PHONE, f"/{camp.slug}/sessions/{session.pk}/feedback/"),
+        (teilgeber.user, PHONE, f"/{camp.slug}/feedback/"),
+        (organizer, PHONE, f"/{camp.slug}/door/"),
+        (organizer, PHONE, f"/{camp.slug}/door/{teilgeber.ticket_code}/"),
+        (organizer, PHONE, f"/{camp.slug}/feedback/results/"),
     ]
 
     for user, viewport, path in pages:
