@@ -26,9 +26,11 @@ class SessionFeedbackForm(forms.Form):
 class CampFeedbackForm(forms.Form):
     rating = forms.TypedChoiceField(
         label=_("How was the camp overall?"),
-        choices=Rating.choices,
+        # Bare numbers, so that the five choices fit side by side on a phone.
+        choices=[(value, str(value)) for value in Rating.values],
         coerce=int,
         widget=forms.RadioSelect,
+        help_text=_("1 not for me, 5 excellent"),
         error_messages={
             "required": _("Choose a rating from 1 to 5."),
             "invalid_choice": _("Choose a rating from 1 to 5."),
