@@ -196,7 +196,7 @@ def test_hostile_feedback_in_a_running_camp_never_fails(endpoint):
         "camp-feedback": f"/{camp.slug}/feedback/",
     }[endpoint]
 
-    @settings(max_examples=40, suppress_health_check=list(HealthCheck), deadline=None)
+    @settings(max_examples=25, suppress_health_check=list(HealthCheck), deadline=None)
     @given(data=st.fixed_dictionaries({}, optional={field: HOSTILE for field in FIELDS[endpoint]}))
     def post(data):
         before = counts()
