@@ -50,6 +50,13 @@ def check_in_participant(*, participant, now=None):
     return participant
 
 
+def check_in_participants(*, participants, now=None):
+    """Check in many at once (the admin's action): only the registered, and nobody's first time changes; returns how many."""
+    return participants.filter(
+        status=Participant.Status.REGISTERED, checked_in_at__isnull=True
+    ).update(checked_in_at=now or timezone.now())
+
+
 def undo_check_in(*, participant):
     """Take back a check-in (a wrong tap); undoing what is not checked in changes nothing."""
     with transaction.atomic():
