@@ -188,6 +188,7 @@ RATE_LIMITS = {
     "register": os.environ.get("RATE_LIMIT_REGISTER", "20/m"),
     # Saving session notes, adding and removing links and slides.
     "notes": os.environ.get("RATE_LIMIT_NOTES", "30/m"),
+    "feedback": os.environ.get("RATE_LIMIT_FEEDBACK", "30/m"),
 }
 RATELIMIT_VIEW = "barcamp.views.rate_limited"
 # Behind a proxy, the client's address is the first of X-Forwarded-For (set by our nginx).

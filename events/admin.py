@@ -4,11 +4,10 @@ from django.forms.models import BaseInlineFormSet
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from . import live, services
+from . import door, live, services
 from .forms import GenerateSlotsForm
 from .models import Camp, Participant, Room, Slot, Sponsor
 
@@ -251,16 +250,25 @@ class CampAdmin(LivePagesFollowMixin, OrganizerPermissionsMixin, admin.ModelAdmi
 class ParticipantAdmin(CampChildAdmin):
     list_display = ["display_name", "camp", "user", "status", "checked_in_at", "status_changed_at"]
     list_filter = ["camp", "status", ("checked_in_at", admin.EmptyFieldListFilter)]
-    search_fields = ["display_name", "user__email"]
+    search_fields = ["display_name", "user__email", "ticket_code"]
     list_select_related = ["camp", "user"]
     actions = ["check_in", "cancel_registrations"]
     # Status changes go through the registration services, which keep the capacity rule.
-    readonly_fields = ["camp", "user", "status", "status_changed_at", "created_at", "language"]
+    readonly_fields = [
+        "camp",
+        "user",
+        "status",
+        "status_changed_at",
+        "created_at",
+        "language",
+        "ticket_code",
+    ]
     fields = [
         "camp",
         "user",
         "status",
         "status_changed_at",
+        "ticket_code",
         "checked_in_at",
         "display_name",
         "hashtags",
@@ -276,7 +284,7 @@ class ParticipantAdmin(CampChildAdmin):
 
     @admin.action(description=_("Check in the selected Teilgeber"))
     def check_in(self, request, queryset):
-        count = queryset.filter(checked_in_at__isnull=True).update(checked_in_at=timezone.now())
+        count = door.check_in_participants(participants=queryset)
         self.message_user(
             request,
             ngettext("%(count)d Teilgeber checked in.", "%(count)d Teilgeber checked in.", count)

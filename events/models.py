@@ -34,6 +34,23 @@ def new_token():
     return secrets.token_urlsafe(16)
 
 
+# No 0/O, 1/I/L: a code read aloud or typed from a phone screen at the door cannot be misread.
+TICKET_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+TICKET_CODE_LENGTH = 6
+
+
+def new_ticket_code():
+    return "".join(secrets.choice(TICKET_ALPHABET) for _ in range(TICKET_CODE_LENGTH))
+
+
+def normalize_ticket_code(value):
+    """A code as typed (any case, with spaces or dashes) in its stored form, or "" if it cannot be one."""
+    code = "".join(ch for ch in str(value).upper() if ch not in " -")
+    if len(code) != TICKET_CODE_LENGTH or any(ch not in TICKET_ALPHABET for ch in code):
+        return ""
+    return code
+
+
 def validate_camp_slug(value):
     if value in RESERVED_SLUGS:
         raise ValidationError(
@@ -339,6 +356,10 @@ class Participant(models.Model):
     # The waitlist is ordered by this: whoever (re)joined first moves up first.
     status_changed_at = models.DateTimeField(_("status since"), default=timezone.now)
     checked_in_at = models.DateTimeField(_("checked in at"), null=True, blank=True)
+    # The short code on the Teilgeber's ticket and in its QR code; unique within the camp.
+    ticket_code = models.CharField(
+        _("ticket code"), max_length=TICKET_CODE_LENGTH, default=new_ticket_code, editable=False
+    )
     display_name = models.CharField(_("display name"), max_length=80)
     hashtags = models.JSONField(_("hashtags"), default=list, blank=True)
     bio = models.TextField(_("about me"), max_length=500, blank=True)
@@ -362,6 +383,9 @@ class Participant(models.Model):
             models.UniqueConstraint(
                 fields=["camp", "user"], name="one_participant_per_user_and_camp"
             ),
+            models.UniqueConstraint(
+                fields=["camp", "ticket_code"], name="ticket_code_unique_per_camp"
+            ),
         ]
         indexes = [models.Index(fields=["camp", "status", "status_changed_at"])]
 
@@ -383,3 +407,14 @@ class Participant(models.Model):
     @property
     def is_checked_in(self):
         return self.checked_in_at is not None
+
+    @property
+    def ticket_code_display(self):
+        """The code in two groups of three, easier to read out: "K7M 4QX"."""
+        half = len(self.ticket_code) // 2
+        return f"{self.ticket_code[:half]} {self.ticket_code[half:]}"
+
+    def get_door_url(self):
+        return reverse(
+            "events:door-ticket", kwargs={"camp_slug": self.camp.slug, "code": self.ticket_code}
+        )

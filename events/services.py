@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import emails, live
-from .models import Camp, Participant, Slot
+from .models import Camp, Participant, Slot, new_ticket_code
 
 
 class RegistrationError(Exception):
@@ -60,6 +60,9 @@ def register_participant(*, camp, user, language=None, now=None):
         status = Participant.Status.REGISTERED if free > 0 else Participant.Status.WAITLISTED
         if participant is None:
             participant = Participant(camp=camp, user=user, **_default_profile(user))
+            # Codes are random; a clash within the camp (rare) would break the unique constraint.
+            while camp.participants.filter(ticket_code=participant.ticket_code).exists():
+                participant.ticket_code = new_ticket_code()
         participant.status = status
         participant.status_changed_at = now
         participant.language = language or participant.language

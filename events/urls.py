@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_door
 
 app_name = "events"
 
@@ -11,4 +11,8 @@ urlpatterns = [
     path("<slug:camp_slug>/cancel/", views.cancel, name="cancel"),
     path("<slug:camp_slug>/profile/", views.profile, name="profile"),
     path("<slug:camp_slug>/people/", views.people, name="people"),
+    path("<slug:camp_slug>/ticket/", views_door.ticket, name="ticket"),
+    path("<slug:camp_slug>/door/", views_door.door_page, name="door"),
+    path("<slug:camp_slug>/door/badges.pdf", views_door.badges_pdf, name="badges"),
+    path("<slug:camp_slug>/door/<str:code>/", views_door.door_ticket, name="door-ticket"),
 ]

@@ -37,6 +37,7 @@ def _render_camp(request, camp, *, status=200):
     context = {
         "camp": camp,
         "sponsors": camp.sponsors.all(),
+        "is_organizer": camp.is_organized_by(request.user),
         **queries.registration_state(camp, request.user),
     }
     template = "events/camp.html#registration" if request.htmx else "events/camp.html"

@@ -10,6 +10,7 @@ database, starts the demo camp's pitch, and writes PNGs to docs/screenshots/.
 import argparse
 import os
 import shutil
+import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -79,6 +80,7 @@ def main():
         text=CONFLICT_BASE,
         base_revision=SessionNotes.objects.get(session=conflicted).revision,
     )
+    first_session = camp.sessions.filter(feedback__isnull=False).order_by("pk").first().pk
 
     def stop_pitch():
         # Django refuses database work inside Playwright's event loop; a worker thread may.
@@ -98,6 +100,41 @@ def main():
                 "--no-first-run",
             ],
         )
+
+        def badge_png(browser, path):
+            """The first badge sheet as PNG (needs pdftoppm from poppler-utils)."""
+            context = browser.new_context()
+            context.add_cookies(
+                [
+                    {
+                        "name": settings.SESSION_COOKIE_NAME,
+                        "value": sessions["orga"],
+                        "domain": host,
+                        "path": "/",
+                    }
+                ]
+            )
+            pdf = OUT / "door-badges.pdf"
+            pdf.write_bytes(context.request.get(base + path).body())
+            context.close()
+            subprocess.run(
+                [
+                    "pdftoppm",
+                    "-png",
+                    "-r",
+                    "110",
+                    "-f",
+                    "1",
+                    "-l",
+                    "1",
+                    "-singlefile",
+                    pdf,
+                    OUT / "door-badges",
+                ],
+                check=True,
+            )
+            pdf.unlink()
+            print(f"wrote {OUT / 'door-badges'}.png")
 
         def shoot(name, path, viewport, user=None, full_page=False):
             if not name.startswith(only):
@@ -148,6 +185,22 @@ def main():
         shoot(
             "room-sign", f"/{DEMO_SLUG}/rooms/{first_room.pk}/sign/", {"width": 1280, "height": 800}
         )
+        shoot("door-checkin-phone", f"/{DEMO_SLUG}/door/?q=a", PHONE, user="orga")
+        shoot("door-ticket-phone", f"/{DEMO_SLUG}/ticket/", PHONE, user="demo1")
+        shoot(
+            "door-feedback-phone",
+            f"/{DEMO_SLUG}/sessions/{first_session}/feedback/",
+            PHONE,
+            user="demo3",
+        )
+        shoot(
+            "door-feedback-results",
+            f"/{DEMO_SLUG}/feedback/results/",
+            LAPTOP,
+            user="orga",
+            full_page=True,
+        )
+        badge_png(browser, f"/{DEMO_SLUG}/door/badges.pdf")
         browser.close()
 
 

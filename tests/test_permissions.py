@@ -50,11 +50,12 @@ def world():
     grid.publish_plan(camp=camp, date=camp.start_date)
     make_notes(session, "The first notes")
     link = SessionLink.objects.create(session=session, title="Pad", url="https://pad.example")
+    teilgeber = make_participant(camp=camp)
     users = {
         "anonymous": None,
         "user": make_user(),
         "waitlisted": make_participant(camp=camp, status=Participant.Status.WAITLISTED).user,
-        "teilgeber": make_participant(camp=camp).user,
+        "teilgeber": teilgeber.user,
         "host": host.user,
         "other_organizer": make_organizer(make_camp()),
         "organizer": make_organizer(camp),
@@ -68,6 +69,7 @@ def world():
         "link": link,
         "users": users,
         "host": host,
+        "code": teilgeber.ticket_code,
     }
 
 
@@ -277,6 +279,77 @@ MATRIX = [
         {**ORGANIZERS_ONLY, "organizer": REDIRECT, "superuser": REDIRECT},
     ),
     ("GET", "voting:board", {}, ORGANIZERS_ONLY),
+    # The door: the ticket is its Teilgeber's, check-in and badges are the organizers'.
+    (
+        "GET",
+        "events:ticket",
+        {},
+        expect(
+            anonymous=LOGIN,
+            user=REDIRECT,
+            waitlisted=OK,
+            teilgeber=OK,
+            host=OK,
+            other_organizer=REDIRECT,
+            organizer=REDIRECT,
+            superuser=REDIRECT,
+        ),
+    ),
+    ("GET", "events:door", {}, ORGANIZERS_ONLY),
+    (
+        "POST",
+        "events:door",
+        {"data": {"action": "check-in", "code": "code"}},
+        {**ORGANIZERS_ONLY, "organizer": REDIRECT, "superuser": REDIRECT},
+    ),
+    (
+        "GET",
+        "events:door-ticket",
+        {"code": "code"},
+        {**ORGANIZERS_ONLY, "teilgeber": REDIRECT},  # one's own ticket: to the ticket page
+    ),
+    ("GET", "events:badges", {}, ORGANIZERS_ONLY),
+    # Feedback: the camp is ahead, so registered Teilgeber hear "not yet" (409), others 403.
+    (
+        "GET",
+        "voting:session-feedback",
+        {"session": "session"},
+        {**EVERYONE, "anonymous": LOGIN},
+    ),
+    (
+        "POST",
+        "voting:session-feedback",
+        {"session": "session", "data": {"rating": "3"}},
+        expect(
+            anonymous=LOGIN,
+            user=FORBIDDEN,
+            waitlisted=FORBIDDEN,
+            teilgeber=CONFLICT,
+            host=CONFLICT,
+            other_organizer=FORBIDDEN,
+            organizer=FORBIDDEN,
+            superuser=FORBIDDEN,
+        ),
+    ),
+    ("GET", "voting:camp-feedback", {}, {**EVERYONE, "anonymous": LOGIN}),
+    (
+        "POST",
+        "voting:camp-feedback",
+        {"data": {"rating": "3"}},
+        expect(
+            anonymous=LOGIN,
+            user=FORBIDDEN,
+            waitlisted=FORBIDDEN,
+            teilgeber=CONFLICT,
+            host=CONFLICT,
+            other_organizer=FORBIDDEN,
+            organizer=FORBIDDEN,
+            superuser=FORBIDDEN,
+        ),
+    ),
+    ("GET", "voting:feedback-results", {}, ORGANIZERS_ONLY),
+    ("GET", "voting:feedback-sessions-csv", {}, ORGANIZERS_ONLY),
+    ("GET", "voting:feedback-camp-csv", {}, ORGANIZERS_ONLY),
     (
         "POST",
         "voting:board",
@@ -297,10 +370,14 @@ def resolve(world, name, spec):
         args.append(spec["revision"])
     if "link" in spec:
         args.append(world["link"].pk)
+    if "code" in spec:
+        args.append(world["code"])
     data = {
         key: (world[value].pk if value in ("session", "hidden") else value)
         for key, value in spec.get("data", {}).items()
     }
+    if data.get("code") == "code":
+        data["code"] = world["code"]
     return reverse(name, args=args), data
 
 

@@ -4,7 +4,10 @@ References inside the file are by natural keys — rooms by name, slots by day a
 Teilgeber and the authors of notes by e-mail address, sessions by their position in the file —
 so that the file reads well and imports into any database. Not included: uploaded logo and
 slides files (their names are), the board's undo history, passwords (people log in by code or
-set a new password).
+set a new password). Feedback keeps
+its Teilgeber's address (or none, after the camp's personal data was erased), so that a
+restored camp still allows one rating per person; files of older versions without tickets or
+feedback import too.
 """
 
 import datetime
@@ -16,7 +19,17 @@ from django.db import transaction
 from events.models import Camp, Participant, Room, Slot, Sponsor
 from sessions.models import NoteRevision, Session, SessionHost, SessionLink, SessionNotes
 
-from .models import GridDay, LivePitch, LockedSlot, Placement, PublishedPlan, Vote, VotingDay
+from .models import (
+    CampFeedback,
+    GridDay,
+    LivePitch,
+    LockedSlot,
+    Placement,
+    PublishedPlan,
+    SessionFeedback,
+    Vote,
+    VotingDay,
+)
 
 FORMAT = "barcamp-camp/1"
 CAMP_FIELDS = [
@@ -35,6 +48,9 @@ SESSION_FIELDS = [
     "hidden",
     "pitch_position",
 ]
+
+
+CAMP_FEEDBACK_FIELDS = ["rating", "good", "improve", "come_again"]
 
 
 class BackupError(Exception):
@@ -99,6 +115,7 @@ def export_camp(*, camp):
                 **{field: getattr(participant, field) for field in PARTICIPANT_FIELDS},
                 "status_changed_at": _iso(participant.status_changed_at),
                 "checked_in_at": _iso(participant.checked_in_at),
+                "ticket_code": participant.ticket_code,
             }
             for participant in participants
         ],
@@ -137,8 +154,23 @@ def export_camp(*, camp):
                         links.get(session.pk, []), key=lambda x: (x.created_at, x.pk)
                     )
                 ],
+                "feedback": [
+                    {
+                        "teilgeber": email.get(f.participant_id),
+                        "rating": f.rating,
+                        "comment": f.comment,
+                    }
+                    for f in session.feedback.order_by("pk")
+                ],
             }
             for session in sessions
+        ],
+        "camp_feedback": [
+            {
+                "teilgeber": email.get(f.participant_id),
+                **{key: getattr(f, key) for key in CAMP_FEEDBACK_FIELDS},
+            }
+            for f in CampFeedback.objects.filter(camp=camp).order_by("pk")
         ],
         "voting_days": [
             {"date": _iso(d.date), "state": d.state}
@@ -298,6 +330,7 @@ def _import(data, slug):
             **{field: t[field] for field in PARTICIPANT_FIELDS},
             status_changed_at=_datetime(t["status_changed_at"]),
             checked_in_at=_datetime(t["checked_in_at"]),
+            **({"ticket_code": t["ticket_code"]} if t.get("ticket_code") else {}),
         )
     sessions = []
     for s in data["sessions"]:
@@ -310,6 +343,17 @@ def _import(data, slug):
             )
         Vote.objects.bulk_create(
             [Vote(session=session, participant=people[email]) for email in s["votes"]]
+        )
+        SessionFeedback.objects.bulk_create(
+            [
+                SessionFeedback(
+                    session=session,
+                    participant=people[f["teilgeber"]] if f["teilgeber"] else None,
+                    rating=f["rating"],
+                    comment=f["comment"],
+                )
+                for f in s.get("feedback", [])
+            ]
         )
         sessions.append(session)
     for session, s in zip(sessions, data["sessions"], strict=True):
@@ -345,6 +389,16 @@ def _import(data, slug):
                 for row in plan["placements"]
             ],
         )
+    CampFeedback.objects.bulk_create(
+        [
+            CampFeedback(
+                camp=camp,
+                participant=people[f["teilgeber"]] if f["teilgeber"] else None,
+                **{key: f[key] for key in CAMP_FEEDBACK_FIELDS},
+            )
+            for f in data.get("camp_feedback", [])
+        ]
+    )
     if data["pitch"]:
         pitch = data["pitch"]
         LivePitch.objects.create(

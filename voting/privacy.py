@@ -10,7 +10,7 @@ from events import services as event_services
 from events.models import Participant
 from sessions.models import NoteRevision, Session, SessionHost, SessionLink
 
-from .models import Vote
+from .models import CampFeedback, SessionFeedback, Vote
 
 
 def export_user_data(*, user):
@@ -32,6 +32,10 @@ def export_user_data(*, user):
         .select_related("session__camp")
         .order_by("created_at", "pk")
     )
+    session_feedback = SessionFeedback.objects.filter(participant__user=user).select_related(
+        "session", "session__camp"
+    )
+    camp_feedback = CampFeedback.objects.filter(participant__user=user).select_related("camp")
     return {
         "exported_at": timezone.now().isoformat(),
         "account": {
@@ -52,6 +56,7 @@ def export_user_data(*, user):
                 "checked_in_at": participant.checked_in_at.isoformat()
                 if participant.checked_in_at
                 else None,
+                "ticket_code": participant.ticket_code,
                 "display_name": participant.display_name,
                 "hashtags": participant.hashtags,
                 "bio": participant.bio,
@@ -102,13 +107,34 @@ def export_user_data(*, user):
             }
             for link in links
         ],
+        "session_feedback": [
+            {
+                "camp": item.session.camp.name,
+                "session": item.session.title,
+                "rating": item.rating,
+                "comment": item.comment,
+                "at": item.updated_at.isoformat(),
+            }
+            for item in session_feedback
+        ],
+        "camp_feedback": [
+            {
+                "camp": item.camp.name,
+                "rating": item.rating,
+                "good": item.good,
+                "improve": item.improve,
+                "come_again": item.come_again,
+                "at": item.updated_at.isoformat(),
+            }
+            for item in camp_feedback
+        ],
     }
 
 
 def delete_account(*, user, keep_sessions):
     """
-    The user leaves: registrations are cancelled (the waitlist moves up), votes go (tallies are
-    counted from the votes, so they stay right), and the account is deleted. Sessions they hosted
+    The user leaves: registrations are cancelled (the waitlist moves up), votes and feedback go
+    (tallies and summaries are counted from them, so they stay right), and the account is deleted. Sessions they hosted
     alone stay for the camp's programme without a name ("deleted Teilgeber") if `keep_sessions`,
     else they are withdrawn; co-hosted sessions stay with the other hosts either way.
 
@@ -122,6 +148,10 @@ def delete_account(*, user, keep_sessions):
             camps.add(participant.camp.slug)
             if not participant.is_cancelled:
                 event_services.cancel_registration(participant=participant)
+        # Feedback would outlive its Teilgeber (kept anonymous when a camp's data is erased);
+        # whoever deletes their account takes their words with them.
+        SessionFeedback.objects.filter(participant__user=user).delete()
+        CampFeedback.objects.filter(participant__user=user).delete()
         sole = Session.objects.filter(hosts__participant__user=user).exclude(
             hosts__participant__in=Participant.objects.exclude(user=user)
         )
@@ -139,8 +169,9 @@ class ErasureError(Exception):
 def erase_camp_personal_data(*, camp, today=None):
     """
     After a camp, keep its programme and drop who was there: every Teilgeber record of the camp
-    goes, with their votes and their names on sessions; sessions, grid and documentation stay
-    (hosts and the authors of notes shown as "deleted Teilgeber"). Only once the camp is over.
+    goes, with their votes, tickets and their names on sessions; sessions, grid and documentation
+    stay (hosts and the authors of notes shown as "deleted Teilgeber"), and so does the feedback,
+    which was anonymous already and now has no Teilgeber at all. Only once the camp is over.
     """
     today = today or timezone.localdate()
     if camp.end_date >= today:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_docs, views_grid, views_privacy
+from . import views, views_docs, views_feedback, views_grid, views_privacy
 
 app_name = "voting"
 
@@ -34,6 +34,27 @@ urlpatterns = [
         "<slug:camp_slug>/documentation.md",
         views_docs.documentation_markdown,
         name="documentation-markdown",
+    ),
+    path(
+        "<slug:camp_slug>/sessions/<int:session_id>/feedback/",
+        views_feedback.session_feedback,
+        name="session-feedback",
+    ),
+    path("<slug:camp_slug>/feedback/", views_feedback.camp_feedback, name="camp-feedback"),
+    path(
+        "<slug:camp_slug>/feedback/results/",
+        views_feedback.feedback_results,
+        name="feedback-results",
+    ),
+    path(
+        "<slug:camp_slug>/feedback/sessions.csv",
+        views_feedback.feedback_sessions_csv,
+        name="feedback-sessions-csv",
+    ),
+    path(
+        "<slug:camp_slug>/feedback/camp.csv",
+        views_feedback.feedback_camp_csv,
+        name="feedback-camp-csv",
     ),
     path("<slug:camp_slug>/vote/", views.quick_vote, name="quick-vote"),
     path("<slug:camp_slug>/pitch/", views.pitch, name="pitch"),

@@ -20,7 +20,7 @@ from sessions import permissions as session_permissions
 from sessions import queries as session_queries
 from sessions.models import Session
 
-from . import documentation, queries, services
+from . import documentation, feedback, queries, services
 from .models import VotingDay
 
 QUICK_SKIPPED = "quick-vote-skipped-{camp_id}"
@@ -135,8 +135,24 @@ def _render_session_detail(request, camp, viewer, session, status=200):
             else []
         ),
         **_budget_context(camp, viewer),
+        **_feedback_context(session, viewer),
     }
     return render(request, "voting/session_detail.html", context, status=status)
+
+
+def _feedback_context(session, viewer):
+    """Hosts and organizers see the session's ratings; a Teilgeber gets the link once it started."""
+    context = {"feedback_summary": None, "feedback_open": False}
+    if session.hosted_by_viewer or viewer.is_organizer:
+        context["feedback_summary"] = feedback.session_summary(session)
+    if viewer.is_registered and not session.hosted_by_viewer and session.is_visible:
+        try:
+            feedback.check_session_feedback(session=session, participant=viewer.participant)
+        except feedback.FeedbackError:
+            pass
+        else:
+            context["feedback_open"] = True
+    return context
 
 
 def _as_id(value):

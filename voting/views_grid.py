@@ -20,7 +20,7 @@ from events import queries as event_queries
 from events.models import Participant, Room, Slot
 from sessions import queries as session_queries
 
-from . import grid, queries, services
+from . import feedback, grid, queries, services
 from .views import _as_id, _unchanged
 
 PLAN_PAGE = (live.PLAN,)
@@ -171,20 +171,28 @@ def plan(request, camp_slug):
     viewer = event_queries.viewer(camp, request.user)
     day = _day_from(request, camp, queries.default_day(camp))
     published = queries.published_grid(camp, day)
-    entries = []
+    entries, rateable = [], set()
     if published and viewer.participant:
+        hosted = session_queries.hosted_session_ids(viewer.participant)
         entries = queries.agenda(
-            published,
-            voted=queries.voted_session_ids(viewer.participant),
-            hosted=session_queries.hosted_session_ids(viewer.participant),
+            published, voted=queries.voted_session_ids(viewer.participant), hosted=hosted
         )
+        if viewer.is_registered:
+            rateable = feedback.started_session_ids(published, queries.camp_now(camp)) - hosted
     context = {
         "camp": camp,
         "viewer": viewer,
         "day": day,
         "grid": published,
-        **_shared_plan_parts(camp, day, published),
+        **_shared_plan_parts(request, camp, day, published, rateable),
         "agenda": entries,
+        "rateable": rateable,
+        # The full page only: the poll's partial does not need the extra query.
+        "camp_feedback_open": (
+            viewer.is_registered
+            and not request.htmx
+            and queries.camp_now(camp) >= feedback.camp_feedback_opens_at(camp)
+        ),
         "version": live.page_version(
             camp.slug, PLAN_PAGE, changes_at=published.changes_at if published else None
         ),
@@ -201,15 +209,17 @@ def plan(request, camp_slug):
     return render(request, template, context)
 
 
-def _shared_plan_parts(camp, day, published):
-    """The now & next and whole-day parts of the plan: the same for every phone, so each process
-    renders them once per version of the plan, language and moment the clock changes them."""
+def _shared_plan_parts(request, camp, day, published, rateable):
+    """The now & next and whole-day parts of the plan: the same for almost every phone, so each
+    process renders them once per version of the plan, language, moment the clock changes them
+    and set of sessions the viewer may rate (all that began, less those they host)."""
     if published is None:
         return {}
-    key = ("plan-parts", day, translation.get_language(), published.changes_at)
+    key = ("plan-parts", day, translation.get_language(), published.changes_at, frozenset(rateable))
 
     def render_parts():
-        context = {"camp": camp, "grid": published}
+        # The request only for its path (the rating links return to the plan).
+        context = {"request": request, "camp": camp, "grid": published, "rateable": rateable}
         return {
             "now_next_html": render_to_string("voting/plan.html#now-next", context),
             "whole_day_html": render_to_string("voting/plan.html#whole-day", context),

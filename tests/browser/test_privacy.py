@@ -9,6 +9,7 @@ from tests.browser.conftest import PHONE, PROJECTOR
 from tests.factories import (
     make_camp,
     make_notes,
+    make_organizer,
     make_participant,
     make_room,
     make_session,
@@ -32,6 +33,7 @@ def test_no_page_requests_a_third_party_or_breaks_the_csp(open_as, live_server):
     services.start_pitch(camp=camp, date=camp.start_date)
     make_notes(session, "# Notes\n\n- a [link](https://example.org)", "# Notes\n\n- changed")
     teilgeber = make_participant(camp=camp)
+    organizer = make_organizer(camp)
     own_host = urlsplit(live_server.url).hostname
     foreign, violations = [], []
     pages = [
@@ -50,6 +52,12 @@ def test_no_page_requests_a_third_party_or_breaks_the_csp(open_as, live_server):
         (None, PHONE, f"/{camp.slug}/sessions/{session.pk}/notes/2/"),
         (None, PHONE, f"/{camp.slug}/documentation/"),
         (None, PHONE, f"/{camp.slug}/documentation/print/"),
+        (teilgeber.user, PHONE, f"/{camp.slug}/ticket/"),
+        (teilgeber.user, PHONE, f"/{camp.slug}/sessions/{session.pk}/feedback/"),
+        (teilgeber.user, PHONE, f"/{camp.slug}/feedback/"),
+        (organizer, PHONE, f"/{camp.slug}/door/"),
+        (organizer, PHONE, f"/{camp.slug}/door/{teilgeber.ticket_code}/"),
+        (organizer, PHONE, f"/{camp.slug}/feedback/results/"),
     ]
 
     for user, viewport, path in pages:

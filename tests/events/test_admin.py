@@ -370,3 +370,39 @@ def test_admin_changes_reach_the_live_pages(
     assert response.status_code == 302
     assert after_camp != before
     assert live.current_version(camp.slug) != after_camp
+
+
+def test_check_in_action_skips_the_cancelled_and_the_waitlisted_and_keeps_times(
+    organizer_client, camp
+):
+    import datetime
+
+    from django.utils import timezone
+
+    from events.models import Participant
+
+    earlier = timezone.now() - datetime.timedelta(hours=1)
+    already = make_participant(camp=camp, checked_in_at=earlier)
+    waiting = make_participant(camp=camp, status=Participant.Status.WAITLISTED)
+    gone = make_participant(camp=camp, status=Participant.Status.CANCELLED)
+
+    organizer_client.post(
+        reverse("admin:events_participant_changelist"),
+        {"action": "check_in", "_selected_action": [already.pk, waiting.pk, gone.pk]},
+    )
+
+    assert Participant.objects.get(pk=already.pk).checked_in_at == earlier
+    assert Participant.objects.get(pk=waiting.pk).checked_in_at is None
+    assert Participant.objects.get(pk=gone.pk).checked_in_at is None
+
+
+def test_participant_admin_shows_and_finds_the_ticket_code(organizer_client, camp):
+    participant = make_participant(camp=camp, display_name="Anna")
+
+    found = organizer_client.get(
+        reverse("admin:events_participant_changelist"), {"q": participant.ticket_code}
+    )
+    page = organizer_client.get(reverse("admin:events_participant_change", args=[participant.pk]))
+
+    assert "Anna" in found.content.decode()
+    assert participant.ticket_code in page.content.decode()

@@ -6,6 +6,7 @@ from django.core.files.base import ContentFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
+from events import door
 from events.models import Camp
 from sessions import services as session_services
 from sessions.models import SessionNotes
@@ -22,6 +23,7 @@ from tests.factories import (
     open_voting,
 )
 from voting import backup, grid, services
+from voting.models import CampFeedback, SessionFeedback
 
 pytestmark = pytest.mark.django_db
 
@@ -38,7 +40,14 @@ def full_camp():
     make_sponsor(camp, name="Kaffee GmbH", url="https://example.org")
     host = make_participant(camp=camp, display_name="Anna", hashtags=["python"], is_public=True)
     sessions = [make_session(camp=camp, host=host, title=f"S{i}", tags=["x"]) for i in range(3)]
-    sessions[1].hosts.create(participant=make_participant(camp=camp, display_name="Ben"))
+    ben = make_participant(camp=camp, display_name="Ben")
+    sessions[1].hosts.create(participant=ben)
+    door.check_in_participant(participant=ben)
+    SessionFeedback.objects.create(session=sessions[0], participant=ben, rating=4, comment="gut")
+    SessionFeedback.objects.create(session=sessions[0], participant=None, rating=2)  # erased
+    CampFeedback.objects.create(
+        camp=camp, participant=host, rating=5, good="Kaffee", improve="WLAN", come_again="yes"
+    )
     for session in sessions:
         make_vote(session)
     grid.plan_day(camp=camp, date=camp.start_date)
@@ -95,6 +104,28 @@ def test_export_and_import_round_trip_loses_nothing():
     ]
     assert [link["title"] for link in exported["sessions"][0]["links"]] == ["Pad", "Folien"]
     assert exported["sessions"][0]["links"][1]["file"].startswith("slides/")
+    assert exported["sessions"][0]["feedback"][0]["rating"] == 4
+    assert exported["sessions"][0]["feedback"][1]["teilgeber"] is None
+    assert exported["camp_feedback"][0]["good"] == "Kaffee"
+    ben = restored.participants.get(display_name="Ben")
+    assert ben.is_checked_in
+    assert ben.ticket_code == camp.participants.get(display_name="Ben").ticket_code
+    assert SessionFeedback.objects.filter(session__camp=restored).count() == 2
+
+
+def test_import_of_a_file_without_tickets_and_feedback():
+    exported = json.loads(json.dumps(backup.export_camp(camp=full_camp())))
+    for person in exported["teilgeber"]:
+        del person["ticket_code"]
+    for session in exported["sessions"]:
+        del session["feedback"]
+    del exported["camp_feedback"]
+
+    restored = backup.import_camp(data=exported, slug="older-file")
+
+    codes = list(restored.participants.values_list("ticket_code", flat=True))
+    assert len(set(codes)) == len(codes) == len(exported["teilgeber"])
+    assert SessionFeedback.objects.filter(session__camp=restored).count() == 0
 
 
 def test_import_refuses_a_taken_slug_and_damaged_files():

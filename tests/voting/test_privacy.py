@@ -20,7 +20,7 @@ from tests.factories import (
     open_voting,
 )
 from voting import grid, privacy
-from voting.models import Placement, Vote
+from voting.models import CampFeedback, Placement, SessionFeedback, Vote
 
 pytestmark = pytest.mark.django_db
 
@@ -38,6 +38,9 @@ def person(client):
     other = make_session(camp=camp, title="Other")
     make_vote(other, me)
     make_vote(other)
+    SessionFeedback.objects.create(session=other, participant=me, rating=4, comment="Mein Wort")
+    SessionFeedback.objects.create(session=other, participant=None, rating=2)  # someone else's
+    CampFeedback.objects.create(camp=camp, participant=me, rating=5, good="Alles", come_again="yes")
     client.force_login(me.user)
     client.cookies["django_language"] = "en"
     return {
@@ -60,6 +63,13 @@ def test_download_contains_everything_about_me(client, person):
     assert data["camps"][0]["hashtags"] == ["python"]
     assert {s["title"] for s in data["hosted_sessions"]} == {"Alone", "Shared"}
     assert [v["session"] for v in data["votes"]] == ["Other"]
+    assert data["camps"][0]["ticket_code"] == person["me"].ticket_code
+    assert [(f["session"], f["rating"], f["comment"]) for f in data["session_feedback"]] == [
+        ("Other", 4, "Mein Wort")
+    ]
+    assert [(f["rating"], f["good"], f["come_again"]) for f in data["camp_feedback"]] == [
+        (5, "Alles", "yes")
+    ]
 
 
 def test_my_data_page_needs_login(client):
@@ -74,6 +84,8 @@ def test_deleting_keeps_sessions_as_deleted_teilgeber_and_tallies_right(client, 
     assert response.status_code == 302
     assert not get_user_model().objects.filter(pk=person["me"].user_id).exists()
     assert person["other"].votes.count() == 1
+    assert list(SessionFeedback.objects.values_list("rating", flat=True)) == [2]  # theirs is gone
+    assert CampFeedback.objects.count() == 0
     person["waiting"].refresh_from_db()
     assert person["waiting"].is_registered  # the freed seat went to the waitlist
     assert Session.objects.get(pk=person["alone"].pk).status == Session.Status.PROPOSED
@@ -118,6 +130,9 @@ def test_organizer_erases_a_past_camps_personal_data_and_keeps_the_programme(cli
     host = make_participant(camp=camp, display_name="Anna Private")
     session = make_session(camp=camp, host=host, title="Kept for the record")
     make_vote(session)
+    rater = make_participant(camp=camp)
+    SessionFeedback.objects.create(session=session, participant=rater, rating=5, comment="Top")
+    CampFeedback.objects.create(camp=camp, participant=rater, rating=4, good="Gern wieder")
     grid.move_session(session=session, room=room, slot=slot)
     grid.publish_plan(camp=camp, date=camp.start_date)
     running = make_camp()
@@ -133,6 +148,11 @@ def test_organizer_erases_a_past_camps_personal_data_and_keeps_the_programme(cli
 
     assert Participant.objects.filter(camp=camp).count() == 0
     assert Vote.objects.filter(session__camp=camp).count() == 0
+    # The feedback was anonymous already: it stays, now without any Teilgeber.
+    assert list(SessionFeedback.objects.values_list("participant", "rating", "comment")) == [
+        (None, 5, "Top")
+    ]
+    assert list(CampFeedback.objects.values_list("participant", "good")) == [(None, "Gern wieder")]
     assert Participant.objects.filter(camp=running).count() == 1  # not over yet: untouched
     plan = client.get(reverse("voting:plan", args=[camp.slug])).content.decode()
     assert "Kept for the record" in plan

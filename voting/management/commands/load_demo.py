@@ -6,10 +6,10 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from events import services
+from events import door, services
 from events.models import Camp, Room, Sponsor
 from sessions import services as session_services
-from voting import grid
+from voting import feedback, grid
 from voting import services as voting_services
 from voting.models import VotingDay
 
@@ -22,6 +22,19 @@ DEMO_PEOPLE = [
     ("Mehmet Yılmaz", ["marketing", "seo", "podcasts"], True),
     ("Julia Becker", ["ux", "accessibility", "design"], True),
     ("Lukas Wagner", ["projectmanagement", "agile", "remote"], False),
+]
+# Teilgeber without sessions: the door's list and the badges show them (umlauts, ß and all).
+DOOR_PEOPLE = [
+    ("Jürgen Weiß", ["fotografie", "köln", "ehrenamt"]),
+    ("Zoë Łukasik", ["datenschutz", "open-data", "civictech"]),
+    ("Sören Straßburger", ["nachhaltigkeit", "radverkehr", "stadtplanung"]),
+    ("Aylin Öztürk", ["bildung", "makerspace", "3d-druck"]),
+]
+DEMO_FEEDBACK = [
+    (5, "Super Einstieg, sehr praktisch!"),
+    (4, ""),
+    (3, "Etwas zu kurz für das Thema."),
+    (5, "Gerne nächstes Mal mit mehr Zeit für Fragen."),
 ]
 DEMO_SESSIONS = [
     ("Open Source im Marketing: geht das?", "discussion", ["opensource", "marketing"]),
@@ -63,6 +76,8 @@ class Command(BaseCommand):
             f"  the plan        http://127.0.0.1:8000{camp.get_absolute_url()}plan/\n"
             f"  projector       http://127.0.0.1:8000{camp.get_absolute_url()}projector/\n"
             f"  organizer board http://127.0.0.1:8000{camp.get_absolute_url()}board/\n"
+            f"  check-in        http://127.0.0.1:8000{camp.get_absolute_url()}door/\n"
+            f"  feedback        http://127.0.0.1:8000{camp.get_absolute_url()}feedback/results/\n"
             f"  documentation   http://127.0.0.1:8000/{ARCHIVE_SLUG}/documentation/\n"
             "  organizer admin http://127.0.0.1:8000/admin/\n"
             f"\nOrganizer login: {ORGANIZER_EMAIL} / {ORGANIZER_PASSWORD}\n"
@@ -163,7 +178,56 @@ class Command(BaseCommand):
                     voting_services.set_vote(session=session, participant=voter, want=True)
         grid.plan_day(camp=camp, date=camp.start_date)
         grid.publish_plan(camp=camp, date=camp.start_date)
+        self._door_and_feedback(camp, people, sessions)
         return camp
+
+    def _door_and_feedback(self, camp, people, sessions):
+        User = get_user_model()
+        for index, (name, hashtags) in enumerate(DOOR_PEOPLE, start=len(people) + 1):
+            user = User.objects.create(
+                username=f"demo{index}", email=f"teilgeber{index}@example.org", first_name=name
+            )
+            user.set_unusable_password()
+            user.save()
+            participant = services.register_participant(camp=camp, user=user)
+            services.update_profile(
+                participant=participant,
+                display_name=name,
+                hashtags=hashtags,
+                bio="",
+                links=[],
+                is_public=False,
+            )
+            people.append(participant)
+        for participant in people[::2]:
+            door.check_in_participant(participant=participant)
+        # As if given after the day: feedback opens only once a session has started.
+        after = timezone.now() + datetime.timedelta(days=3)
+        for turn, session in enumerate(sessions[:3]):
+            raters = [p for p in people if not session.hosts.filter(participant=p).exists()]
+            given = DEMO_FEEDBACK[turn:] + DEMO_FEEDBACK[: max(0, turn - 1)]
+            for rater, (rating, comment) in zip(raters, given, strict=False):
+                feedback.rate_session(
+                    session=session, participant=rater, rating=rating, comment=comment, now=after
+                )
+        for rater, (rating, good, improve, again) in zip(
+            people,
+            [
+                (5, "Die Stimmung und der Kaffee.", "Mehr Steckdosen im Saal.", "yes"),
+                (4, "Viele neue Leute kennengelernt.", "", "yes"),
+                (3, "", "Die Pitches dauerten zu lange.", "maybe"),
+            ],
+            strict=False,
+        ):
+            feedback.give_camp_feedback(
+                camp=camp,
+                participant=rater,
+                rating=rating,
+                good=good,
+                improve=improve,
+                come_again=again,
+                now=after,
+            )
 
     def _archive(self, organizer):
         """Last year's camp, over and documented: notes with a history, links, slides as links."""
