@@ -185,6 +185,7 @@ RATE_LIMITS = {
     "vote": os.environ.get("RATE_LIMIT_VOTE", "60/m"),
     "pitch": os.environ.get("RATE_LIMIT_PITCH", "20/h"),
     "register": os.environ.get("RATE_LIMIT_REGISTER", "20/m"),
+    "post": os.environ.get("RATE_LIMIT_POST", "5/m"),
 }
 RATELIMIT_VIEW = "barcamp.views.rate_limited"
 # Behind a proxy, the client's address is the first of X-Forwarded-For (set by our nginx).

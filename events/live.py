@@ -17,9 +17,10 @@ from django.db import transaction
 
 PITCH = "pitch"  # the live pitch, the queue, the sessions themselves
 VOTES = "votes"  # tallies
-PLAN = "plan"  # the published grid and the announcement
+PLAN = "plan"  # the published grid and the pinned announcements
 DRAFT = "draft"  # the organizers' draft grid
-ALL = (PITCH, VOTES, PLAN, DRAFT)
+WALL = "wall"  # the wall's posts and the pinned announcements
+ALL = (PITCH, VOTES, PLAN, DRAFT, WALL)
 
 
 def _keys(camp_slug, topics):
@@ -45,6 +46,12 @@ def current_version(camp_slug, topics=ALL):
             cache.add(key, secrets.token_hex(4), timeout=None)
         tokens = cache.get_many(keys)
     return ".".join(tokens.get(key, "0") for key in keys)
+
+
+def is_unchanged_poll(request, camp_slug, topics):
+    """An HTMX poll that already shows the current version: answer 204 without touching the database."""
+    seen = request.GET.get("v")
+    return bool(request.htmx and seen and seen == cached_version(camp_slug, topics))
 
 
 def mark_changed(camp_slug, *topics):

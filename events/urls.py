@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_wall
 
 app_name = "events"
 
@@ -11,4 +11,7 @@ urlpatterns = [
     path("<slug:camp_slug>/cancel/", views.cancel, name="cancel"),
     path("<slug:camp_slug>/profile/", views.profile, name="profile"),
     path("<slug:camp_slug>/people/", views.people, name="people"),
+    path("<slug:camp_slug>/wall/", views_wall.wall_page, name="wall"),
+    path("<slug:camp_slug>/wall/manage/", views_wall.wall_manage, name="wall-manage"),
+    path("<slug:camp_slug>/wall/<int:post_id>/", views_wall.wall_post, name="wall-post"),
 ]

@@ -51,13 +51,18 @@ def session_cookie(username):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--base", default="http://127.0.0.1:8000")
-    base = parser.parse_args().base.rstrip("/")
+    parser.add_argument(
+        "--only", default="", help="comma-separated names to take, e.g. network-wall-phone"
+    )
+    args = parser.parse_args()
+    base = args.base.rstrip("/")
     camp = Camp.objects.get(slug=DEMO_SLUG)
     services.start_pitch(camp=camp, date=camp.start_date)
     # Playwright runs an event loop in this thread, so the sessions are made beforehand.
     sessions = {
         username: session_cookie(username) for username in ("demo1", "demo2", "demo3", "orga")
     }
+    only = set(filter(None, args.only.split(",")))
     first_room = camp.rooms.first()
 
     def stop_pitch():
@@ -80,6 +85,8 @@ def main():
         )
 
         def shoot(name, path, viewport, user=None, full_page=False):
+            if only and name not in only:
+                return
             context = browser.new_context(viewport=viewport, device_scale_factor=1)
             cookies = [
                 {"name": settings.LANGUAGE_COOKIE_NAME, "value": "de", "domain": host, "path": "/"}
@@ -111,6 +118,11 @@ def main():
         shoot("projector-grid", f"/{DEMO_SLUG}/projector/", PROJECTOR)
         shoot("plan-phone", f"/{DEMO_SLUG}/plan/", PHONE, user="demo1", full_page=True)
         shoot("board", f"/{DEMO_SLUG}/board/", LAPTOP, user="orga")
+        shoot("network-directory-phone", f"/{DEMO_SLUG}/people/?tag=ux", PHONE, user="demo1")
+        shoot("network-interests-phone", f"/{DEMO_SLUG}/people/interests/", PHONE, user="demo1")
+        shoot("network-wall-phone", f"/{DEMO_SLUG}/wall/", PHONE, user="demo2")
+        shoot("network-wall-orga", f"/{DEMO_SLUG}/wall/", PHONE, user="orga", full_page=True)
+        shoot("network-projector", f"/{DEMO_SLUG}/projector/", PROJECTOR)
         shoot(
             "room-sign", f"/{DEMO_SLUG}/rooms/{first_room.pk}/sign/", {"width": 1280, "height": 800}
         )

@@ -6,7 +6,8 @@ from django.test import Client
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from events.models import Participant
+from events import wall
+from events.models import Announcement, Camp, Participant, WallPost
 from sessions.models import Session
 from tests.factories import (
     make_camp,
@@ -48,6 +49,14 @@ HOSTILE = st.one_of(
             "publish",
             "undo",
             "keep",
+            "approve",
+            "hide",
+            "unhide",
+            "announce",
+            "pin",
+            "unpin",
+            "remove",
+            "approval-off",
         ]
     ),
 )
@@ -78,6 +87,9 @@ FIELDS = {
         "replace",
     ],
     "delete": ["confirm", "sessions"],
+    "wall": ["text", "nonce"],
+    "wall-post": ["action"],
+    "wall-manage": ["action", "text", "nonce", "announcement"],
 }
 ANONYMOUS_FIELDS = {
     "signup": ["email", "password1"],
@@ -94,6 +106,12 @@ def counts():
         Vote.objects.count(),
         Placement.objects.count(),
         PublishedPlan.objects.count(),
+        WallPost.objects.count(),
+        Announcement.objects.count(),
+        # A refused moderation or setting must not change a state either.
+        tuple(WallPost.objects.values_list("status", flat=True)),
+        tuple(Announcement.objects.values_list("pinned", flat=True)),
+        tuple(Camp.objects.values_list("wall_needs_approval", flat=True)),
     )
 
 
@@ -106,7 +124,9 @@ def world():
     organizer = make_organizer(camp)
     make_participant(camp=camp, user=organizer)  # organizes and takes part: reaches every endpoint
     session = make_session(camp=camp, host=make_participant(camp=camp))
-    return {"camp": camp, "organizer": organizer, "session": session}
+    post = wall.post_message(camp=camp, participant=make_participant(camp=camp), text="Hallo")
+    wall.post_announcement(camp=camp, by=organizer, text="Lunch")
+    return {"camp": camp, "organizer": organizer, "session": session, "post": post}
 
 
 def urls(world):
@@ -134,6 +154,9 @@ def urls(world):
         "board": f"/{camp}/board/",
         "merge": f"/{camp}/sessions/{session}/merge/",
         "hide": f"/{camp}/sessions/{session}/hide/",
+        "wall": f"/{camp}/wall/",
+        "wall-post": f"/{camp}/wall/{world['post'].pk}/",
+        "wall-manage": f"/{camp}/wall/manage/",
     }
 
 

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from events import live
 from events import services as event_services
-from events.models import Participant
+from events.models import Participant, WallPost
 from sessions.models import Session, SessionHost
 
 from .models import Vote
@@ -22,6 +22,11 @@ def export_user_data(*, user):
         "session", "session__camp"
     )
     votes = Vote.objects.filter(participant__user=user).select_related("session", "session__camp")
+    posts = (
+        WallPost.objects.filter(participant__user=user)
+        .select_related("camp")
+        .order_by("created_at", "pk")
+    )
     return {
         "exported_at": timezone.now().isoformat(),
         "account": {
@@ -70,13 +75,22 @@ def export_user_data(*, user):
             }
             for vote in votes
         ],
+        "wall_posts": [
+            {
+                "camp": post.camp.name,
+                "text": post.text,
+                "status": post.status,
+                "at": post.created_at.isoformat(),
+            }
+            for post in posts
+        ],
     }
 
 
 def delete_account(*, user, keep_sessions):
     """
-    The user leaves: registrations are cancelled (the waitlist moves up), votes go (tallies are
-    counted from the votes, so they stay right), and the account is deleted. Sessions they hosted
+    The user leaves: registrations are cancelled (the waitlist moves up), votes and posts on the
+    walls go (tallies are counted from the votes, so they stay right), and the account is deleted. Sessions they hosted
     alone stay for the camp's programme without a name ("deleted Teilgeber") if `keep_sessions`,
     else they are withdrawn; co-hosted sessions stay with the other hosts either way.
     """
@@ -103,7 +117,7 @@ class ErasureError(Exception):
 def erase_camp_personal_data(*, camp, today=None):
     """
     After a camp, keep its programme and drop who was there: every Teilgeber record of the camp
-    goes, with their votes and their names on sessions; sessions, grid and documentation stay
+    goes, with their votes, their posts on the wall and their names on sessions; sessions, grid and documentation stay
     (hosts shown as "deleted Teilgeber"). Only once the camp is over.
     """
     today = today or timezone.localdate()

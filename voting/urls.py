@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_grid, views_privacy
+from . import views, views_grid, views_network, views_privacy
 
 app_name = "voting"
 
@@ -13,6 +13,7 @@ urlpatterns = [
     path("<slug:camp_slug>/sessions/<int:session_id>/vote/", views.vote, name="vote"),
     path("<slug:camp_slug>/sessions/<int:session_id>/merge/", views.merge, name="merge"),
     path("<slug:camp_slug>/vote/", views.quick_vote, name="quick-vote"),
+    path("<slug:camp_slug>/people/interests/", views_network.interests, name="interests"),
     path("<slug:camp_slug>/pitch/", views.pitch, name="pitch"),
     path("<slug:camp_slug>/pitch/manage/", views.manage_pitch, name="manage-pitch"),
     path("<slug:camp_slug>/projector/", views.projector, name="projector"),

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from barcamp.decorators import login_required, rate_limit
 from barcamp.http import safe_next
-from events import live
+from events import live, wall
 from events import queries as event_queries
 from sessions import permissions as session_permissions
 from sessions import queries as session_queries
@@ -247,6 +247,8 @@ def quick_vote(request, camp_slug):
 
 PITCH_PAGE = (live.PITCH,)
 PROJECTOR_PAGE = (live.PITCH, live.VOTES, live.PLAN)
+# The projector's wall panel polls by itself: a post re-renders the panel, not the grid.
+PROJECTOR_WALL = (live.WALL,)
 
 
 def _unchanged(request, camp_slug, topics):
@@ -283,12 +285,27 @@ def pitch(request, camp_slug):
     return render(request, template, context)
 
 
+def _projector_wall_context(request, camp):
+    return {
+        "camp": camp,
+        "wall_version": live.current_version(camp.slug, PROJECTOR_WALL),
+        "wall_posts": wall.projector_posts(camp),
+        "announcements": wall.pinned_announcements(camp, limit=wall.PROJECTOR_ANNOUNCEMENTS),
+        "wall_url": request.build_absolute_uri(reverse("events:wall", args=[camp.slug])),
+    }
+
+
 @require_GET
 def projector(request, camp_slug):
-    """The room's screen all day: the live pitch while it runs, the published grid of the day otherwise."""
-    if _unchanged(request, camp_slug, PROJECTOR_PAGE):
+    """The room's screen all day: the live pitch while it runs, the published grid of the day
+    otherwise; beside it the pinned announcements and the newest posts of the wall."""
+    wall_only = bool(request.htmx) and request.htmx.target == "projector-wall"
+    if _unchanged(request, camp_slug, PROJECTOR_WALL if wall_only else PROJECTOR_PAGE):
         return HttpResponse(status=204)
     camp = event_queries.get_camp(camp_slug)
+    if wall_only:
+        context = _projector_wall_context(request, camp)
+        return render(request, "voting/projector.html#projector-wall", context)
     version = live.current_version(camp.slug, PROJECTOR_PAGE)
     viewer = event_queries.Viewer(participant=None, is_organizer=False)
     context = {
@@ -299,8 +316,10 @@ def projector(request, camp_slug):
     }
     if context["session"] is None:
         context["grid"] = queries.published_grid(camp, queries.default_day(camp))
-    template = "voting/projector.html#projector-stage" if request.htmx else "voting/projector.html"
-    return render(request, template, context)
+    if request.htmx:
+        return render(request, "voting/projector.html#projector-stage", context)
+    context.update(_projector_wall_context(request, camp))
+    return render(request, "voting/projector.html", context)
 
 
 @require_GET

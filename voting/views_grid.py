@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from barcamp.decorators import login_required
-from events import live
+from events import live, wall
 from events import queries as event_queries
 from events.models import Participant, Room, Slot
 from sessions import queries as session_queries
@@ -23,6 +23,8 @@ from . import grid, queries, services
 from .views import _as_id, _unchanged
 
 PLAN_PAGE = (live.PLAN,)
+# Everything but the wall: a post does not re-render the board.
+BOARD_PAGE = (live.PITCH, live.VOTES, live.PLAN, live.DRAFT)
 BOARD_ACTIONS = {
     "move",
     "unplace",
@@ -51,7 +53,7 @@ def _day_from(request, camp, default):
 @login_required
 def board(request, camp_slug):
     """The organizers plan a day: the draft follows the votes; pin, move, swap, lock, publish, undo."""
-    if request.method == "GET" and _unchanged(request, camp_slug, live.ALL):
+    if request.method == "GET" and _unchanged(request, camp_slug, BOARD_PAGE):
         return HttpResponse(status=204)
     camp = event_queries.get_camp(camp_slug)
     viewer = event_queries.viewer(camp, request.user)
@@ -86,7 +88,7 @@ def board(request, camp_slug):
         "unpublished_changes": _unpublished_changes(draft, published),
         "grid_day": camp.grid_days.filter(date=day).first(),
         "pitch_running": bool(pitch and pitch.running),
-        "version": live.current_version(camp.slug, live.ALL),
+        "version": live.current_version(camp.slug, BOARD_PAGE),
         "can_undo": grid.BoardSnapshot.objects.filter(camp=camp, date=day).exists(),
     }
     template = "voting/board.html#board" if request.htmx else "voting/board.html"
@@ -152,10 +154,13 @@ def _run_board_action(request, camp, day):
         else:
             services.stop_pitch(camp=camp)
     elif action == "announce":
-        text = request.POST.get("announcement", "").strip()
-        if len(text) > 280:
-            raise ValueError(_("An announcement has at most 280 characters."))
-        services.set_announcement(camp=camp, text=text)
+        try:
+            wall.post_announcement(
+                camp=camp, by=request.user, text=request.POST.get("announcement", "")
+            )
+        except wall.WallError as error:
+            raise ValueError(str(error)) from error
+        return _("The announcement is pinned on phones and the projector.")
     return None
 
 
@@ -184,6 +189,7 @@ def plan(request, camp_slug):
         "day": day,
         "grid": published,
         "agenda": entries,
+        "announcements": wall.pinned_announcements(camp),
         "version": live.current_version(camp.slug, PLAN_PAGE),
         "feed_url": request.build_absolute_uri(reverse("voting:plan-ics", args=[camp.slug])),
         "agenda_feed_url": (

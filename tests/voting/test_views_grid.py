@@ -7,8 +7,8 @@ import icalendar
 import pytest
 from django.urls import reverse
 
-from events import live
-from events.models import Slot
+from events import live, wall
+from events.models import Announcement, Slot
 from tests.factories import (
     make_camp,
     make_organizer,
@@ -19,7 +19,7 @@ from tests.factories import (
     make_user,
     make_vote,
 )
-from voting import grid, services
+from voting import grid
 from voting.models import Placement, PublishedPlan
 from voting.views_grid import PLAN_PAGE
 
@@ -125,6 +125,7 @@ def test_board_actions_move_pin_publish_undo(organizer_client):
         ({"action": "undo"}, 409, "There is nothing to undo."),
         ({"action": "lock", "slot": "x"}, 400, "Choose a slot of this day."),
         ({"action": "announce", "announcement": "x" * 281}, 400, "at most 280 characters"),
+        ({"action": "announce", "announcement": " \n "}, 400, "Write the announcement first."),
     ],
 )
 def test_board_bad_input_is_4xx_with_message_and_changes_nothing(
@@ -141,6 +142,25 @@ def test_board_bad_input_is_4xx_with_message_and_changes_nothing(
     assert response.status_code == status
     assert message in response.content.decode()
     assert PublishedPlan.objects.count() == 0
+    assert Announcement.objects.count() == 0
+
+
+def test_board_pins_an_announcement_that_the_plan_shows(organizer_client):
+    camp, rooms, slots, sessions = make_day()
+    publish(camp, sessions, rooms, slots)
+    organizer_client.force_login(make_organizer(camp))
+
+    response = organizer_client.post(
+        reverse("voting:board", args=[camp.slug]),
+        {"action": "announce", "announcement": "Lunch in the foyer"},
+        headers=HTMX,
+    )
+    plan = organizer_client.get(reverse("voting:plan", args=[camp.slug]))
+
+    assert response.status_code == 200
+    assert "The announcement is pinned on phones and the projector." in response.content.decode()
+    assert Announcement.objects.get(camp=camp).pinned is True
+    assert '<p class="announcement">Lunch in the foyer</p>' in plan.content.decode()
 
 
 def test_board_move_into_a_cell_of_another_camp_is_refused(organizer_client):
@@ -296,7 +316,8 @@ def test_plan_query_count_does_not_grow_with_the_camp(client, django_assert_max_
     client.force_login(user)
     client.get(reverse("voting:plan", args=[small.slug]))
 
-    with django_assert_max_num_queries(20) as few:
+    # The plan's pinned announcements and the projector's wall panel take three of them.
+    with django_assert_max_num_queries(23) as few:
         client.get(reverse("voting:plan", args=[small.slug]))
         client.get(reverse("voting:projector", args=[small.slug]))
     with django_assert_max_num_queries(len(few)):
@@ -307,7 +328,7 @@ def test_plan_query_count_does_not_grow_with_the_camp(client, django_assert_max_
 def test_projector_shows_the_grid_when_no_pitch_runs_with_now_highlighted(client):
     camp, rooms, slots, sessions = make_day()
     publish(camp, sessions, rooms, slots)
-    services.set_announcement(camp=camp, text="Lunch in the foyer")
+    wall.post_announcement(camp=camp, by=make_organizer(camp), text="Lunch in the foyer")
 
     with at(camp, 11, 10):
         response = client.get(reverse("voting:projector", args=[camp.slug]))
