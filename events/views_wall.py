@@ -69,13 +69,26 @@ def wall_page(request, camp_slug):
 
 
 @login_required
-@rate_limit("post")
+@rate_limit("post", block=False)
 def _post_message(request, camp_slug):
     camp = queries.get_camp(camp_slug)
     viewer = queries.viewer(camp, request.user)
     form = WallTextForm(request.POST)
     status = 200
-    if not form.is_valid():
+    if getattr(request, "limited", False):
+        # The friendly 429 above the form, which keeps what the Teilgeber typed.
+        messages.error(
+            request,
+            " ".join(
+                [
+                    _("That was a lot at once."),
+                    _("Please wait a minute, then try again. Nothing you did before is lost."),
+                ]
+            ),
+        )
+        form = form if viewer.is_registered else None
+        status = 429
+    elif not form.is_valid():
         status = 400
     else:
         try:

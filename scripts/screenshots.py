@@ -121,7 +121,6 @@ def main():
         shoot("network-directory-phone", f"/{DEMO_SLUG}/people/?tag=ux", PHONE, user="demo1")
         shoot("network-interests-phone", f"/{DEMO_SLUG}/people/interests/", PHONE, user="demo1")
         shoot("network-wall-phone", f"/{DEMO_SLUG}/wall/", PHONE, user="demo2")
-        shoot("network-wall-orga", f"/{DEMO_SLUG}/wall/", PHONE, user="orga", full_page=True)
         shoot("network-projector", f"/{DEMO_SLUG}/projector/", PROJECTOR)
         shoot(
             "room-sign", f"/{DEMO_SLUG}/rooms/{first_room.pk}/sign/", {"width": 1280, "height": 800}

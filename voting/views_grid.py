@@ -1,6 +1,7 @@
 """The grid's pages: the organizers' board, the phones' plan, the door sign, feeds and exports."""
 
 import datetime
+import secrets
 import uuid
 from xml.etree import ElementTree
 
@@ -90,6 +91,8 @@ def board(request, camp_slug):
         "pitch_running": bool(pitch and pitch.running),
         "version": live.current_version(camp.slug, BOARD_PAGE),
         "can_undo": grid.BoardSnapshot.objects.filter(camp=camp, date=day).exists(),
+        # The announcement form's one-time token: a double click pins it once.
+        "announce_nonce": secrets.token_urlsafe(16),
     }
     template = "voting/board.html#board" if request.htmx else "voting/board.html"
     return render(request, template, context, status=status)
@@ -156,7 +159,10 @@ def _run_board_action(request, camp, day):
     elif action == "announce":
         try:
             wall.post_announcement(
-                camp=camp, by=request.user, text=request.POST.get("announcement", "")
+                camp=camp,
+                by=request.user,
+                text=request.POST.get("announcement", ""),
+                nonce=request.POST.get("nonce", ""),
             )
         except wall.WallError as error:
             raise ValueError(str(error)) from error
