@@ -472,3 +472,20 @@ def test_board_of_a_camp_without_rooms_or_slots_explains_instead_of_failing(orga
     assert "Lonely" in page.content.decode()
     assert replan.status_code == 409
     assert "This day has no rooms or no session slots yet" in replan.content.decode()
+
+
+def test_board_announcement_clicked_twice_is_pinned_once(organizer_client):
+    camp, *_ = make_day()
+    organizer_client.force_login(make_organizer(camp))
+    page = organizer_client.get(reverse("voting:board", args=[camp.slug]))
+    nonce = page.context["announce_nonce"]
+
+    for _ in range(2):
+        organizer_client.post(
+            reverse("voting:board", args=[camp.slug]),
+            {"action": "announce", "announcement": "Lunch", "nonce": nonce},
+            headers=HTMX,
+        )
+
+    assert Announcement.objects.count() == 1
+    assert f'name="nonce" value="{nonce}"' in page.content.decode()
