@@ -44,10 +44,11 @@ def _rate(group, request):
     return settings.RATE_LIMITS[group]
 
 
-def rate_limit(kind):
+def rate_limit(kind, *, block=True):
     """Limit POSTs of one kind per person (per address when anonymous), as RATE_LIMITS says;
-    beyond it the request gets the friendly 429 of barcamp.views.rate_limited."""
-    return ratelimit(group=kind, key="user_or_ip", rate=_rate, method="POST", block=True)
+    beyond it the request gets the friendly 429 of barcamp.views.rate_limited. With
+    `block=False` the view answers itself (`request.limited` is set), e.g. to keep a form."""
+    return ratelimit(group=kind, key="user_or_ip", rate=_rate, method="POST", block=block)
 
 
 def live_page(*topics):

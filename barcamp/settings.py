@@ -189,6 +189,7 @@ RATE_LIMITS = {
     # Saving session notes, adding and removing links and slides.
     "notes": os.environ.get("RATE_LIMIT_NOTES", "30/m"),
     "feedback": os.environ.get("RATE_LIMIT_FEEDBACK", "30/m"),
+    "post": os.environ.get("RATE_LIMIT_POST", "5/m"),
 }
 RATELIMIT_VIEW = "barcamp.views.rate_limited"
 # Behind a proxy, the client's address is the first of X-Forwarded-For (set by our nginx).

@@ -163,6 +163,7 @@ class CampAdmin(LivePagesFollowMixin, OrganizerPermissionsMixin, admin.ModelAdmi
             _("Sessions and voting"),
             {"fields": ["pitching_open", "vote_budget", "hide_counts_until_closed"]},
         ),
+        (_("Wall"), {"fields": ["wall_needs_approval"]}),
         (_("Organizers"), {"fields": ["organizers"]}),
     ]
 

@@ -5,7 +5,8 @@ from django import forms
 from django.core.validators import RegexValidator, URLValidator
 from django.utils.translation import gettext_lazy as _
 
-from .models import Participant
+from .models import WALL_TEXT_LENGTH, Participant
+from .wall import clean_text
 
 hashtag_validator = RegexValidator(
     r"^#?[\w-]{1,30}$",
@@ -45,7 +46,8 @@ class ProfileForm(forms.Form):
         label=_("Show me in the camp’s public list of Teilgeber"),
         required=False,
         help_text=_(
-            "Off by default. Your name, hashtags, bio and links become visible to everyone."
+            "Off by default. Your name, hashtags, bio and links become visible to everyone. "
+            "Teilgeber in the list also see how many sessions you both want to attend (never which)."
         ),
     )
 
@@ -89,6 +91,40 @@ class ProfileForm(forms.Form):
             "links": data["links"],
             "is_public": data["is_public"],
         }
+
+
+class WallTextForm(forms.Form):
+    """A post on the wall or an announcement: plain text, at most 280 characters."""
+
+    too_long = _("At most %(max)d characters, please (this has %(length)d).")
+
+    text = forms.CharField(
+        label=_("Your post"),
+        # The length is checked after line breaks are normalised: a browser counts "\r\n" as
+        # one character, the form data has two.
+        widget=forms.Textarea(attrs={"rows": 3, "maxlength": WALL_TEXT_LENGTH}),
+        error_messages={"required": _("Write something first.")},
+    )
+    # A one-time token per rendered form: the same form sent twice posts once.
+    nonce = forms.CharField(required=False, max_length=40, widget=forms.HiddenInput)
+
+    def clean_text(self):
+        text = clean_text(self.cleaned_data["text"])
+        if not text:
+            raise forms.ValidationError(self.fields["text"].error_messages["required"])
+        if len(text) > WALL_TEXT_LENGTH:
+            raise forms.ValidationError(
+                self.too_long % {"max": WALL_TEXT_LENGTH, "length": len(text)}
+            )
+        return text
+
+
+class AnnouncementForm(WallTextForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["text"].label = _("Announcement")
+        self.fields["text"].error_messages["required"] = _("Write the announcement first.")
+        self.fields["text"].widget.attrs["rows"] = 2
 
 
 class GenerateSlotsForm(forms.Form):

@@ -20,9 +20,10 @@ from django.utils import timezone
 
 PITCH = "pitch"  # the live pitch, the queue, the sessions themselves
 VOTES = "votes"  # tallies
-PLAN = "plan"  # the published grid and the announcement
+PLAN = "plan"  # the published grid and the pinned announcements
 DRAFT = "draft"  # the organizers' draft grid
-ALL = (PITCH, VOTES, PLAN, DRAFT)
+WALL = "wall"  # the wall's posts and the pinned announcements
+ALL = (PITCH, VOTES, PLAN, DRAFT, WALL)
 
 
 def _keys(camp_slug, topics):

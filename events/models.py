@@ -130,12 +130,12 @@ class Camp(models.Model):
         default=False,
         help_text=_("So that early votes do not steer the rest."),
     )
-    announcement = models.CharField(
-        _("announcement"),
-        max_length=280,
-        blank=True,
+    wall_needs_approval = models.BooleanField(
+        _("posts on the wall wait for approval"),
+        default=True,
         help_text=_(
-            "Shown on the projector and on the phones' plan, e.g. “Lunch is served in the foyer”."
+            "On: a Teilgeber's post reaches the wall and the projector once an organizer approves "
+            "it. Off: at once; organizers can still hide it."
         ),
     )
     organizers = models.ManyToManyField(
@@ -418,3 +418,106 @@ class Participant(models.Model):
         return reverse(
             "events:door-ticket", kwargs={"camp_slug": self.camp.slug, "code": self.ticket_code}
         )
+
+
+# --- The wall: Teilgeber's posts and the organizers' announcements ---------------------------
+
+WALL_TEXT_LENGTH = 280
+
+
+class AnnouncementQuerySet(models.QuerySet):
+    def pinned(self):
+        return self.filter(pinned=True)
+
+
+class Announcement(models.Model):
+    """A line from the organizers, pinned on top of the wall, the phones' pages and the projector."""
+
+    camp = models.ForeignKey(Camp, on_delete=models.CASCADE, related_name="announcements")
+    text = models.CharField(_("announcement"), max_length=WALL_TEXT_LENGTH)
+    pinned = models.BooleanField(_("pinned"), default=True)
+    # The form's one-time token: a second click on the same form finds the first announcement.
+    nonce = models.CharField(max_length=40, blank=True, editable=False)
+    created_at = models.DateTimeField(_("posted at"), default=timezone.now)
+
+    objects = AnnouncementQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("announcement")
+        verbose_name_plural = _("announcements")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["camp", "nonce"],
+                condition=~Q(nonce=""),
+                name="one_announcement_per_form",
+            ),
+        ]
+
+    def __str__(self):
+        return self.text
+
+
+class WallPostQuerySet(models.QuerySet):
+    def shown(self):
+        return self.filter(status=WallPost.Status.SHOWN)
+
+    def visible_to(self, *, participant=None, is_organizer=False):
+        """What a viewer sees: shown posts, their own in any state; organizers see everything."""
+        if is_organizer:
+            return self.all()
+        if participant is None:
+            return self.shown()
+        return self.filter(Q(status=WallPost.Status.SHOWN) | Q(participant=participant))
+
+
+class WallPost(models.Model):
+    """A Teilgeber's short message on the camp's wall: text only, shown after approval or at once."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("waiting for approval")
+        SHOWN = "shown", _("shown")
+        HIDDEN = "hidden", _("hidden by the organizers")
+
+    camp = models.ForeignKey(Camp, on_delete=models.CASCADE, related_name="wall_posts")
+    participant = models.ForeignKey(
+        Participant,
+        verbose_name=_("Teilgeber"),
+        on_delete=models.CASCADE,
+        related_name="wall_posts",
+    )
+    text = models.CharField(_("text"), max_length=WALL_TEXT_LENGTH)
+    status = models.CharField(_("status"), max_length=10, choices=Status)
+    # The form's one-time token: a double tap on "Post" finds the first post instead of a twin.
+    nonce = models.CharField(max_length=40, blank=True, editable=False)
+    created_at = models.DateTimeField(_("posted at"), default=timezone.now)
+
+    objects = WallPostQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("post on the wall")
+        verbose_name_plural = _("posts on the wall")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["participant", "nonce"],
+                condition=~Q(nonce=""),
+                name="one_wall_post_per_form",
+            ),
+        ]
+        indexes = [models.Index(fields=["camp", "status", "created_at"])]
+
+    def __str__(self):
+        return f"{self.participant}: {self.text[:40]}"
+
+    @property
+    def is_shown(self):
+        return self.status == self.Status.SHOWN
+
+    @property
+    def is_pending(self):
+        return self.status == self.Status.PENDING
+
+    @property
+    def is_hidden(self):
+        return self.status == self.Status.HIDDEN

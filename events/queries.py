@@ -1,5 +1,8 @@
 """Reads used by more than one view."""
 
+from collections import Counter
+from dataclasses import dataclass
+
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -68,3 +71,55 @@ def registration_state(camp, user):
         "registration_is_open": camp.is_registration_open(now=now),
         "registration_opens_at": opens_at if opens_at and opens_at > now else None,
     }
+
+
+# --- The Teilgeber directory -----------------------------------------------------------------
+
+
+def normalise_tag(value):
+    """A hashtag as the directory compares it: without '#', case-folded."""
+    return (value or "").strip().lstrip("#").strip().casefold()
+
+
+@dataclass
+class Directory:
+    people: list
+    tags: list  # [(hashtag, how many opted-in Teilgeber use it)], the most used first
+    total: int  # everybody in the public list, before filtering
+
+
+def directory(camp, *, search="", tag="", top_tags=12):
+    """
+    The camp's public list of Teilgeber (registered, opted in), filtered, in one query.
+
+    `tag` matches a hashtag exactly, `search` a hashtag by its beginning when it starts with '#',
+    else a name by any part or a hashtag by its beginning; both ignore case. A camp has a few
+    hundred Teilgeber at most, and JSON lookups differ between SQLite and PostgreSQL, so the
+    matching runs on the short profile lists in Python.
+    """
+    everyone = list(camp.participants.public().order_by("display_name", "pk"))
+    counts, spelling = Counter(), {}
+    for person in everyone:
+        for key, shown in {normalise_tag(t): t for t in person.hashtags}.items():
+            counts[key] += 1
+            spelling.setdefault(key, shown)
+    people = everyone
+    wanted = normalise_tag(tag)
+    if wanted:
+        people = [p for p in people if wanted in {normalise_tag(t) for t in p.hashtags}]
+    term = (search or "").strip()
+    if term.lstrip("#"):
+        prefix = normalise_tag(term)
+        by_name = not term.startswith("#")
+        people = [
+            p
+            for p in people
+            if any(normalise_tag(t).startswith(prefix) for t in p.hashtags)
+            or (by_name and term.casefold() in p.display_name.casefold())
+        ]
+    ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:top_tags]
+    return Directory(
+        people=people,
+        tags=[(spelling[key], count) for key, count in ranked],
+        total=len(everyone),
+    )

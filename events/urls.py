@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_door
+from . import views, views_door, views_wall
 
 app_name = "events"
 
@@ -15,4 +15,7 @@ urlpatterns = [
     path("<slug:camp_slug>/door/", views_door.door_page, name="door"),
     path("<slug:camp_slug>/door/badges.pdf", views_door.badges_pdf, name="badges"),
     path("<slug:camp_slug>/door/<str:code>/", views_door.door_ticket, name="door-ticket"),
+    path("<slug:camp_slug>/wall/", views_wall.wall_page, name="wall"),
+    path("<slug:camp_slug>/wall/manage/", views_wall.wall_manage, name="wall-manage"),
+    path("<slug:camp_slug>/wall/<int:post_id>/", views_wall.wall_post, name="wall-post"),
 ]

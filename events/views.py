@@ -38,6 +38,8 @@ def _render_camp(request, camp, *, status=200):
         "camp": camp,
         "sponsors": camp.sponsors.all(),
         "is_organizer": camp.is_organized_by(request.user),
+        # Lazy: only the whole page shows them, not the registration fragment.
+        "announcements": camp.announcements.pinned(),
         **queries.registration_state(camp, request.user),
     }
     template = "events/camp.html#registration" if request.htmx else "events/camp.html"
@@ -110,12 +112,23 @@ def profile(request, camp_slug):
 
 @require_GET
 def people(request, camp_slug):
+    """The camp's public list of Teilgeber: opted in only, searchable by name and hashtag."""
     camp = queries.get_camp(camp_slug)
-    return render(
-        request,
-        "events/people.html",
-        {"camp": camp, "people": camp.participants.public().order_by("display_name")},
-    )
+    search = request.GET.get("q", "").strip()[:80]
+    tag = queries.normalise_tag(request.GET.get("tag", ""))[:31]
+    found = queries.directory(camp, search=search, tag=tag)
+    context = {
+        "camp": camp,
+        "people": found.people,
+        "tags": found.tags,
+        "total": found.total,
+        "search": search,
+        "tag": tag,
+    }
+    # A history restore (the back button) needs the whole page, though it comes from htmx.
+    partial = request.htmx and not request.htmx.history_restore_request
+    template = "events/people.html#people-results" if partial else "events/people.html"
+    return render(request, template, context)
 
 
 @never_cache

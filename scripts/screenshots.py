@@ -58,15 +58,18 @@ def session_cookie(username):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--base", default="http://127.0.0.1:8000")
-    parser.add_argument("--only", default="", help="take only the shots whose name starts so")
-    arguments = parser.parse_args()
-    base, only = arguments.base.rstrip("/"), arguments.only
+    parser.add_argument(
+        "--only", default="", help="comma-separated beginnings of the names to take, e.g. docs-"
+    )
+    args = parser.parse_args()
+    base = args.base.rstrip("/")
     camp = Camp.objects.get(slug=DEMO_SLUG)
     services.start_pitch(camp=camp, date=camp.start_date)
     # Playwright runs an event loop in this thread, so the sessions are made beforehand.
     sessions = {
         username: session_cookie(username) for username in ("demo1", "demo2", "demo3", "orga")
     }
+    only = tuple(filter(None, args.only.split(",")))
     first_room = camp.rooms.first()
     archive = Camp.objects.get(slug=ARCHIVE_SLUG)
     documented = archive.sessions.filter(notes__revision__gt=1).order_by("pk").first()
@@ -137,7 +140,7 @@ def main():
             print(f"wrote {OUT / 'door-badges'}.png")
 
         def shoot(name, path, viewport, user=None, full_page=False):
-            if not name.startswith(only):
+            if only and not name.startswith(only):
                 return
             context = browser.new_context(viewport=viewport, device_scale_factor=1)
             cookies = [
@@ -170,6 +173,10 @@ def main():
         shoot("projector-grid", f"/{DEMO_SLUG}/projector/", PROJECTOR)
         shoot("plan-phone", f"/{DEMO_SLUG}/plan/", PHONE, user="demo1", full_page=True)
         shoot("board", f"/{DEMO_SLUG}/board/", LAPTOP, user="orga")
+        shoot("network-directory-phone", f"/{DEMO_SLUG}/people/?tag=ux", PHONE, user="demo1")
+        shoot("network-interests-phone", f"/{DEMO_SLUG}/people/interests/", PHONE, user="demo1")
+        shoot("network-wall-phone", f"/{DEMO_SLUG}/wall/", PHONE, user="demo2")
+        shoot("network-projector", f"/{DEMO_SLUG}/projector/", PROJECTOR)
         shoot(
             "docs-notes-phone",
             f"/{ARCHIVE_SLUG}/sessions/{documented.pk}/notes/",
@@ -177,7 +184,7 @@ def main():
             user="demo3",
             full_page=True,
         )
-        if "docs-conflict-phone".startswith(only):
+        if not only or "docs-conflict-phone".startswith(only):
             shoot_conflict(
                 browser, base, host, sessions, f"/{ARCHIVE_SLUG}/sessions/{conflicted.pk}/notes/"
             )

@@ -6,7 +6,8 @@ from django.test import Client
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from events.models import Participant
+from events import wall
+from events.models import Announcement, Camp, Participant, WallPost
 from sessions.models import NoteRevision, Session, SessionLink
 from tests.factories import (
     make_camp,
@@ -62,6 +63,14 @@ HOSTILE = st.one_of(
             "fuzz-23",
             "5",
             "=1+1",
+            "approve",
+            "hide",
+            "unhide",
+            "announce",
+            "pin",
+            "unpin",
+            "remove",
+            "approval-off",
         ]
     ),
 )
@@ -98,6 +107,9 @@ FIELDS = {
     "door": ["action", "code", "q", "next"],
     "session-feedback": ["rating", "comment", "next"],
     "camp-feedback": ["rating", "good", "improve", "come_again"],
+    "wall": ["text", "nonce"],
+    "wall-post": ["action"],
+    "wall-manage": ["action", "text", "nonce", "announcement"],
 }
 ANONYMOUS_FIELDS = {
     "signup": ["email", "password1"],
@@ -119,6 +131,12 @@ def counts():
         SessionFeedback.objects.count(),
         CampFeedback.objects.count(),
         Participant.objects.filter(checked_in_at__isnull=False).count(),
+        WallPost.objects.count(),
+        Announcement.objects.count(),
+        # A refused moderation or setting must not change a state either.
+        tuple(WallPost.objects.values_list("status", flat=True)),
+        tuple(Announcement.objects.values_list("pinned", flat=True)),
+        tuple(Camp.objects.values_list("wall_needs_approval", flat=True)),
     )
 
 
@@ -134,7 +152,9 @@ def world():
     grid.move_session(session=session, room=room, slot=slot)  # placed: it has its notes page
     make_notes(session, "Notes to fuzz\n\nsecond paragraph")
     link = SessionLink.objects.create(session=session, title="Pad", url="https://pad.example")
-    return {"camp": camp, "organizer": organizer, "session": session, "link": link}
+    post = wall.post_message(camp=camp, participant=make_participant(camp=camp), text="Hallo")
+    wall.post_announcement(camp=camp, by=organizer, text="Lunch")
+    return {"camp": camp, "organizer": organizer, "session": session, "link": link, "post": post}
 
 
 def urls(world):
@@ -168,6 +188,9 @@ def urls(world):
         "door": f"/{camp}/door/",
         "session-feedback": f"/{camp}/sessions/{session}/feedback/",
         "camp-feedback": f"/{camp}/feedback/",
+        "wall": f"/{camp}/wall/",
+        "wall-post": f"/{camp}/wall/{world['post'].pk}/",
+        "wall-manage": f"/{camp}/wall/manage/",
     }
 
 

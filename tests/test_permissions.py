@@ -8,6 +8,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from events import wall
 from events.models import Participant
 from sessions.models import SessionLink
 from tests.factories import (
@@ -61,6 +62,9 @@ def world():
         "organizer": make_organizer(camp),
         "superuser": make_user(is_staff=True, is_superuser=True),
     }
+    post = wall.show_post(
+        post=wall.post_message(camp=camp, participant=host, text="Hallo"), by=users["organizer"]
+    )
     return {
         "camp": camp,
         "session": session,
@@ -68,6 +72,7 @@ def world():
         "room": room,
         "link": link,
         "users": users,
+        "post": post,
         "host": host,
         "code": teilgeber.ticket_code,
     }
@@ -121,6 +126,47 @@ MATRIX = [
     ("GET", "voting:schedule-json", {}, EVERYONE),
     ("GET", "voting:schedule-xml", {}, EVERYONE),
     ("GET", "voting:room-sign", {"room": "room"}, EVERYONE),
+    ("GET", "events:wall", {}, EVERYONE),
+    ("GET", "voting:projector-wall", {}, EVERYONE),
+    (
+        "GET",
+        "voting:interests",
+        {},
+        {**EVERYONE, "anonymous": LOGIN},  # the page itself tells who did not opt in how to
+    ),
+    (
+        "POST",
+        "events:wall",
+        {"data": {"text": "Hallo"}},
+        expect(
+            anonymous=LOGIN,
+            user=FORBIDDEN,
+            waitlisted=FORBIDDEN,
+            teilgeber=REDIRECT,
+            host=REDIRECT,
+            other_organizer=FORBIDDEN,
+            organizer=FORBIDDEN,
+            superuser=FORBIDDEN,
+        ),
+    ),
+    (
+        "POST",
+        "events:wall-post",
+        {"post": "post", "data": {"action": "hide"}},
+        {**ORGANIZERS_ONLY, "organizer": REDIRECT, "superuser": REDIRECT},
+    ),
+    (
+        "POST",
+        "events:wall-post",
+        {"post": "post", "data": {"action": "delete"}},
+        {**ORGANIZERS_ONLY, "host": REDIRECT, "organizer": REDIRECT, "superuser": REDIRECT},
+    ),
+    (
+        "POST",
+        "events:wall-manage",
+        {"data": {"action": "announce", "text": "Lunch"}},
+        {**ORGANIZERS_ONLY, "organizer": REDIRECT, "superuser": REDIRECT},
+    ),
     ("GET", "voting:notes", {"session": "session"}, EVERYONE),
     ("GET", "voting:notes-revision", {"session": "session", "revision": 1}, EVERYONE),
     ("GET", "voting:documentation", {}, EVERYONE),
@@ -372,6 +418,8 @@ def resolve(world, name, spec):
         args.append(world["link"].pk)
     if "code" in spec:
         args.append(world["code"])
+    if "post" in spec:
+        args.append(world["post"].pk)
     data = {
         key: (world[value].pk if value in ("session", "hidden") else value)
         for key, value in spec.get("data", {}).items()

@@ -1,4 +1,4 @@
-"""Rate limits: too many votes, pitches or registrations from one person get a friendly 429."""
+"""Rate limits: too many votes, pitches, registrations or posts from one person get a friendly 429."""
 
 from unittest import mock
 
@@ -6,13 +6,13 @@ import pytest
 from django.test import override_settings
 from django.urls import reverse
 
-from events.models import Participant
+from events.models import Participant, WallPost
 from sessions.models import Session
 from tests.factories import make_camp, make_participant, make_session, make_user, open_voting
 from voting.models import Vote
 
 pytestmark = pytest.mark.django_db
-LIMITS = {"vote": "5/m", "pitch": "2/h", "register": "3/m"}
+LIMITS = {"vote": "5/m", "pitch": "2/h", "register": "3/m", "post": "4/m"}
 
 
 @pytest.fixture(autouse=True)
@@ -119,3 +119,23 @@ def test_login_attempts_are_limited_by_allauth_with_our_page(client):
     assert "Too many failed login attempts" in responses[-1].content.decode()
     assert right.status_code == 400  # even the right password waits until the limit passes
     assert "_auth_user_id" not in client.session
+
+
+def test_too_many_posts_on_the_wall_get_a_429_and_post_nothing_more(client):
+    camp = make_camp()
+    client.force_login(make_participant(camp=camp).user)
+    client.cookies["django_language"] = "en"
+    url = reverse("events:wall", args=[camp.slug])
+
+    statuses = [
+        client.post(url, {"text": f"Post {i}"}, headers={"HX-Request": "true"}).status_code
+        for i in range(5)
+    ]
+    refused = client.post(url, {"text": "One more"}, headers={"HX-Request": "true"})
+
+    assert statuses == [200] * 4 + [429]
+    assert refused.status_code == 429
+    content = refused.content.decode()
+    assert "That was a lot at once. Please wait a minute, then try again." in content
+    assert "One more</textarea>" in content  # what was typed is still there
+    assert WallPost.objects.count() == 4

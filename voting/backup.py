@@ -2,12 +2,12 @@
 
 References inside the file are by natural keys — rooms by name, slots by day and start,
 Teilgeber and the authors of notes by e-mail address, sessions by their position in the file —
-so that the file reads well and imports into any database. Not included: uploaded logo and
-slides files (their names are), the board's undo history, passwords (people log in by code or
-set a new password). Feedback keeps
-its Teilgeber's address (or none, after the camp's personal data was erased), so that a
-restored camp still allows one rating per person; files of older versions without tickets or
-feedback import too.
+so that the file reads well and imports into any database. The wall's posts and announcements
+are in it too. Not included: uploaded logo and slides files (their names are), the board's undo
+history, passwords (people log in by code or set a new password). Feedback keeps its
+Teilgeber's address (or none, after the camp's personal data was erased), so that a restored
+camp still allows one rating per person; files of older versions without tickets, feedback or
+the wall import too.
 """
 
 import datetime
@@ -16,7 +16,7 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from events.models import Camp, Participant, Room, Slot, Sponsor
+from events.models import Announcement, Camp, Participant, Room, Slot, Sponsor, WallPost
 from sessions.models import NoteRevision, Session, SessionHost, SessionLink, SessionNotes
 
 from .models import (
@@ -34,8 +34,11 @@ from .models import (
 FORMAT = "barcamp-camp/1"
 CAMP_FIELDS = [
     "name", "slug", "description", "venue_name", "venue_address", "time_zone", "hashtag", "capacity",
-    "registration_open", "visibility", "pitching_open", "vote_budget", "hide_counts_until_closed", "announcement",
+    "registration_open", "visibility", "pitching_open", "vote_budget", "hide_counts_until_closed",
+    "wall_needs_approval",
 ]  # fmt: skip
+# Fields that files written by earlier versions lack, with what those camps had.
+LATER_CAMP_FIELDS = {"wall_needs_approval": True}
 PARTICIPANT_FIELDS = ["status", "display_name", "hashtags", "bio", "links", "is_public", "language"]
 SESSION_FIELDS = [
     "title",
@@ -213,6 +216,19 @@ def export_camp(*, camp):
                 for plan in PublishedPlan.objects.filter(camp=camp).order_by("date", "version")
             ],
         },
+        "announcements": [
+            {"text": a.text, "pinned": a.pinned, "created_at": _iso(a.created_at)}
+            for a in camp.announcements.order_by("created_at", "pk")
+        ],
+        "wall": [
+            {
+                "author": email[post.participant_id],
+                "text": post.text,
+                "status": post.status,
+                "created_at": _iso(post.created_at),
+            }
+            for post in WallPost.objects.filter(camp=camp).order_by("created_at", "pk")
+        ],
         "pitch": {
             "date": _iso(pitch.date),
             "current": index.get(pitch.current_id),
@@ -287,7 +303,13 @@ def _import(data, slug):
     if Camp.objects.filter(slug=slug).exists():
         raise BackupError(f"A camp “{slug}” exists already; import it under another short name.")
     camp = Camp.objects.create(
-        **{field: source[field] for field in CAMP_FIELDS if field != "slug"},
+        **{
+            field: source.get(field, LATER_CAMP_FIELDS[field])
+            if field in LATER_CAMP_FIELDS
+            else source[field]
+            for field in CAMP_FIELDS
+            if field != "slug"
+        },
         slug=slug,
         start_date=_date(source["start_date"]),
         end_date=_date(source["end_date"]),
@@ -397,6 +419,29 @@ def _import(data, slug):
                 **{key: f[key] for key in CAMP_FEEDBACK_FIELDS},
             )
             for f in data.get("camp_feedback", [])
+        ]
+    )
+    if source.get("announcement"):
+        # A file of an earlier version: the camp had a single announcement line.
+        Announcement.objects.create(camp=camp, text=source["announcement"], pinned=True)
+    Announcement.objects.bulk_create(
+        [
+            Announcement(
+                camp=camp, text=a["text"], pinned=a["pinned"], created_at=_datetime(a["created_at"])
+            )
+            for a in data.get("announcements", [])
+        ]
+    )
+    WallPost.objects.bulk_create(
+        [
+            WallPost(
+                camp=camp,
+                participant=people[post["author"]],
+                text=post["text"],
+                status=post["status"],
+                created_at=_datetime(post["created_at"]),
+            )
+            for post in data.get("wall", [])
         ]
     )
     if data["pitch"]:

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from events import live
 from events import services as event_services
-from events.models import Participant
+from events.models import Participant, WallPost
 from sessions.models import NoteRevision, Session, SessionHost, SessionLink
 
 from .models import CampFeedback, SessionFeedback, Vote
@@ -36,6 +36,11 @@ def export_user_data(*, user):
         "session", "session__camp"
     )
     camp_feedback = CampFeedback.objects.filter(participant__user=user).select_related("camp")
+    posts = (
+        WallPost.objects.filter(participant__user=user)
+        .select_related("camp")
+        .order_by("created_at", "pk")
+    )
     return {
         "exported_at": timezone.now().isoformat(),
         "account": {
@@ -128,13 +133,23 @@ def export_user_data(*, user):
             }
             for item in camp_feedback
         ],
+        "wall_posts": [
+            {
+                "camp": post.camp.name,
+                "text": post.text,
+                "status": post.status,
+                "at": post.created_at.isoformat(),
+            }
+            for post in posts
+        ],
     }
 
 
 def delete_account(*, user, keep_sessions):
     """
-    The user leaves: registrations are cancelled (the waitlist moves up), votes and feedback go
-    (tallies and summaries are counted from them, so they stay right), and the account is deleted. Sessions they hosted
+    The user leaves: registrations are cancelled (the waitlist moves up), votes, feedback and
+    posts on the walls go (tallies and summaries are counted from them, so they stay right), and
+    the account is deleted. Sessions they hosted
     alone stay for the camp's programme without a name ("deleted Teilgeber") if `keep_sessions`,
     else they are withdrawn; co-hosted sessions stay with the other hosts either way.
 
@@ -169,9 +184,10 @@ class ErasureError(Exception):
 def erase_camp_personal_data(*, camp, today=None):
     """
     After a camp, keep its programme and drop who was there: every Teilgeber record of the camp
-    goes, with their votes, tickets and their names on sessions; sessions, grid and documentation
-    stay (hosts and the authors of notes shown as "deleted Teilgeber"), and so does the feedback,
-    which was anonymous already and now has no Teilgeber at all. Only once the camp is over.
+    goes, with their votes, tickets, their posts on the wall and their names on sessions;
+    sessions, grid and documentation stay (hosts and the authors of notes shown as "deleted
+    Teilgeber"), and so does the feedback, which was anonymous already and now has no Teilgeber
+    at all. Only once the camp is over.
     """
     today = today or timezone.localdate()
     if camp.end_date >= today:

@@ -297,11 +297,3 @@ def _renumber(queue):
         if session.pitch_position != position:
             session.pitch_position = position
             session.save(update_fields=["pitch_position"])
-
-
-def set_announcement(*, camp, text):
-    """The line the projector and the phones' plan show, e.g. “Lunch is served in the foyer”."""
-    with transaction.atomic():
-        camp.announcement = text
-        camp.save(update_fields=["announcement"])
-        live.mark_changed(camp.slug, live.PLAN)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_docs, views_feedback, views_grid, views_privacy
+from . import views, views_docs, views_feedback, views_grid, views_network, views_privacy
 
 app_name = "voting"
 
@@ -57,9 +57,11 @@ urlpatterns = [
         name="feedback-camp-csv",
     ),
     path("<slug:camp_slug>/vote/", views.quick_vote, name="quick-vote"),
+    path("<slug:camp_slug>/people/interests/", views_network.interests, name="interests"),
     path("<slug:camp_slug>/pitch/", views.pitch, name="pitch"),
     path("<slug:camp_slug>/pitch/manage/", views.manage_pitch, name="manage-pitch"),
     path("<slug:camp_slug>/projector/", views.projector, name="projector"),
+    path("<slug:camp_slug>/projector/wall/", views.projector_wall, name="projector-wall"),
     path("<slug:camp_slug>/qr.svg", views.qr_code, name="qr"),
     path("<slug:camp_slug>/board/", views_grid.board, name="board"),
     path("<slug:camp_slug>/plan/", views_grid.plan, name="plan"),

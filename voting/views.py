@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from barcamp.decorators import is_unchanged_poll, live_page, login_required, rate_limit
 from barcamp.http import safe_next
-from events import live
+from events import live, wall
 from events import queries as event_queries
 from sessions import permissions as session_permissions
 from sessions import queries as session_queries
@@ -282,6 +282,8 @@ def quick_vote(request, camp_slug):
 
 PITCH_PAGE = (live.PITCH,)
 PROJECTOR_PAGE = (live.PITCH, live.VOTES, live.PLAN)
+# The projector's wall panel polls by itself: a post re-renders the panel, not the grid.
+PROJECTOR_WALL = (live.WALL,)
 
 
 def _unchanged(request, camp_slug, topics):
@@ -337,10 +339,21 @@ def pitch(request, camp_slug):
     return render(request, template, context)
 
 
+def _projector_wall_context(request, camp):
+    return {
+        "camp": camp,
+        "wall_version": live.current_version(camp.slug, PROJECTOR_WALL),
+        "wall_posts": wall.projector_posts(camp),
+        "announcements": wall.pinned_announcements(camp, limit=wall.PROJECTOR_ANNOUNCEMENTS),
+        "wall_url": request.build_absolute_uri(reverse("events:wall", args=[camp.slug])),
+    }
+
+
 @require_GET
 @live_page(*PROJECTOR_PAGE)
 def projector(request, camp_slug):
-    """The room's screen all day: the live pitch while it runs, the published grid of the day otherwise."""
+    """The room's screen all day: the live pitch while it runs, the published grid of the day
+    otherwise; beside it the pinned announcements and the newest posts of the wall."""
     camp = event_queries.get_camp(camp_slug)
     viewer = event_queries.Viewer(participant=None, is_organizer=False)
     context = {
@@ -354,8 +367,19 @@ def projector(request, camp_slug):
     context["version"] = live.page_version(
         camp.slug, PROJECTOR_PAGE, changes_at=grid.changes_at if grid else None
     )
-    template = "voting/projector.html#projector-stage" if request.htmx else "voting/projector.html"
-    return render(request, template, context)
+    if request.htmx:
+        return render(request, "voting/projector.html#projector-stage", context)
+    context.update(_projector_wall_context(request, camp))
+    return render(request, "voting/projector.html", context)
+
+
+@require_GET
+@live_page(*PROJECTOR_WALL)
+def projector_wall(request, camp_slug):
+    """The projector's wall panel, polled by itself: a post re-renders the panel, not the grid."""
+    camp = event_queries.get_camp(camp_slug)
+    context = _projector_wall_context(request, camp)
+    return render(request, "voting/projector.html#projector-wall", context)
 
 
 @require_GET

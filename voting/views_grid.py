@@ -1,6 +1,7 @@
 """The grid's pages: the organizers' board, the phones' plan, the door sign, feeds and exports."""
 
 import datetime
+import secrets
 import uuid
 from xml.etree import ElementTree
 
@@ -15,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from barcamp.decorators import live_page, login_required
-from events import live
+from events import live, wall
 from events import queries as event_queries
 from events.models import Participant, Room, Slot
 from sessions import queries as session_queries
@@ -24,6 +25,8 @@ from . import feedback, grid, queries, services
 from .views import _as_id, _unchanged
 
 PLAN_PAGE = (live.PLAN,)
+# Everything but the wall: a post does not re-render the board.
+BOARD_PAGE = (live.PITCH, live.VOTES, live.PLAN, live.DRAFT)
 BOARD_ACTIONS = {
     "move",
     "unplace",
@@ -52,7 +55,7 @@ def _day_from(request, camp, default):
 @login_required
 def board(request, camp_slug):
     """The organizers plan a day: the draft follows the votes; pin, move, swap, lock, publish, undo."""
-    if request.method == "GET" and _unchanged(request, camp_slug, live.ALL):
+    if request.method == "GET" and _unchanged(request, camp_slug, BOARD_PAGE):
         return HttpResponse(status=204)
     camp = event_queries.get_camp(camp_slug)
     viewer = event_queries.viewer(camp, request.user)
@@ -87,8 +90,10 @@ def board(request, camp_slug):
         "unpublished_changes": _unpublished_changes(draft, published),
         "grid_day": camp.grid_days.filter(date=day).first(),
         "pitch_running": bool(pitch and pitch.running),
-        "version": live.page_version(camp.slug, live.ALL, changes_at=draft.changes_at),
+        "version": live.page_version(camp.slug, BOARD_PAGE, changes_at=draft.changes_at),
         "can_undo": grid.BoardSnapshot.objects.filter(camp=camp, date=day).exists(),
+        # The announcement form's one-time token: a double click pins it once.
+        "announce_nonce": secrets.token_urlsafe(16),
     }
     template = "voting/board.html#board" if request.htmx else "voting/board.html"
     return render(request, template, context, status=status)
@@ -153,10 +158,16 @@ def _run_board_action(request, camp, day):
         else:
             services.stop_pitch(camp=camp)
     elif action == "announce":
-        text = request.POST.get("announcement", "").strip()
-        if len(text) > 280:
-            raise ValueError(_("An announcement has at most 280 characters."))
-        services.set_announcement(camp=camp, text=text)
+        try:
+            wall.post_announcement(
+                camp=camp,
+                by=request.user,
+                text=request.POST.get("announcement", ""),
+                nonce=request.POST.get("nonce", ""),
+            )
+        except wall.WallError as error:
+            raise ValueError(str(error)) from error
+        return _("The announcement is pinned on phones and the projector.")
     return None
 
 
@@ -193,6 +204,7 @@ def plan(request, camp_slug):
             and not request.htmx
             and queries.camp_now(camp) >= feedback.camp_feedback_opens_at(camp)
         ),
+        "announcements": wall.pinned_announcements(camp),
         "version": live.page_version(
             camp.slug, PLAN_PAGE, changes_at=published.changes_at if published else None
         ),

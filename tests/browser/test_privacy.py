@@ -5,6 +5,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from events import wall
 from tests.browser.conftest import PHONE, PROJECTOR
 from tests.factories import (
     make_camp,
@@ -15,6 +16,7 @@ from tests.factories import (
     make_session,
     make_slot,
     make_sponsor,
+    make_vote,
     open_voting,
 )
 from voting import grid, services
@@ -32,8 +34,15 @@ def test_no_page_requests_a_third_party_or_breaks_the_csp(open_as, live_server):
     grid.publish_plan(camp=camp, date=camp.start_date)
     services.start_pitch(camp=camp, date=camp.start_date)
     make_notes(session, "# Notes\n\n- a [link](https://example.org)", "# Notes\n\n- changed")
-    teilgeber = make_participant(camp=camp)
+    teilgeber = make_participant(camp=camp, hashtags=["ux"], is_public=True)
+    make_vote(session, teilgeber)
     organizer = make_organizer(camp)
+    post = wall.post_message(
+        camp=camp, participant=teilgeber, text="See https://example.org #ux <b>not bold</b>"
+    )
+    wall.show_post(post=post, by=organizer)
+    wall.post_message(camp=camp, participant=teilgeber, text="Waiting for approval")
+    wall.post_announcement(camp=camp, by=organizer, text="Lunch in the foyer")
     own_host = urlsplit(live_server.url).hostname
     foreign, violations = [], []
     pages = [
@@ -45,6 +54,10 @@ def test_no_page_requests_a_third_party_or_breaks_the_csp(open_as, live_server):
         (teilgeber.user, PHONE, f"/{camp.slug}/sessions/{session.pk}/"),
         (teilgeber.user, PHONE, f"/{camp.slug}/pitch/"),
         (teilgeber.user, PHONE, f"/{camp.slug}/plan/"),
+        (None, PHONE, f"/{camp.slug}/people/?tag=ux"),
+        (teilgeber.user, PHONE, f"/{camp.slug}/people/interests/"),
+        (teilgeber.user, PHONE, f"/{camp.slug}/wall/"),
+        (organizer, PHONE, f"/{camp.slug}/wall/"),
         (None, PROJECTOR, f"/{camp.slug}/projector/"),
         (None, PROJECTOR, f"/{camp.slug}/rooms/{room.pk}/sign/"),
         (None, PHONE, f"/{camp.slug}/sessions/{session.pk}/notes/"),

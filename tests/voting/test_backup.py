@@ -6,7 +6,7 @@ from django.core.files.base import ContentFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from events import door
+from events import door, wall
 from events.models import Camp
 from sessions import services as session_services
 from sessions.models import SessionNotes
@@ -29,10 +29,8 @@ pytestmark = pytest.mark.django_db
 
 
 def full_camp():
-    camp = make_camp(
-        name="Barcamp Köln", hashtag="bcks", vote_budget=5, announcement="Kaffee im Foyer"
-    )
-    camp.organizers.add(make_organizer())
+    camp = make_camp(name="Barcamp Köln", hashtag="bcks", vote_budget=5)
+    organizer = make_organizer(camp)
     open_voting(camp)
     make_room(camp, name="Saal", capacity=50)
     make_room(camp, name="Küche", capacity=10)
@@ -56,8 +54,13 @@ def full_camp():
     grid.publish_plan(camp=camp, date=camp.start_date)
     services.merge_sessions(keep=sessions[1], duplicate=sessions[2])
     services.start_pitch(camp=camp, date=camp.start_date)
+    wall.post_announcement(camp=camp, by=organizer, text="Kaffee im Foyer")
+    unpinned = wall.post_announcement(camp=camp, by=organizer, text="Start 10 Uhr")
+    wall.pin_announcement(announcement=unpinned, by=organizer, pinned=False)
+    shown = wall.post_message(camp=camp, participant=host, text="Hallo #bcks")
+    wall.show_post(post=shown, by=organizer)
+    wall.post_message(camp=camp, participant=host, text="Noch nicht freigegeben")
     make_notes(sessions[0], "# Notes\n\nfirst", "# Notes\n\nfirst\nsecond")
-    organizer = camp.organizers.first()
     session_services.save_notes(
         session=sessions[0], user=organizer, participant=None, text="by the Orga", base_revision=2
     )
@@ -93,6 +96,14 @@ def test_export_and_import_round_trip_loses_nothing():
     assert comparable(backup.export_camp(camp=restored)) == comparable(exported)
     assert restored.sessions.count() == camp.sessions.count() == 3
     assert len(exported["grid"]["published"][0]["placements"]) == 3
+    assert [(a["text"], a["pinned"]) for a in exported["announcements"]] == [
+        ("Kaffee im Foyer", True),
+        ("Start 10 Uhr", False),
+    ]
+    assert [(p["text"], p["status"]) for p in exported["wall"]] == [
+        ("Hallo #bcks", "shown"),
+        ("Noch nicht freigegeben", "pending"),
+    ]
     notes = SessionNotes.objects.get(session__camp=restored)
     assert (notes.text, notes.revision) == ("by the Orga", 3)
     host_email = camp.sessions.get(title="S0").hosts.get().participant.user.email
@@ -126,6 +137,20 @@ def test_import_of_a_file_without_tickets_and_feedback():
     codes = list(restored.participants.values_list("ticket_code", flat=True))
     assert len(set(codes)) == len(codes) == len(exported["teilgeber"])
     assert SessionFeedback.objects.filter(session__camp=restored).count() == 0
+
+
+def test_import_of_a_file_from_before_the_wall_keeps_its_announcement():
+    exported = backup.export_camp(camp=full_camp())
+    for key in ("announcements", "wall"):
+        del exported[key]
+    del exported["camp"]["wall_needs_approval"]
+    exported["camp"]["announcement"] = "Kaffee im Foyer"
+
+    restored = backup.import_camp(data=json.loads(json.dumps(exported)), slug="older")
+
+    assert list(restored.announcements.values_list("text", "pinned")) == [("Kaffee im Foyer", True)]
+    assert restored.wall_needs_approval is True
+    assert restored.wall_posts.count() == 0
 
 
 def test_import_refuses_a_taken_slug_and_damaged_files():

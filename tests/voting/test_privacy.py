@@ -5,7 +5,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
-from events.models import Participant
+from events import live, wall
+from events.models import Announcement, Participant, WallPost
 from sessions.models import NoteRevision, Session, SessionLink, SessionNotes
 from tests.factories import (
     make_camp,
@@ -220,3 +221,53 @@ def test_erasing_a_past_camp_unlinks_the_authors_of_its_notes(person, documented
     assert SessionLink.objects.get().added_by is None
     assert NoteRevision.objects.get(notes__session=elsewhere).author is not None
     assert SessionNotes.objects.get(session=documented).text == "Orga's version"
+
+
+# --- The wall -----------------------------------------------------------------------------------
+
+
+def test_download_contains_my_posts_on_walls(client, person):
+    camp = person["camp"]
+    wall.post_message(camp=camp, participant=person["me"], text="Lift from Köln?")
+
+    data = json.loads(client.post(reverse("my-data")).content)
+
+    assert data["wall_posts"] == [
+        {
+            "camp": "Barcamp Köln",
+            "text": "Lift from Köln?",
+            "status": "pending",
+            "at": WallPost.objects.get().created_at.isoformat(),
+        }
+    ]
+    assert "1 post on a wall" in client.get(reverse("my-data")).content.decode()
+
+
+def test_deleting_my_account_deletes_my_posts_and_nobody_elses(
+    client, person, django_capture_on_commit_callbacks
+):
+    camp = person["camp"]
+    organizer = make_organizer(camp)
+    wall.post_message(camp=camp, participant=person["me"], text="Mine")
+    theirs = wall.post_message(camp=camp, participant=make_participant(camp=camp), text="Theirs")
+    wall.post_announcement(camp=camp, by=organizer, text="Lunch")
+    version = live.current_version(camp.slug, (live.WALL,))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("voting:delete-account"), {"confirm": "yes", "sessions": "keep"})
+
+    assert list(WallPost.objects.all()) == [theirs]
+    assert Announcement.objects.count() == 1  # the camp's, not the person's
+    assert live.current_version(camp.slug, (live.WALL,)) != version  # walls re-render
+
+
+def test_erasing_a_past_camp_deletes_its_posts_and_keeps_its_announcements():
+    past = datetime.date.today() - datetime.timedelta(days=3)
+    camp = make_camp(start_date=past, end_date=past)
+    wall.post_message(camp=camp, participant=make_participant(camp=camp), text="Bye")
+    wall.post_announcement(camp=camp, by=make_organizer(camp), text="Thanks for coming")
+
+    privacy.erase_camp_personal_data(camp=camp)
+
+    assert WallPost.objects.count() == 0
+    assert Announcement.objects.count() == 1

@@ -8,8 +8,8 @@ import icalendar
 import pytest
 from django.urls import reverse
 
-from events import live
-from events.models import Slot
+from events import live, wall
+from events.models import Announcement, Slot
 from tests.factories import (
     make_camp,
     make_organizer,
@@ -20,7 +20,7 @@ from tests.factories import (
     make_user,
     make_vote,
 )
-from voting import grid, queries, services
+from voting import grid, queries
 from voting.models import Placement, PublishedPlan
 from voting.views_grid import PLAN_PAGE
 
@@ -126,6 +126,7 @@ def test_board_actions_move_pin_publish_undo(organizer_client):
         ({"action": "undo"}, 409, "There is nothing to undo."),
         ({"action": "lock", "slot": "x"}, 400, "Choose a slot of this day."),
         ({"action": "announce", "announcement": "x" * 281}, 400, "at most 280 characters"),
+        ({"action": "announce", "announcement": " \n "}, 400, "Write the announcement first."),
     ],
 )
 def test_board_bad_input_is_4xx_with_message_and_changes_nothing(
@@ -142,6 +143,25 @@ def test_board_bad_input_is_4xx_with_message_and_changes_nothing(
     assert response.status_code == status
     assert message in response.content.decode()
     assert PublishedPlan.objects.count() == 0
+    assert Announcement.objects.count() == 0
+
+
+def test_board_pins_an_announcement_that_the_plan_shows(organizer_client):
+    camp, rooms, slots, sessions = make_day()
+    publish(camp, sessions, rooms, slots)
+    organizer_client.force_login(make_organizer(camp))
+
+    response = organizer_client.post(
+        reverse("voting:board", args=[camp.slug]),
+        {"action": "announce", "announcement": "Lunch in the foyer"},
+        headers=HTMX,
+    )
+    plan = organizer_client.get(reverse("voting:plan", args=[camp.slug]))
+
+    assert response.status_code == 200
+    assert "The announcement is pinned on phones and the projector." in response.content.decode()
+    assert Announcement.objects.get(camp=camp).pinned is True
+    assert '<p class="announcement">Lunch in the foyer</p>' in plan.content.decode()
 
 
 def test_board_move_into_a_cell_of_another_camp_is_refused(organizer_client):
@@ -370,7 +390,7 @@ def test_plan_query_count_does_not_grow_with_the_camp(client, django_assert_max_
 def test_projector_shows_the_grid_when_no_pitch_runs_with_now_highlighted(client):
     camp, rooms, slots, sessions = make_day()
     publish(camp, sessions, rooms, slots)
-    services.set_announcement(camp=camp, text="Lunch in the foyer")
+    wall.post_announcement(camp=camp, by=make_organizer(camp), text="Lunch in the foyer")
 
     with at(camp, 11, 10):
         response = client.get(reverse("voting:projector", args=[camp.slug]))
@@ -514,3 +534,20 @@ def test_board_of_a_camp_without_rooms_or_slots_explains_instead_of_failing(orga
     assert "Lonely" in page.content.decode()
     assert replan.status_code == 409
     assert "This day has no rooms or no session slots yet" in replan.content.decode()
+
+
+def test_board_announcement_clicked_twice_is_pinned_once(organizer_client):
+    camp, *_ = make_day()
+    organizer_client.force_login(make_organizer(camp))
+    page = organizer_client.get(reverse("voting:board", args=[camp.slug]))
+    nonce = page.context["announce_nonce"]
+
+    for _ in range(2):
+        organizer_client.post(
+            reverse("voting:board", args=[camp.slug]),
+            {"action": "announce", "announcement": "Lunch", "nonce": nonce},
+            headers=HTMX,
+        )
+
+    assert Announcement.objects.count() == 1
+    assert f'name="nonce" value="{nonce}"' in page.content.decode()

@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from events import door, services
+from events import door, services, wall
 from events.models import Camp, Room, Sponsor
 from sessions import services as session_services
 from voting import feedback, grid
@@ -36,6 +36,31 @@ DEMO_FEEDBACK = [
     (3, "Etwas zu kurz für das Thema."),
     (5, "Gerne nächstes Mal mit mehr Zeit für Fragen."),
 ]
+# Networking: bios for the people above, more Teilgeber in the public list, and the wall.
+DEMO_BIOS = {
+    "Anna Schmidt": "Entwicklerin in Köln, organisiert das Python-Meetup. Frag mich nach Mentoring!",
+    "Mehmet Yılmaz": "Podcaster und Online-Marketing-Berater. Suche Mitstreiter für einen Barcamp-Podcast.",
+    "Julia Becker": "UX-Designerin, testet Websites mit Screenreadern. Kaffee? Immer.",
+}
+DEMO_NETWORK_PEOPLE = [
+    ("Sophie Wolf", ["ux", "research", "community"], "Macht Nutzerforschung für Behörden.", [3, 7]),
+    ("Tim Hoffmann", ["python", "opensource", "data"], "Data Engineer, mag Open Data.", [0, 4, 6]),
+    (
+        "Lena Koch",
+        ["seo", "content", "marketing"],
+        "Texterin. Schreibt über SEO ohne Mythen.",
+        [1, 5],
+    ),
+    ("Jonas Richter", ["agile", "remote", "ux"], "Scrum Master, remote seit 2019.", [2, 3, 7]),
+]
+DEMO_WALL = [
+    (0, "Wer fährt ab Köln Hbf? Ich hätte noch zwei Plätze im Auto. #mitfahren"),
+    (5, "Guten Morgen! Der Kaffee im Foyer ist großartig ☕"),
+    (2, "Folien zur Barrierefreiheit-Session: https://example.org/a11y-folien"),
+    (1, "Wer hat Lust auf einen Podcast-Stammtisch nach dem Camp? #podcasts"),
+    (6, "Suche Leute für eine spontane Session zu SEO-Mythen am Nachmittag."),
+]
+DEMO_ANNOUNCEMENT = "Mittagessen gibt es ab 12:45 im Foyer. WLAN: „Barcamp“, Passwort am Empfang."
 DEMO_SESSIONS = [
     ("Open Source im Marketing: geht das?", "discussion", ["opensource", "marketing"]),
     ("Podcasts ohne Budget", "talk", ["podcasts"]),
@@ -179,6 +204,7 @@ class Command(BaseCommand):
         grid.plan_day(camp=camp, date=camp.start_date)
         grid.publish_plan(camp=camp, date=camp.start_date)
         self._door_and_feedback(camp, people, sessions)
+        self._network(camp, organizer, people, sessions)
         return camp
 
     def _door_and_feedback(self, camp, people, sessions):
@@ -228,6 +254,42 @@ class Command(BaseCommand):
                 come_again=again,
                 now=after,
             )
+
+    def _network(self, camp, organizer, people, sessions):
+        """The directory, people with shared interests, the wall and an announcement."""
+        User = get_user_model()
+        for participant in people:
+            if participant.display_name in DEMO_BIOS:
+                participant.bio = DEMO_BIOS[participant.display_name]
+                participant.save(update_fields=["bio"])
+        for index, (name, hashtags, bio, wanted) in enumerate(DEMO_NETWORK_PEOPLE, start=10):
+            user = User.objects.create(
+                username=f"demo{index}", email=f"teilgeber{index}@example.org", first_name=name
+            )
+            user.set_unusable_password()
+            user.save()
+            participant = services.register_participant(camp=camp, user=user)
+            services.update_profile(
+                participant=participant,
+                display_name=name,
+                hashtags=hashtags,
+                bio=bio,
+                links=[],
+                is_public=True,
+            )
+            for position in wanted:
+                voting_services.set_vote(
+                    session=sessions[position], participant=participant, want=True
+                )
+            people.append(participant)
+        # Posts wait for approval (the careful default); the organizers approved all but one.
+        posts = [
+            wall.post_message(camp=camp, participant=people[author], text=text)
+            for author, text in DEMO_WALL
+        ]
+        for post in posts[:-1]:
+            wall.show_post(post=post, by=organizer)
+        wall.post_announcement(camp=camp, by=organizer, text=DEMO_ANNOUNCEMENT)
 
     def _archive(self, organizer):
         """Last year's camp, over and documented: notes with a history, links, slides as links."""
