@@ -15,3 +15,14 @@ def can_edit_session(user, session, participant):
 def can_see_session(user, session, participant):
     """A hidden or withdrawn session is visible to its hosts and the organizers only."""
     return session.is_visible or can_edit_session(user, session, participant)
+
+
+def can_wish(user, series):
+    """Logged-in Teilgeber of any camp of the series (past or next, registered or waitlisted)
+    propose and vote topic wishes: the people who will be in the room."""
+    return series.has_teilgeber(user)
+
+
+def can_moderate_wishes(user, series):
+    """The organizers of the series' camps hide and show wishes."""
+    return series.is_organized_by(user)

@@ -7,8 +7,8 @@ from django.utils.translation import gettext as _
 
 from events import live
 from events import services as event_services
-from events.models import Participant
-from sessions.models import Session, SessionHost
+from events.models import Notification, NotificationSettings, Participant, SentNotification
+from sessions.models import Session, SessionHost, TopicWish, WishVote
 
 from .models import Vote
 
@@ -22,6 +22,10 @@ def export_user_data(*, user):
         "session", "session__camp"
     )
     votes = Vote.objects.filter(participant__user=user).select_related("session", "session__camp")
+    choices = NotificationSettings.for_user(user)
+    wishes = TopicWish.objects.filter(proposed_by=user).select_related("series", "session")
+    wish_votes = WishVote.objects.filter(user=user).select_related("wish", "wish__series")
+    sent = SentNotification.objects.filter(user=user).select_related("camp")
     return {
         "exported_at": timezone.now().isoformat(),
         "account": {
@@ -70,6 +74,36 @@ def export_user_data(*, user):
             }
             for vote in votes
         ],
+        "email_settings": {
+            kind: choices.wants(kind) for kind in [choice.value for choice in Notification]
+        },
+        "emails_sent": [
+            {
+                "kind": mail.kind,
+                "camp": mail.camp.name if mail.camp else None,
+                "about": mail.key,
+                "at": mail.sent_at.isoformat(),
+            }
+            for mail in sent
+        ],
+        "topic_wishes": [
+            {
+                "series": wish.series.name,
+                "topic": wish.title,
+                "description": wish.description,
+                "taken_up_as": wish.session.title if wish.session else None,
+                "at": wish.created_at.isoformat(),
+            }
+            for wish in wishes
+        ],
+        "wish_votes": [
+            {
+                "series": vote.wish.series.name,
+                "topic": vote.wish.title,
+                "at": vote.created_at.isoformat(),
+            }
+            for vote in wish_votes
+        ],
     }
 
 
@@ -78,7 +112,9 @@ def delete_account(*, user, keep_sessions):
     The user leaves: registrations are cancelled (the waitlist moves up), votes go (tallies are
     counted from the votes, so they stay right), and the account is deleted. Sessions they hosted
     alone stay for the camp's programme without a name ("deleted Teilgeber") if `keep_sessions`,
-    else they are withdrawn; co-hosted sessions stay with the other hosts either way.
+    else they are withdrawn; co-hosted sessions stay with the other hosts either way. Their open
+    topic wishes follow the same choice (kept without a name, or deleted); wishes taken up as a
+    session stay without a name. Wish votes, e-mail settings and the log of mails sent go.
     """
     with transaction.atomic():
         camps = set()
@@ -91,6 +127,7 @@ def delete_account(*, user, keep_sessions):
         )
         if not keep_sessions:
             sole.update(status=Session.Status.WITHDRAWN)
+            TopicWish.objects.filter(proposed_by=user, session__isnull=True).delete()
         user.delete()
         for slug in camps:
             live.mark_changed(slug)
@@ -103,7 +140,8 @@ class ErasureError(Exception):
 def erase_camp_personal_data(*, camp, today=None):
     """
     After a camp, keep its programme and drop who was there: every Teilgeber record of the camp
-    goes, with their votes and their names on sessions; sessions, grid and documentation stay
+    goes, with their votes, their names on sessions and the log of mails sent to them about the
+    camp; sessions, grid and documentation stay
     (hosts shown as "deleted Teilgeber"). Only once the camp is over.
     """
     today = today or timezone.localdate()
@@ -112,5 +150,6 @@ def erase_camp_personal_data(*, camp, today=None):
     with transaction.atomic():
         count = Participant.objects.filter(camp=camp).count()
         Participant.objects.filter(camp=camp).delete()
+        SentNotification.objects.filter(camp=camp).delete()
         live.mark_changed(camp.slug)
     return count

@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -84,10 +85,17 @@ def session_list(request, camp_slug):
         )
     )
     _decorate(sessions, camp=camp, viewer=viewer, states=states)
+    # The series' open wishes wait for a host while the camp is ahead or running.
+    wishes = (
+        session_queries.open_wishes(camp.series, request.user)
+        if camp.series and not request.htmx and camp.end_date >= timezone.localdate()
+        else []
+    )
     context = {
         "camp": camp,
         "viewer": viewer,
         "sessions": sessions,
+        "wishes": wishes,
         "filters": filters,
         "sort": sort,
         "mine": mine,
@@ -137,7 +145,9 @@ def _render_session_detail(request, camp, viewer, session, status=200):
 
 def _as_id(value):
     """A primary key from user input, or 0 (which matches nothing)."""
-    return int(value) if str(value).isdigit() and len(str(value)) < 12 else 0
+    value = str(value)
+    # isdigit() alone takes "²" for a digit, which int() refuses.
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 12 else 0
 
 
 # --- Voting --------------------------------------------------------------------------------
