@@ -6,15 +6,18 @@ from django.test import Client
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from events.models import Participant
-from sessions.models import Session
+from events import notifications
+from events.models import Camp, Notification, NotificationSettings, Participant
+from sessions.models import Session, TopicWish, WishVote
 from tests.factories import (
     make_camp,
     make_organizer,
     make_participant,
     make_room,
+    make_series,
     make_session,
     make_slot,
+    make_wish,
     open_voting,
 )
 from voting.models import Placement, PublishedPlan, Vote
@@ -78,12 +81,21 @@ FIELDS = {
         "replace",
     ],
     "delete": ["confirm", "sessions"],
+    "wishes": ["title", "description"],
+    "wish-vote": ["want", "next"],
+    "wish-hide": ["hidden"],
+    "notifications": ["session_placed", "plan_published", "reminder", "wish_taken_up"],
+    "next-camp": ["name", "slug", "start_date", "end_date", "hashtag"],
+    "take-up": ["title", "format", "language", "length", "day", "wish"],
 }
+# Endpoints whose fields are checkboxes or copied through one service: fewer examples do.
+EXAMPLES = {"notifications": 8, "next-camp": 12, "take-up": 12, "wish-hide": 12, "unsubscribe": 8}
 ANONYMOUS_FIELDS = {
     "signup": ["email", "password1"],
     "login": ["login", "password"],
     "login-code": ["email"],
     "confirm-code": ["code"],
+    "unsubscribe": ["List-Unsubscribe"],
 }
 
 
@@ -94,19 +106,31 @@ def counts():
         Vote.objects.count(),
         Placement.objects.count(),
         PublishedPlan.objects.count(),
+        Camp.objects.count(),
+        TopicWish.objects.count(),
+        WishVote.objects.count(),
+        NotificationSettings.objects.count(),
     )
 
 
 @pytest.fixture
 def world():
-    camp = make_camp(slug="fuzz-camp")
+    series = make_series(slug="fuzz-series")
+    camp = make_camp(slug="fuzz-camp", series=series)
     open_voting(camp)
     make_room(camp)
     make_slot(camp)
     organizer = make_organizer(camp)
     make_participant(camp=camp, user=organizer)  # organizes and takes part: reaches every endpoint
     session = make_session(camp=camp, host=make_participant(camp=camp))
-    return {"camp": camp, "organizer": organizer, "session": session}
+    wish = make_wish(series, title="A wished topic")
+    return {
+        "camp": camp,
+        "organizer": organizer,
+        "session": session,
+        "series": series,
+        "wish": wish,
+    }
 
 
 def urls(world):
@@ -134,6 +158,15 @@ def urls(world):
         "board": f"/{camp}/board/",
         "merge": f"/{camp}/sessions/{session}/merge/",
         "hide": f"/{camp}/sessions/{session}/hide/",
+        "wishes": "/series/fuzz-series/wishes/",
+        "wish-vote": f"/series/fuzz-series/wishes/{world['wish'].pk}/vote/",
+        "wish-hide": f"/series/fuzz-series/wishes/{world['wish'].pk}/hide/",
+        "notifications": "/account/notifications/",
+        "next-camp": f"/admin/events/series/{world['series'].pk}/next-camp/",
+        "take-up": f"/{camp}/sessions/new/",
+        "unsubscribe": notifications.unsubscribe_url(
+            world["organizer"], Notification.REMINDER
+        ).removeprefix("http://127.0.0.1:8000"),
     }
 
 
@@ -145,7 +178,11 @@ def test_hostile_posts_never_fail_and_refusals_write_nothing(world, endpoint):
     fields = FIELDS.get(endpoint) or ANONYMOUS_FIELDS[endpoint]
     url = urls(world)[endpoint]
 
-    @settings(max_examples=30, suppress_health_check=list(HealthCheck), deadline=None)
+    @settings(
+        max_examples=EXAMPLES.get(endpoint, 30),
+        suppress_health_check=list(HealthCheck),
+        deadline=None,
+    )
     @given(data=st.fixed_dictionaries({}, optional={field: HOSTILE for field in fields}))
     def post(data):
         before = counts()
