@@ -197,7 +197,7 @@ class NotificationSettingsForm(forms.Form):
     """One switch per optional kind of e-mail; the registration mails are always on."""
 
     def __init__(self, *args, current, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, label_suffix="", **kwargs)
         for kind in NotificationSettings.OPTIONAL:
             self.fields[kind] = forms.BooleanField(
                 label=Notification(kind).label,

@@ -28,7 +28,8 @@ from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_K
 from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402
 
-from events.models import Camp  # noqa: E402
+from events import notifications  # noqa: E402
+from events.models import Camp, Notification  # noqa: E402
 from voting import services  # noqa: E402
 from voting.management.commands.load_demo import DEMO_SLUG  # noqa: E402
 
@@ -59,6 +60,10 @@ def main():
         username: session_cookie(username) for username in ("demo1", "demo2", "demo3", "orga")
     }
     first_room = camp.rooms.first()
+    wish = camp.series.wishes.order_by("pk").first() if camp.series else None
+    unsubscribe = notifications.unsubscribe_url(
+        get_user_model().objects.get(username="demo2"), Notification.REMINDER
+    ).split("/account/", 1)[1]
 
     def stop_pitch():
         # Django refuses database work inside Playwright's event loop; a worker thread may.
@@ -114,6 +119,42 @@ def main():
         shoot(
             "room-sign", f"/{DEMO_SLUG}/rooms/{first_room.pk}/sign/", {"width": 1280, "height": 800}
         )
+        if camp.series:
+            series = camp.series.slug
+            shoot(
+                "series-wishes-phone",
+                f"/series/{series}/wishes/",
+                PHONE,
+                user="demo1",
+                full_page=True,
+            )
+            shoot(
+                "series-take-up-phone",
+                f"/{DEMO_SLUG}/sessions/new/?wish={wish.pk}",
+                PHONE,
+                user="demo2",
+            )
+            shoot(
+                "series-next-camp",
+                f"/admin/events/series/{camp.series.pk}/next-camp/",
+                LAPTOP,
+                user="orga",
+            )
+        shoot(
+            "series-sessions-wishes-phone",
+            f"/{DEMO_SLUG}/sessions/",
+            PHONE,
+            user="demo2",
+            full_page=True,
+        )
+        shoot(
+            "series-notifications-phone",
+            "/account/notifications/",
+            PHONE,
+            user="demo2",
+            full_page=True,
+        )
+        shoot("series-unsubscribe-phone", f"/account/{unsubscribe}", PHONE)
         browser.close()
 
 

@@ -5,14 +5,18 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from events import notifications
+from events.models import Notification
 from tests.browser.conftest import PHONE, PROJECTOR
 from tests.factories import (
     make_camp,
     make_participant,
     make_room,
+    make_series,
     make_session,
     make_slot,
     make_sponsor,
+    make_wish,
     open_voting,
 )
 from voting import grid, services
@@ -21,7 +25,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_no_page_requests_a_third_party_or_breaks_the_csp(open_as, live_server):
-    camp = make_camp()
+    camp = make_camp(series=make_series(slug="the-series"))
+    wish = make_wish(camp.series, title="A wished topic")
     open_voting(camp)
     make_sponsor(camp, name="Kaffee", url="https://sponsor.example")
     room, slot = make_room(camp), make_slot(camp)
@@ -30,6 +35,7 @@ def test_no_page_requests_a_third_party_or_breaks_the_csp(open_as, live_server):
     grid.publish_plan(camp=camp, date=camp.start_date)
     services.start_pitch(camp=camp, date=camp.start_date)
     teilgeber = make_participant(camp=camp)
+    unsubscribe = notifications.unsubscribe_url(teilgeber.user, Notification.REMINDER)
     own_host = urlsplit(live_server.url).hostname
     foreign, violations = [], []
     pages = [
@@ -43,6 +49,10 @@ def test_no_page_requests_a_third_party_or_breaks_the_csp(open_as, live_server):
         (teilgeber.user, PHONE, f"/{camp.slug}/plan/"),
         (None, PROJECTOR, f"/{camp.slug}/projector/"),
         (None, PROJECTOR, f"/{camp.slug}/rooms/{room.pk}/sign/"),
+        (teilgeber.user, PHONE, "/series/the-series/wishes/"),
+        (teilgeber.user, PHONE, f"/{camp.slug}/sessions/new/?wish={wish.pk}"),
+        (teilgeber.user, PHONE, "/account/notifications/"),
+        (None, PHONE, unsubscribe.split("127.0.0.1:8000", 1)[1]),
     ]
 
     for user, viewport, path in pages:

@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from events import services
-from events.models import Camp, Room, Sponsor
+from events.models import Camp, Participant, Room, Series, Sponsor
 from sessions import services as session_services
 from voting import grid
 from voting import services as voting_services
@@ -21,6 +21,11 @@ DEMO_PEOPLE = [
     ("Mehmet Yılmaz", ["marketing", "seo", "podcasts"], True),
     ("Julia Becker", ["ux", "accessibility", "design"], True),
     ("Lukas Wagner", ["projectmanagement", "agile", "remote"], False),
+]
+DEMO_WISHES = [
+    ("KI im Ehrenamt: Wer nutzt was?", "Erfahrungen aus Vereinen, gern ganz praktisch.", 3),
+    ("Mastodon für Vereine", "", 2),
+    ("Fördermittel finden, ohne zu verzweifeln", "", 1),
 ]
 DEMO_SESSIONS = [
     ("Open Source im Marketing: geht das?", "discussion", ["opensource", "marketing"]),
@@ -56,6 +61,7 @@ class Command(BaseCommand):
             f"  the plan        http://127.0.0.1:8000{camp.get_absolute_url()}plan/\n"
             f"  projector       http://127.0.0.1:8000{camp.get_absolute_url()}projector/\n"
             f"  organizer board http://127.0.0.1:8000{camp.get_absolute_url()}board/\n"
+            "  topic wishes    http://127.0.0.1:8000/series/barcamp-demo/wishes/\n"
             "  organizer admin http://127.0.0.1:8000/admin/\n"
             f"\nOrganizer login: {ORGANIZER_EMAIL} / {ORGANIZER_PASSWORD}\n"
             "Sign up as a Teilgeber with any e-mail address: the login code is printed in this console.\n"
@@ -74,6 +80,41 @@ class Command(BaseCommand):
                 user=user, email=ORGANIZER_EMAIL, verified=True, primary=True
             )
         return user, created
+
+    def _series(self, organizer, people):
+        """The demo camp's series: last year's camp, its Teilgeber, and their topic wishes."""
+        series = Series.objects.create(
+            name="Barcamp Demo",
+            slug="barcamp-demo",
+            description="Jedes Jahr im Frühling, dazwischen ein Stammtisch.",
+        )
+        last_year = timezone.localdate() - datetime.timedelta(days=365)
+        past = Camp.objects.create(
+            name=f"Barcamp Demo {last_year.year}",
+            slug=f"{DEMO_SLUG}-{last_year.year}",
+            series=series,
+            start_date=last_year,
+            end_date=last_year,
+            capacity=100,
+            hashtag="bcdemo",
+            venue_name="Bürgerhaus Stollwerck",
+        )
+        past.organizers.add(organizer)
+        for person in people:
+            Participant.objects.create(
+                camp=past,
+                user=person.user,
+                status=Participant.Status.REGISTERED,
+                display_name=person.display_name,
+                hashtags=person.hashtags,
+            )
+        for (title, description, votes), proposer in zip(DEMO_WISHES, people, strict=False):
+            wish = session_services.propose_wish(
+                series=series, user=proposer.user, title=title, description=description
+            )
+            for voter in people[:votes]:
+                session_services.set_wish_vote(wish=wish, user=voter.user, want=True)
+        return series
 
     def _camp(self, organizer):
         # The camp runs today, so that "now & next" on the phones and the projector show something.
@@ -155,4 +196,6 @@ class Command(BaseCommand):
                     voting_services.set_vote(session=session, participant=voter, want=True)
         grid.plan_day(camp=camp, date=camp.start_date)
         grid.publish_plan(camp=camp, date=camp.start_date)
+        camp.series = self._series(organizer, people)
+        camp.save(update_fields=["series"])
         return camp
