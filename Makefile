@@ -26,9 +26,10 @@ run: $(VENV)/.run-installed
 	DEBUG=true $(PY) manage.py load_demo
 	DEBUG=true $(PY) manage.py runserver $(HOST):$(PORT)
 
+# One test worker per core (pytest-xdist); tests that share a resource name an xdist_group.
 test: $(VENV)/.test-installed
 	@sh scripts/ensure-chromium
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n auto --dist loadgroup $(PYTEST_ARGS)
 
 lint: $(VENV)/.test-installed
 	$(VENV)/bin/ruff check .

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "django_htmx",
+    "django_tasks_db",
     "events",
     "sessions.apps.SessionsConfig",
     "voting",
@@ -245,6 +246,25 @@ if os.environ.get("EMAIL_HOST"):
     }
 else:
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+
+# --- Background tasks (e-mails) ----------------------------------------------------------------
+
+# Mails go out through Django's tasks. "immediate" (the default, nothing to set up) sends them
+# in the process that made the change, right after its transaction commits; "database" queues
+# them in the database for `manage.py db_worker` (django-tasks-db); any other value is the
+# dotted path of a task backend.
+TASK_BACKENDS = {
+    "immediate": "django.tasks.backends.immediate.ImmediateBackend",
+    "dummy": "django.tasks.backends.dummy.DummyBackend",
+    "database": "django_tasks_db.DatabaseBackend",
+}
+TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "immediate")
+TASKS = {"default": {"BACKEND": TASK_BACKENDS.get(TASKS_BACKEND, TASKS_BACKEND)}}
+# Hosts hear of a published change to their session's room or time once the board has been
+# quiet this long, so that a burst of drags makes one mail, not one per drag.
+PLAN_CHANGE_NOTICE_DELAY = int(os.environ.get("PLAN_CHANGE_NOTICE_DELAY", "600"))
+# The reminder goes out on the day before a camp, from this hour (the camp's time) on.
+REMINDER_HOUR = int(os.environ.get("REMINDER_HOUR", "10"))
 
 # --- Security -------------------------------------------------------------------------------
 

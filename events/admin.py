@@ -1,15 +1,19 @@
+import datetime
+
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
 from django.forms.models import BaseInlineFormSet
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from . import door, live, services
-from .forms import GenerateSlotsForm
-from .models import Camp, Participant, Room, Slot, Sponsor
+from .forms import GenerateSlotsForm, NextCampForm
+from .models import Camp, Participant, Room, Series, Slot, Sponsor
 
 
 def is_organizer_role(user):
@@ -143,7 +147,7 @@ class CampAdmin(LivePagesFollowMixin, OrganizerPermissionsMixin, admin.ModelAdmi
     inlines = [RoomInline, SlotInline, SponsorInline]
     change_form_template = "admin/events/camp/change_form.html"
     fieldsets = [
-        (None, {"fields": ["name", "slug", "description", "hashtag", "visibility"]}),
+        (None, {"fields": ["name", "slug", "series", "description", "hashtag", "visibility"]}),
         (
             _("When and where"),
             {"fields": ["start_date", "end_date", "time_zone", "venue_name", "venue_address"]},
@@ -167,8 +171,27 @@ class CampAdmin(LivePagesFollowMixin, OrganizerPermissionsMixin, admin.ModelAdmi
         (_("Organizers"), {"fields": ["organizers"]}),
     ]
 
+    actions = ["next_camp"]
+
     def get_queryset(self, request):
         return super().get_queryset(request).organized_by(request.user)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "series":
+            kwargs["queryset"] = Series.objects.organized_by(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    @admin.action(description=_("Create the next camp of its series"))
+    def next_camp(self, request, queryset):
+        series = {camp.series_id for camp in queryset}
+        if len(series) != 1 or None in series:
+            self.message_user(
+                request,
+                _("Select camps of one series; set the series on a camp’s page first."),
+                messages.ERROR,
+            )
+            return None
+        return redirect("admin:events_series_next_camp", series.pop())
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "organizers":
@@ -309,3 +332,120 @@ class RoomAdmin(CampChildAdmin):
 class SponsorAdmin(CampChildAdmin):
     list_display = ["name", "camp", "url", "order"]
     list_filter = ["camp"]
+
+
+@admin.register(Series)
+class SeriesAdmin(OrganizerPermissionsMixin, admin.ModelAdmin):
+    list_display = ["name", "slug", "camp_count", "next_camp_link"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    change_form_template = "admin/events/series/change_form.html"
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .organized_by(request.user)
+            .annotate(camp_total=Count("camps", distinct=True))
+        )
+
+    @admin.display(description=_("camps"), ordering="camp_total")
+    def camp_count(self, series):
+        return series.camp_total
+
+    @admin.display(description=_("next camp"))
+    def next_camp_link(self, series):
+        if not series.camp_total:
+            return "—"
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("admin:events_series_next_camp", args=[series.pk]),
+            _("New camp in this series"),
+        )
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:series_id>/next-camp/",
+                self.admin_site.admin_view(self.next_camp_view),
+                name="events_series_next_camp",
+            ),
+            *super().get_urls(),
+        ]
+
+    def next_camp_view(self, request, series_id):
+        """The organizer names the next camp and picks its dates; its setup is copied from the last one."""
+        series = get_object_or_404(self.get_queryset(request), pk=series_id)
+        source = series.latest_camp()
+        if source is None:
+            self.message_user(
+                request, _("The series has no camp yet to copy from."), messages.ERROR
+            )
+            return redirect("admin:events_series_change", series.pk)
+        if not source.is_organized_by(request.user):
+            raise PermissionDenied
+        form = NextCampForm(request.POST or None, initial=_next_camp_initial(source))
+        status = 200
+        if request.method == "POST":
+            if form.is_valid():
+                try:
+                    camp = services.create_next_camp(
+                        series=series, user=request.user, **form.copy_kwargs()
+                    )
+                except services.CampCopyError as error:
+                    form.add_error(None, str(error))
+                    status = 409
+                else:
+                    self.message_user(request, _next_camp_message(source, camp), messages.SUCCESS)
+                    return redirect("admin:events_camp_change", camp.pk)
+            else:
+                status = 400
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("New camp in %(series)s") % {"series": series},
+            "series": series,
+            "source": source,
+            "form": form,
+            "opts": self.model._meta,
+            "original": series,
+            "has_view_permission": True,
+        }
+        return TemplateResponse(
+            request, "admin/events/series/next_camp.html", context, status=status
+        )
+
+
+def _next_camp_initial(source):
+    """Suggestions: the last camp's name and hashtag with the next year in them."""
+    later = datetime.date(source.start_date.year + 1, 1, 1)
+    name = source.name.replace(str(source.start_date.year), str(later.year))
+    return {
+        "name": name if name != source.name else "",
+        "hashtag": services.next_hashtag(
+            source.hashtag, old_date=source.start_date, new_date=later
+        ),
+    }
+
+
+def _next_camp_message(source, camp):
+    """What the copy did, for the organizer: which day got the slots of which old day."""
+    mapping = services.day_mapping(source.days, camp.days)
+    days = ", ".join(f"{new:%d.%m.} ← {old:%d.%m.}" for new, old in mapping.items())
+    message = _(
+        "“%(camp)s” is set up like “%(source)s”: %(rooms)d rooms, %(slots)d slots (%(days)s), "
+        "%(sponsors)d sponsors. Nobody is registered yet."
+    ) % {
+        "camp": camp,
+        "source": source,
+        "rooms": camp.rooms.count(),
+        "slots": camp.slots.count(),
+        "days": days,
+        "sponsors": camp.sponsors.count(),
+    }
+    if len(camp.days) > len(source.days):
+        message += " " + _("Its extra days repeat the slots of the last day of “%(source)s”.") % {
+            "source": source
+        }
+    elif len(camp.days) < len(source.days):
+        message += " " + _("The later days of “%(source)s” are left out.") % {"source": source}
+    return message

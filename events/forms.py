@@ -5,7 +5,7 @@ from django import forms
 from django.core.validators import RegexValidator, URLValidator
 from django.utils.translation import gettext_lazy as _
 
-from .models import WALL_TEXT_LENGTH, Participant
+from .models import WALL_TEXT_LENGTH, Notification, NotificationSettings, Participant
 from .wall import clean_text
 
 hashtag_validator = RegexValidator(
@@ -179,6 +179,44 @@ class GenerateSlotsForm(forms.Form):
         }
 
 
+class NextCampForm(forms.Form):
+    """What the organizer chooses for the next camp of a series; the rest is copied."""
+
+    name = forms.CharField(label=_("Name"), max_length=120)
+    slug = forms.SlugField(
+        label=_("Short name in the address"),
+        max_length=60,
+        help_text=_("Appears in every address of the camp, e.g. /barcamp-koeln-2027/."),
+    )
+    start_date = forms.DateField(
+        label=_("First day"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    end_date = forms.DateField(label=_("Last day"), widget=forms.DateInput(attrs={"type": "date"}))
+    hashtag = forms.CharField(
+        label=_("Hashtag"),
+        max_length=60,
+        required=False,
+        help_text=_("Empty: the last camp’s hashtag with the new year (bcko26 → bcko27)."),
+    )
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start_date"), data.get("end_date")
+        if start and end and end < start:
+            self.add_error("end_date", _("The last day cannot be before the first day."))
+        return data
+
+    def copy_kwargs(self):
+        data = self.cleaned_data
+        return {
+            "name": data["name"],
+            "slug": data["slug"],
+            "start_date": data["start_date"],
+            "end_date": data["end_date"],
+            "hashtag": data["hashtag"] or None,
+        }
+
+
 class SignupForm(AllauthSignupForm):
     """allauth's sign-up, saying plainly that the password may stay empty."""
 
@@ -189,3 +227,35 @@ class SignupForm(AllauthSignupForm):
                 "Optional. Without a password you log in with a code that we send by e-mail."
             )
             self.fields["password1"].widget.attrs["placeholder"] = _("optional")
+
+
+class NotificationSettingsForm(forms.Form):
+    """One switch per optional kind of e-mail; the registration mails are always on."""
+
+    def __init__(self, *args, current, **kwargs):
+        super().__init__(*args, label_suffix="", **kwargs)
+        for kind in NotificationSettings.OPTIONAL:
+            self.fields[kind] = forms.BooleanField(
+                label=Notification(kind).label,
+                required=False,
+                initial=getattr(current, kind),
+                help_text=NOTIFICATION_HELP[kind],
+            )
+
+    def choices(self):
+        return {kind: self.cleaned_data[kind] for kind in NotificationSettings.OPTIONAL}
+
+
+NOTIFICATION_HELP = {
+    Notification.SESSION_PLACED: _(
+        "When the published plan puts your session in a room, or moves it. One mail per change "
+        "of plan, not per click of the organizers."
+    ),
+    Notification.PLAN_PUBLISHED: _("Once a day of a camp you registered for has its plan."),
+    Notification.REMINDER: _(
+        "The day before a camp you registered for: where, when, what to bring."
+    ),
+    Notification.WISH_TAKEN_UP: _(
+        "When somebody takes up a topic you wished for as their session, so you can vote for it."
+    ),
+}

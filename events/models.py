@@ -26,6 +26,7 @@ RESERVED_SLUGS = frozenset(
         "i18n",
         "api",
         "privacy",
+        "series",
     }
 )
 
@@ -63,6 +64,67 @@ def validate_time_zone(value):
         raise ValidationError(_("“%(value)s” is not a known time zone."), params={"value": value})
 
 
+class SeriesQuerySet(models.QuerySet):
+    def organized_by(self, user):
+        """The series a user manages: those with a camp they organize, and new ones without camps."""
+        if user.is_superuser:
+            return self.all()
+        return self.filter(Q(camps__organizers=user) | Q(camps__isnull=True)).distinct()
+
+
+class Series(models.Model):
+    """Camps that follow one another: the yearly camp, the Stammtisch every two months.
+
+    Its organizers are those of its camps, so that handing a camp to a new team hands over the
+    series as well; the topic wishes for the next camp belong to the series."""
+
+    name = models.CharField(_("name"), max_length=120)
+    slug = models.SlugField(
+        _("short name in the address"),
+        max_length=60,
+        unique=True,
+        help_text=_("Appears in the address of the topic wishes, e.g. /series/barcamp-koeln/."),
+    )
+    description = models.TextField(_("description"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = SeriesQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("series")
+        verbose_name_plural = pgettext_lazy("plural", "series")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("sessions:wishes", kwargs={"series_slug": self.slug})
+
+    def latest_camp(self):
+        """The camp a new camp of the series copies: the one that starts last."""
+        return self.camps.order_by("-start_date", "-pk").first()
+
+    def is_organized_by(self, user):
+        if not user.is_authenticated:
+            return False
+        return user.is_superuser or self.camps.filter(organizers=user).exists()
+
+    def has_teilgeber(self, user):
+        """Whether the user is, or was, a Teilgeber of one of its camps (registered or waitlisted)."""
+        if not user.is_authenticated:
+            return False
+        return (
+            Participant.objects.filter(user=user, camp__series=self)
+            .exclude(status=Participant.Status.CANCELLED)
+            .exists()
+        )
+
+    def next_camp(self, *, today=None):
+        """The camp of the series that has not ended yet and starts first, or None."""
+        return self.camps.upcoming(today=today).order_by("start_date", "pk").first()
+
+
 class CampQuerySet(models.QuerySet):
     def listed(self):
         return self.filter(visibility=Camp.Visibility.LISTED)
@@ -90,6 +152,17 @@ class Camp(models.Model):
         help_text=_("Appears in every address of the camp, e.g. /barcamp-koeln-2026/."),
     )
     description = models.TextField(_("description"), blank=True)
+    series = models.ForeignKey(
+        Series,
+        verbose_name=_("series"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="camps",
+        help_text=_(
+            "Camps of a series share topic wishes; a new camp copies the last one's setup."
+        ),
+    )
     venue_name = models.CharField(_("venue"), max_length=200, blank=True)
     venue_address = models.TextField(_("address of the venue"), blank=True)
     time_zone = models.CharField(
@@ -521,3 +594,100 @@ class WallPost(models.Model):
     @property
     def is_hidden(self):
         return self.status == self.Status.HIDDEN
+
+
+class Notification(models.TextChoices):
+    """The kinds of e-mail the app sends a Teilgeber."""
+
+    # Transactional: the answer to the person's own click, or news about a seat they hold.
+    REGISTRATION = "registration", _("my registration and the waitlist")
+    SESSION_PLACED = "session_placed", _("my session was placed or moved")
+    PLAN_PUBLISHED = "plan_published", _("the plan of a day is published")
+    REMINDER = "reminder", _("a reminder the day before the camp")
+    WISH_TAKEN_UP = "wish_taken_up", _("somebody takes up a topic I wished for")
+
+
+class NotificationSettings(models.Model):
+    """Which optional e-mails a person gets, for every camp alike; no row means the defaults."""
+
+    # Kinds a person may switch off; registration mails cannot be (see DEFAULTS' docstring).
+    OPTIONAL = (
+        Notification.SESSION_PLACED,
+        Notification.PLAN_PUBLISHED,
+        Notification.REMINDER,
+        Notification.WISH_TAKEN_UP,
+    )
+    # What a person gets before choosing: news about their own session, the reminder and their
+    # wishes are on; the plan of every day is a broadcast, so it waits for an opt-in.
+    DEFAULTS = {
+        Notification.SESSION_PLACED: True,
+        Notification.PLAN_PUBLISHED: False,
+        Notification.REMINDER: True,
+        Notification.WISH_TAKEN_UP: True,
+    }
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_settings"
+    )
+    session_placed = models.BooleanField(
+        Notification.SESSION_PLACED.label, default=DEFAULTS[Notification.SESSION_PLACED]
+    )
+    plan_published = models.BooleanField(
+        Notification.PLAN_PUBLISHED.label, default=DEFAULTS[Notification.PLAN_PUBLISHED]
+    )
+    reminder = models.BooleanField(
+        Notification.REMINDER.label, default=DEFAULTS[Notification.REMINDER]
+    )
+    wish_taken_up = models.BooleanField(
+        Notification.WISH_TAKEN_UP.label, default=DEFAULTS[Notification.WISH_TAKEN_UP]
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("notification settings")
+        verbose_name_plural = _("notification settings")
+
+    def __str__(self):
+        return str(self.user)
+
+    @classmethod
+    def for_user(cls, user):
+        """The user's settings, unsaved defaults if they never chose."""
+        return cls.objects.filter(user=user).first() or cls(user=user)
+
+    def wants(self, kind):
+        return kind not in self.OPTIONAL or getattr(self, kind)
+
+    @classmethod
+    def wanting(cls, kind, *, user_field="user"):
+        """A filter for a queryset: the rows whose user wants this kind of mail (one join)."""
+        if kind not in cls.OPTIONAL:
+            return Q()
+        lookup = f"{user_field}__notification_settings__{kind}"
+        if cls.DEFAULTS[kind]:
+            return ~Q(**{lookup: False})
+        return Q(**{lookup: True})
+
+
+class SentNotification(models.Model):
+    """One e-mail that went out, so that a task run twice (a retry, a second cron run) sends it once."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="sent_notifications"
+    )
+    camp = models.ForeignKey(
+        Camp, null=True, blank=True, on_delete=models.CASCADE, related_name="sent_notifications"
+    )
+    kind = models.CharField(max_length=20, choices=Notification)
+    # What the mail was about, e.g. "reminder" or "plan:2026-05-02:v3".
+    key = models.CharField(max_length=120)
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-sent_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind", "key"], name="one_mail_per_occasion"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} {self.kind} {self.key}"

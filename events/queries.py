@@ -11,7 +11,7 @@ from .models import Camp, Participant
 
 
 def get_camp(slug):
-    return get_object_or_404(Camp, slug=slug)
+    return get_object_or_404(Camp.objects.select_related("series"), slug=slug)
 
 
 class Viewer:

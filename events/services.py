@@ -1,13 +1,17 @@
 """Every write of the events app: registration, waitlist, profile, slots."""
 
 import datetime
+import posixpath
+import re
 
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import emails, live
-from .models import Camp, Participant, Slot, new_ticket_code
+from .models import Camp, NotificationSettings, Participant, Room, Slot, Sponsor, new_ticket_code
 
 
 class RegistrationError(Exception):
@@ -16,6 +20,10 @@ class RegistrationError(Exception):
 
 class SlotGenerationError(Exception):
     """The requested slots cannot be generated; the message names why."""
+
+
+class CampCopyError(Exception):
+    """The next camp of a series cannot be created; the message names why."""
 
 
 def _lock_camp(camp):
@@ -190,3 +198,158 @@ def generate_slots(
         Slot.objects.bulk_create(slots)
         live.mark_changed(camp.slug)
     return sorted(slots, key=lambda slot: slot.start)
+
+
+# --- The next camp of a series -------------------------------------------------------------------
+
+# What a new camp takes over from the last one: the setup, never anything about people.
+COPIED_CAMP_FIELDS = [
+    "description",
+    "venue_name",
+    "venue_address",
+    "time_zone",
+    "capacity",
+    "registration_open",
+    "visibility",
+    "pitching_open",
+    "vote_budget",
+    "hide_counts_until_closed",
+    "wall_needs_approval",
+]
+
+
+def day_mapping(source_days, target_days):
+    """
+    {new day: the old day whose slots it takes}: day by day in order. A camp with more days than
+    the old one repeats the old last day's pattern on its extra days; with fewer days, the old
+    camp's later days are left out.
+    """
+    if not source_days:
+        return {}
+    return {
+        day: source_days[min(index, len(source_days) - 1)] for index, day in enumerate(target_days)
+    }
+
+
+def next_hashtag(hashtag, *, old_date, new_date):
+    """The hashtag with the old camp's year replaced by the new one's: bcko26 → bcko27, #bc2026 → #bc2027."""
+    if not hashtag or old_date.year == new_date.year:
+        return hashtag
+    old4, new4 = str(old_date.year), str(new_date.year)
+    if old4 in hashtag:
+        return hashtag.replace(old4, new4)
+    old2, new2 = old4[2:], new4[2:]
+    matches = list(re.finditer(rf"(?<!\d){old2}(?!\d)", hashtag))
+    if not matches:
+        return hashtag
+    match = matches[-1]
+    return hashtag[: match.start()] + new2 + hashtag[match.end() :]
+
+
+def _copy_logo(source, target):
+    """Give the new sponsor a file of its own, so that changing one camp's logo leaves the other's."""
+    if not source.logo:
+        return
+    try:
+        with source.logo.open("rb") as file:
+            content = file.read()
+    except OSError:
+        return  # the file is gone from storage: the organizer uploads it again
+    target.logo.save(posixpath.basename(source.logo.name), ContentFile(content), save=False)
+
+
+def create_next_camp(*, series, name, slug, start_date, end_date, hashtag=None, user=None):
+    """
+    Create the next camp of the series as a copy of its last camp's setup, in one transaction.
+
+    Copied: rooms (capacity, order), the slot pattern of each day moved onto the new dates (see
+    `day_mapping`), sponsors with their logos, the settings (capacity, voting, visibility, venue),
+    the registration window moved by as many days as the camp, the hashtag with the new year,
+    the organizers. Never copied: Teilgeber, sessions, votes, the grid, announcements, the wall.
+    """
+    source = series.latest_camp()
+    if source is None:
+        raise CampCopyError(_("The series has no camp yet to copy from."))
+    if end_date < start_date:
+        raise CampCopyError(_("The last day cannot be before the first day."))
+    shift = start_date - source.start_date
+    camp = Camp(
+        series=series,
+        name=name,
+        slug=slug,
+        start_date=start_date,
+        end_date=end_date,
+        hashtag=next_hashtag(source.hashtag, old_date=source.start_date, new_date=start_date)
+        if hashtag is None
+        else hashtag.lstrip("#"),
+        registration_opens_at=source.registration_opens_at + shift
+        if source.registration_opens_at
+        else None,
+        registration_closes_at=source.registration_closes_at + shift
+        if source.registration_closes_at
+        else None,
+        **{field: getattr(source, field) for field in COPIED_CAMP_FIELDS},
+    )
+    try:
+        camp.full_clean()
+    except ValidationError as error:
+        raise CampCopyError(
+            " ".join(message for messages in error.message_dict.values() for message in messages)
+        ) from error
+    with transaction.atomic():
+        camp.save()
+        organizers = list(source.organizers.all())
+        if user is not None and user.is_staff and not user.is_superuser:
+            organizers.append(user)
+        camp.organizers.set(organizers)
+        Room.objects.bulk_create(
+            [
+                Room(camp=camp, name=room.name, capacity=room.capacity, order=room.order)
+                for room in source.rooms.all()
+            ]
+        )
+        slots = {}
+        for slot in Slot.objects.filter(camp=source):
+            slots.setdefault(slot.date, []).append(slot)
+        Slot.objects.bulk_create(
+            [
+                Slot(
+                    camp=camp,
+                    date=new_day,
+                    start=slot.start,
+                    end=slot.end,
+                    kind=slot.kind,
+                    title=slot.title,
+                )
+                for new_day, old_day in day_mapping(source.days, camp.days).items()
+                for slot in slots.get(old_day, [])
+            ]
+        )
+        for sponsor in source.sponsors.all():
+            copy = Sponsor(camp=camp, name=sponsor.name, url=sponsor.url, order=sponsor.order)
+            _copy_logo(sponsor, copy)
+            copy.save()
+    return camp
+
+
+# --- Notification settings -----------------------------------------------------------------------
+
+
+def update_notification_settings(*, user, choices):
+    """Store which optional e-mails the person wants (a dict kind → bool); other kinds are ignored."""
+    with transaction.atomic():
+        current, _created = NotificationSettings.objects.select_for_update().get_or_create(
+            user=user
+        )
+        for kind in NotificationSettings.OPTIONAL:
+            if kind in choices:
+                setattr(current, kind, bool(choices[kind]))
+        current.save()
+    return current
+
+
+def unsubscribe(*, user, kind):
+    """Stop one optional kind of e-mail (the one-click link in every such mail); twice is once."""
+    if kind not in NotificationSettings.OPTIONAL:
+        raise ValueError(f"{kind!r} cannot be switched off")
+    return update_notification_settings(user=user, choices={kind: False})

@@ -6,6 +6,8 @@ app_name = "events"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("account/notifications/", views.notification_settings, name="notifications"),
+    path("account/unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
     path("<slug:camp_slug>/", views.camp_detail, name="camp"),
     path("<slug:camp_slug>/register/", views.register, name="register"),
     path("<slug:camp_slug>/cancel/", views.cancel, name="cancel"),

@@ -3,6 +3,8 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.core import signing
 from django.core.cache import cache
 from django.db import DatabaseError, connection
 from django.http import HttpResponse
@@ -10,13 +12,14 @@ from django.shortcuts import redirect, render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from barcamp.decorators import login_required, rate_limit
 
-from . import queries, services
-from .forms import ProfileForm
-from .models import Camp
+from . import notifications, queries, services
+from .forms import NotificationSettingsForm, ProfileForm
+from .models import Camp, Notification, NotificationSettings
 
 
 @require_GET
@@ -129,6 +132,53 @@ def people(request, camp_slug):
     partial = request.htmx and not request.htmx.history_restore_request
     template = "events/people.html#people-results" if partial else "events/people.html"
     return render(request, template, context)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def notification_settings(request):
+    """Which e-mails I get: a switch per optional kind, for all my camps."""
+    current = NotificationSettings.for_user(request.user)
+    form = NotificationSettingsForm(
+        request.POST if request.method == "POST" else None, current=current
+    )
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            services.update_notification_settings(user=request.user, choices=form.choices())
+            messages.success(request, _("Your e-mail settings are saved."))
+            if not request.htmx:
+                return redirect("events:notifications")
+            form = NotificationSettingsForm(current=NotificationSettings.for_user(request.user))
+        else:
+            status = 400
+    template = (
+        "events/notifications.html#settings-form" if request.htmx else "events/notifications.html"
+    )
+    return render(request, template, {"form": form}, status=status)
+
+
+@never_cache
+@csrf_exempt  # RFC 8058: mail clients POST the one-click unsubscribe without cookie or token
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request, token):
+    """
+    The link in every optional mail. GET asks to confirm (mail scanners follow links, so a GET
+    changes nothing); POST, from the page or the mail client's one-click button, unsubscribes.
+    The signed token is the proof: no login needed.
+    """
+    try:
+        user_id, kind = notifications.read_unsubscribe_token(token)
+    except signing.BadSignature:
+        return render(request, "events/unsubscribe.html", {"invalid": True}, status=404)
+    user = get_user_model().objects.filter(pk=user_id).first()
+    if user is None:
+        return render(request, "events/unsubscribe.html", {"invalid": True}, status=404)
+    context = {"kind": Notification(kind), "token": token}
+    if request.method == "POST":
+        services.unsubscribe(user=user, kind=kind)
+        context["done"] = True
+    return render(request, "events/unsubscribe.html", context)
 
 
 @never_cache

@@ -29,7 +29,8 @@ from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_K
 from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402
 
-from events.models import Camp  # noqa: E402
+from events import notifications  # noqa: E402
+from events.models import Camp, Notification  # noqa: E402
 from sessions import services as session_services  # noqa: E402
 from sessions.models import SessionNotes  # noqa: E402
 from voting import services  # noqa: E402
@@ -84,6 +85,10 @@ def main():
         base_revision=SessionNotes.objects.get(session=conflicted).revision,
     )
     first_session = camp.sessions.filter(feedback__isnull=False).order_by("pk").first().pk
+    wish = camp.series.wishes.order_by("pk").first() if camp.series else None
+    unsubscribe = notifications.unsubscribe_url(
+        get_user_model().objects.get(username="demo2"), Notification.REMINDER
+    ).split("/account/", 1)[1]
 
     def stop_pitch():
         # Django refuses database work inside Playwright's event loop; a worker thread may.
@@ -208,6 +213,42 @@ def main():
             full_page=True,
         )
         badge_png(browser, f"/{DEMO_SLUG}/door/badges.pdf")
+        if camp.series:
+            series = camp.series.slug
+            shoot(
+                "series-wishes-phone",
+                f"/series/{series}/wishes/",
+                PHONE,
+                user="demo1",
+                full_page=True,
+            )
+            shoot(
+                "series-take-up-phone",
+                f"/{DEMO_SLUG}/sessions/new/?wish={wish.pk}",
+                PHONE,
+                user="demo2",
+            )
+            shoot(
+                "series-next-camp",
+                f"/admin/events/series/{camp.series.pk}/next-camp/",
+                LAPTOP,
+                user="orga",
+            )
+        shoot(
+            "series-sessions-wishes-phone",
+            f"/{DEMO_SLUG}/sessions/",
+            PHONE,
+            user="demo2",
+            full_page=True,
+        )
+        shoot(
+            "series-notifications-phone",
+            "/account/notifications/",
+            PHONE,
+            user="demo2",
+            full_page=True,
+        )
+        shoot("series-unsubscribe-phone", f"/account/{unsubscribe}", PHONE)
         browser.close()
 
 

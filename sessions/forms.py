@@ -226,3 +226,26 @@ class LinkForm(forms.Form):
         if file:
             data["kind"] = SessionLink.Kind.SLIDES
         return data
+
+
+class WishForm(forms.Form):
+    """Wish for a topic for the next camp: a line, and a few words if you like."""
+
+    title = forms.CharField(
+        label=_("Which topic do you wish for?"),
+        max_length=120,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "enterkeyhint": "send"}),
+        help_text=_("Somebody at the next camp may take it up as their session."),
+    )
+    description = forms.CharField(
+        label=_("What about it?"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def clean_title(self):
+        title = " ".join(self.cleaned_data["title"].split())
+        if not title:
+            raise forms.ValidationError(_("Please name the topic."))
+        return title

@@ -5,12 +5,13 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from events.models import Camp, Participant
+from events.models import Camp, Participant, Series
 
 
 @functools.lru_cache(maxsize=8192)
@@ -280,3 +281,87 @@ class SessionLink(models.Model):
     @property
     def href(self):
         return self.file.url if self.file else self.url
+
+
+class TopicWishQuerySet(models.QuerySet):
+    def visible(self):
+        """Not hidden by the organizers."""
+        return self.filter(hidden=False)
+
+    def open(self):
+        """Visible and not yet taken up as a session: what the next camp's session list offers."""
+        return self.visible().filter(session__isnull=True)
+
+
+class TopicWish(models.Model):
+    """A topic Teilgeber of a series wish for its next camp; somebody may take it up as their session."""
+
+    MAX_TITLE = 120
+
+    series = models.ForeignKey(Series, on_delete=models.CASCADE, related_name="wishes")
+    title = models.CharField(_("topic"), max_length=MAX_TITLE)
+    description = models.TextField(_("what about it?"), max_length=1000, blank=True)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="topic_wishes",
+    )
+    hidden = models.BooleanField(
+        _("hidden"), default=False, help_text=_("Hidden by the organizers: nobody else sees it.")
+    )
+    session = models.OneToOneField(
+        Session,
+        verbose_name=pgettext_lazy("barcamp", "session"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="wish",
+        help_text=_("The session that took the wish up."),
+    )
+    taken_up_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = TopicWishQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("topic wish")
+        verbose_name_plural = _("topic wishes")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            # Two clicks at once, or two people with the same idea, make one open wish.
+            models.UniqueConstraint(
+                Lower("title"),
+                "series",
+                condition=Q(session__isnull=True, hidden=False),
+                name="one_open_wish_per_topic",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def is_taken_up(self):
+        return self.session_id is not None
+
+
+class WishVote(models.Model):
+    """One person's "I want this topic too"; at most one per person and wish (a database constraint)."""
+
+    wish = models.ForeignKey(TopicWish, on_delete=models.CASCADE, related_name="votes")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="wish_votes"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("wish vote")
+        verbose_name_plural = _("wish votes")
+        constraints = [
+            models.UniqueConstraint(fields=["wish", "user"], name="one_wish_vote_per_person"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} → {self.wish}"

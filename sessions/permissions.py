@@ -23,3 +23,14 @@ def can_edit_notes(user, session, participant):
         if participant.is_registered:
             return True
     return session.camp.is_organized_by(user)
+
+
+def can_wish(user, series):
+    """Logged-in Teilgeber of any camp of the series (past or next, registered or waitlisted)
+    propose and vote topic wishes: the people who will be in the room."""
+    return series.has_teilgeber(user)
+
+
+def can_moderate_wishes(user, series):
+    """The organizers of the series' camps hide and show wishes."""
+    return series.is_organized_by(user)

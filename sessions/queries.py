@@ -1,8 +1,8 @@
 """Reads of sessions used by several views."""
 
-from django.db.models import Prefetch, Q
+from django.db.models import BooleanField, Case, Count, Exists, OuterRef, Prefetch, Q, Value, When
 
-from .models import Session, SessionHost
+from .models import Session, SessionHost, TopicWish, WishVote
 
 
 def for_display(queryset):
@@ -55,3 +55,61 @@ def camp_tags(camp):
 def get_session(camp, session_id):
     """The camp's session by id with its hosts, or None; another camp's id finds nothing."""
     return for_display(Session.objects.filter(camp=camp, pk=session_id)).first()
+
+
+# --- Topic wishes ----------------------------------------------------------------------------------
+
+
+def _with_votes(wishes, user):
+    """Wishes with `vote_count` and whether `user` voted (`voted`), in the same query."""
+    wishes = wishes.annotate(vote_count=Count("votes", distinct=True))
+    if user is not None and user.is_authenticated:
+        return wishes.annotate(
+            voted=Exists(WishVote.objects.filter(wish=OuterRef("pk"), user=user))
+        )
+    return wishes.annotate(voted=Value(False, output_field=BooleanField()))
+
+
+def series_wishes(series, user, *, include_hidden=False):
+    """The wishes page: open wishes most wanted first, then those taken up (one query)."""
+    wishes = TopicWish.objects.filter(series=series)
+    if not include_hidden:
+        wishes = wishes.visible()
+    return list(
+        _with_votes(wishes, user)
+        .select_related("session", "session__camp")
+        .order_by(
+            Case(When(session__isnull=True, then=Value(0)), default=Value(1)),
+            "-vote_count",
+            "-created_at",
+            "-pk",
+        )
+    )
+
+
+def open_wishes(series, user=None):
+    """The series' open wishes, most wanted first, with their vote counts (one query)."""
+    return list(
+        _with_votes(TopicWish.objects.open().filter(series=series), user).order_by(
+            "-vote_count", "-created_at", "-pk"
+        )
+    )
+
+
+def get_wish(series, wish_id):
+    """The series' wish by id with its vote count, or None; another series' id finds nothing."""
+    return (
+        TopicWish.objects.filter(series=series, pk=wish_id)
+        .annotate(vote_count=Count("votes", distinct=True))
+        .select_related("series", "session")
+        .first()
+    )
+
+
+def series_wish(series, wish_id, user):
+    """One wish of the series as the wishes page shows it (vote count, the viewer's vote)."""
+    return (
+        _with_votes(TopicWish.objects.filter(series=series, pk=wish_id), user)
+        .select_related("session", "session__camp")
+        .first()
+    )

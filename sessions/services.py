@@ -1,20 +1,29 @@
 """Every write of the sessions app: propose, edit, withdraw, co-hosts, moderation, and the
-session's documentation (notes with their revisions, links and slides)."""
+session's documentation (notes with their revisions, links and slides), topic wishes."""
 
 import hashlib
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from events import live
+from events import live, notifications
 
-from . import notes
-from .models import NoteRevision, Session, SessionHost, SessionLink, SessionNotes, new_invite_token
+from . import notes, tasks
+from .models import (
+    NoteRevision,
+    Session,
+    SessionHost,
+    SessionLink,
+    SessionNotes,
+    TopicWish,
+    WishVote,
+    new_invite_token,
+)
 from .permissions import can_edit_notes, can_edit_session
 
 
@@ -324,3 +333,124 @@ def remove_link(*, link, user, participant):
         if name:
             transaction.on_commit(lambda: storage.delete(name))
     return link
+
+
+# --- Topic wishes ------------------------------------------------------------------------------
+
+
+class WishError(SessionError):
+    """A rule about topic wishes is broken; the message is meant for the person."""
+
+
+class NotAllowedToWish(WishError):
+    """The person is no Teilgeber of the series: they may look, not wish or vote."""
+
+
+def _normalize_title(title):
+    return " ".join(str(title).split())[: TopicWish.MAX_TITLE]
+
+
+def _check_wisher(series, user):
+    if not series.has_teilgeber(user):
+        raise NotAllowedToWish(
+            _("Only Teilgeber of a camp of this series can wish for topics and vote on them.")
+        )
+
+
+def propose_wish(*, series, user, title, description=""):
+    """
+    A Teilgeber of the series wishes for a topic for its next camp; their own vote comes with it.
+
+    One open wish per topic (case does not count): proposing your own wish again returns it,
+    somebody else's is refused with a pointer to vote for it instead.
+    """
+    _check_wisher(series, user)
+    title = _normalize_title(title)
+    if not title:
+        raise WishError(_("Please name the topic."))
+
+    def existing():
+        wish = TopicWish.objects.open().filter(series=series, title__iexact=title).first()
+        if wish is None:
+            return None
+        if wish.proposed_by_id == user.pk:
+            return wish
+        raise WishError(
+            _("“%(title)s” is wished for already: vote for it instead.") % {"title": wish.title}
+        )
+
+    wish = existing()
+    if wish is not None:
+        return wish
+    try:
+        with transaction.atomic():
+            wish = TopicWish.objects.create(
+                series=series, title=title, description=description.strip(), proposed_by=user
+            )
+            WishVote.objects.create(wish=wish, user=user)
+    except IntegrityError:
+        # A parallel click (or person) created the same topic a moment earlier.
+        wish = existing()
+        if wish is None:
+            raise
+    return wish
+
+
+def set_wish_vote(*, wish, user, want):
+    """
+    Record whether the person wants the wished topic too; asking for the state it has changes
+    nothing, so two taps at once count once. Only on open wishes: a taken-up wish is a session
+    now, and is voted on there.
+    """
+    _check_wisher(wish.series, user)
+    if wish.hidden:
+        raise WishError(_("This wish is not open for votes."))
+    if wish.is_taken_up:
+        raise WishError(_("This wish is a session now: vote for the session instead."))
+    if want:
+        WishVote.objects.bulk_create([WishVote(wish=wish, user=user)], ignore_conflicts=True)
+    else:
+        WishVote.objects.filter(wish=wish, user=user).delete()
+    return bool(want)
+
+
+def set_wish_hidden(*, wish, hidden):
+    """Organizers hide a wish from everyone else (spam, a joke, a duplicate), or show it again."""
+    if not hidden and not wish.is_taken_up:
+        twin = (
+            TopicWish.objects.open()
+            .filter(series=wish.series, title__iexact=wish.title)
+            .exclude(pk=wish.pk)
+            .first()
+        )
+        if twin is not None:
+            raise WishError(
+                _("“%(title)s” is wished for already; this one stays hidden.")
+                % {"title": twin.title}
+            )
+    wish.hidden = hidden
+    wish.save(update_fields=["hidden"])
+    return wish
+
+
+def take_up_wish(*, wish, camp, participant, **session_fields):
+    """
+    A registered Teilgeber of the series' next camp proposes the wished topic as their session:
+    the session is proposed as usual, the wish points to it, and whoever wished for it hears of it.
+
+    Once only: the row lock on the wish lets one of two people taking it up at once win.
+    """
+    if camp.series_id != wish.series_id:
+        raise WishError(_("This wish belongs to another series."))
+    with transaction.atomic():
+        wish = TopicWish.objects.select_for_update().get(pk=wish.pk)
+        if wish.hidden:
+            raise WishError(_("This wish is not open any more."))
+        if wish.is_taken_up:
+            raise WishError(_("Somebody took this wish up already."))
+        session = propose_session(camp=camp, participant=participant, **session_fields)
+        wish.session = session
+        wish.taken_up_at = timezone.now()
+        wish.save(update_fields=["session", "taken_up_at"])
+        notifications.enqueue_after_commit(tasks.notify_wish_taken_up, wish.pk)
+    return session

@@ -65,6 +65,25 @@ def _english():
 
 
 @pytest.fixture(autouse=True)
+def _tasks_must_not_fail():
+    """The immediate task backend swallows a task's exception (it records a failed result): a
+    mail task that breaks would only show as a missing mail. Make it fail the test instead."""
+    from django.tasks.base import TaskResultStatus
+    from django.tasks.signals import task_finished
+
+    failed = []
+
+    def record(sender, task_result, **kwargs):
+        if task_result.status == TaskResultStatus.FAILED:
+            failed.append(task_result.errors[-1].traceback)
+
+    task_finished.connect(record)
+    yield
+    task_finished.disconnect(record)
+    assert failed == [], "\n".join(failed)
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache():
     from django.core.cache import cache
 

@@ -7,8 +7,8 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from events.models import Camp, Participant, Room, Slot, Sponsor
-from sessions.models import Session, SessionHost
+from events.models import Camp, Participant, Room, Series, Slot, Sponsor
+from sessions.models import Session, SessionHost, TopicWish, WishVote
 from voting.models import Vote, VotingDay
 
 _counter = itertools.count(1)
@@ -140,3 +140,19 @@ def make_notes(session, *texts, author=None):
             base_revision=current.first() or 0,
         )
     return saved
+
+
+def make_series(**overrides):
+    number = next(_counter)
+    fields = {"name": f"Barcamp series {number}", "slug": f"series-{number}"}
+    fields.update(overrides)
+    return Series.objects.create(**fields)
+
+
+def make_wish(series, *, by=None, votes=(), **overrides):
+    """A topic wish of the series proposed by `by` (a user), with a vote of each user in `votes`."""
+    fields = {"series": series, "title": f"Wish {next(_counter)}", "proposed_by": by}
+    fields.update(overrides)
+    wish = TopicWish.objects.create(**fields)
+    WishVote.objects.bulk_create([WishVote(wish=wish, user=user) for user in votes])
+    return wish

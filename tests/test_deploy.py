@@ -33,12 +33,15 @@ def test_compose_file_parses_and_runs_two_app_replicas_behind_a_proxy():
     compose = yaml.safe_load((ROOT / "compose.yaml").read_text())
 
     services = compose["services"]
-    assert set(services) == {"migrate", "app", "proxy", "db", "redis"}
+    assert set(services) == {"migrate", "app", "worker", "scheduler", "proxy", "db", "redis"}
     assert services["app"]["deploy"]["replicas"] == 2
     assert services["app"]["environment"]["DATABASE_URL"].startswith("postgres://")
     assert services["app"]["environment"]["REDIS_URL"].startswith("redis://")
     assert services["app"]["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
     assert "./deploy/nginx.conf:/etc/nginx/conf.d/default.conf:ro" in services["proxy"]["volumes"]
+    assert services["worker"]["command"] == ["python", "manage.py", "db_worker", "--no-reload"]
+    assert services["worker"]["environment"]["TASKS_BACKEND"] == "database"
+    assert "python manage.py send_notifications;" in services["scheduler"]["command"][-1]
     assert "server app:8000;" in (ROOT / "deploy" / "nginx.conf").read_text()
 
 

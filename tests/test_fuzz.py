@@ -6,17 +6,26 @@ from django.test import Client
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from events import wall
-from events.models import Announcement, Camp, Participant, WallPost
-from sessions.models import NoteRevision, Session, SessionLink
+from events import notifications, wall
+from events.models import (
+    Announcement,
+    Camp,
+    Notification,
+    NotificationSettings,
+    Participant,
+    WallPost,
+)
+from sessions.models import NoteRevision, Session, SessionLink, TopicWish, WishVote
 from tests.factories import (
     make_camp,
     make_notes,
     make_organizer,
     make_participant,
     make_room,
+    make_series,
     make_session,
     make_slot,
+    make_wish,
     open_voting,
 )
 from voting import grid
@@ -110,12 +119,21 @@ FIELDS = {
     "wall": ["text", "nonce"],
     "wall-post": ["action"],
     "wall-manage": ["action", "text", "nonce", "announcement"],
+    "wishes": ["title", "description"],
+    "wish-vote": ["want", "next"],
+    "wish-hide": ["hidden"],
+    "notifications": ["session_placed", "plan_published", "reminder", "wish_taken_up"],
+    "next-camp": ["name", "slug", "start_date", "end_date", "hashtag"],
+    "take-up": ["title", "format", "language", "length", "day", "wish"],
 }
+# Endpoints whose fields are checkboxes or copied through one service: fewer examples do.
+EXAMPLES = {"notifications": 8, "next-camp": 12, "take-up": 12, "wish-hide": 12, "unsubscribe": 8}
 ANONYMOUS_FIELDS = {
     "signup": ["email", "password1"],
     "login": ["login", "password"],
     "login-code": ["email"],
     "confirm-code": ["code"],
+    "unsubscribe": ["List-Unsubscribe"],
 }
 
 
@@ -137,12 +155,17 @@ def counts():
         tuple(WallPost.objects.values_list("status", flat=True)),
         tuple(Announcement.objects.values_list("pinned", flat=True)),
         tuple(Camp.objects.values_list("wall_needs_approval", flat=True)),
+        Camp.objects.count(),
+        TopicWish.objects.count(),
+        WishVote.objects.count(),
+        NotificationSettings.objects.count(),
     )
 
 
 @pytest.fixture
 def world():
-    camp = make_camp(slug="fuzz-camp")
+    series = make_series(slug="fuzz-series")
+    camp = make_camp(slug="fuzz-camp", series=series)
     open_voting(camp)
     room, slot = make_room(camp), make_slot(camp)
     organizer = make_organizer(camp)
@@ -154,7 +177,16 @@ def world():
     link = SessionLink.objects.create(session=session, title="Pad", url="https://pad.example")
     post = wall.post_message(camp=camp, participant=make_participant(camp=camp), text="Hallo")
     wall.post_announcement(camp=camp, by=organizer, text="Lunch")
-    return {"camp": camp, "organizer": organizer, "session": session, "link": link, "post": post}
+    wish = make_wish(series, title="A wished topic")
+    return {
+        "camp": camp,
+        "organizer": organizer,
+        "session": session,
+        "link": link,
+        "post": post,
+        "series": series,
+        "wish": wish,
+    }
 
 
 def urls(world):
@@ -191,6 +223,15 @@ def urls(world):
         "wall": f"/{camp}/wall/",
         "wall-post": f"/{camp}/wall/{world['post'].pk}/",
         "wall-manage": f"/{camp}/wall/manage/",
+        "wishes": "/series/fuzz-series/wishes/",
+        "wish-vote": f"/series/fuzz-series/wishes/{world['wish'].pk}/vote/",
+        "wish-hide": f"/series/fuzz-series/wishes/{world['wish'].pk}/hide/",
+        "notifications": "/account/notifications/",
+        "next-camp": f"/admin/events/series/{world['series'].pk}/next-camp/",
+        "take-up": f"/{camp}/sessions/new/",
+        "unsubscribe": notifications.unsubscribe_url(
+            world["organizer"], Notification.REMINDER
+        ).removeprefix("http://127.0.0.1:8000"),
     }
 
 
@@ -202,7 +243,11 @@ def test_hostile_posts_never_fail_and_refusals_write_nothing(world, endpoint):
     fields = FIELDS.get(endpoint) or ANONYMOUS_FIELDS[endpoint]
     url = urls(world)[endpoint]
 
-    @settings(max_examples=30, suppress_health_check=list(HealthCheck), deadline=None)
+    @settings(
+        max_examples=EXAMPLES.get(endpoint, 30),
+        suppress_health_check=list(HealthCheck),
+        deadline=None,
+    )
     @given(data=st.fixed_dictionaries({}, optional={field: HOSTILE for field in fields}))
     def post(data):
         before = counts()

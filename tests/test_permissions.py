@@ -17,9 +17,11 @@ from tests.factories import (
     make_organizer,
     make_participant,
     make_room,
+    make_series,
     make_session,
     make_slot,
     make_user,
+    make_wish,
     open_voting,
 )
 from voting import grid
@@ -40,7 +42,8 @@ ROLES = [
 
 @pytest.fixture
 def world():
-    camp = make_camp()
+    series = make_series()
+    camp = make_camp(series=series)
     open_voting(camp)
     room = make_room(camp)
     slot = make_slot(camp)
@@ -75,6 +78,8 @@ def world():
         "post": post,
         "host": host,
         "code": teilgeber.ticket_code,
+        "series": series,
+        "wish": make_wish(series, title="A wished topic"),
     }
 
 
@@ -461,3 +466,87 @@ def test_admin_of_the_camp(world, role):
         assert response["Location"].startswith(reverse("admin:login"))
     if role == "other_organizer":
         assert response["Location"] == reverse("admin:index")
+
+
+# --- Series pages: topic wishes, and the account's e-mail settings ----------------------------
+
+# Teilgeber of any camp of the series (registered or waitlisted) wish and vote; its organizers
+# moderate; everyone may read. Refusals of people who may look but not wish are a 403 with the
+# message in the page.
+WISHERS = expect(
+    anonymous=LOGIN,
+    user=FORBIDDEN,
+    waitlisted=REDIRECT,
+    teilgeber=REDIRECT,
+    host=REDIRECT,
+    other_organizer=FORBIDDEN,
+    organizer=FORBIDDEN,
+    superuser=FORBIDDEN,
+)
+LOGGED_IN = {**EVERYONE, "anonymous": LOGIN}
+
+SERIES_MATRIX = [
+    ("GET", "sessions:wishes", {}, EVERYONE),
+    ("POST", "sessions:wishes", {"data": {"title": "Another topic"}}, WISHERS),
+    ("POST", "sessions:wish-vote", {"wish": True, "data": {"want": "1"}}, WISHERS),
+    (
+        "POST",
+        "sessions:wish-hide",
+        {"wish": True, "data": {"hidden": "1"}},
+        {**ORGANIZERS_ONLY, "organizer": REDIRECT, "superuser": REDIRECT},
+    ),
+    ("GET", "events:notifications", {"account": True}, LOGGED_IN),
+    (
+        "POST",
+        "events:notifications",
+        {"account": True, "data": {"reminder": "on"}},
+        {**LOGGED_IN, **{role: REDIRECT for role in ROLES if role != "anonymous"}},
+    ),
+]
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize(
+    ("method", "name", "spec", "outcomes"),
+    SERIES_MATRIX,
+    ids=[
+        f"{m} {n} {'/'.join(map(str, s.get('data', {}).values()))}" for m, n, s, _ in SERIES_MATRIX
+    ],
+)
+def test_series_permission_matrix(world, role, method, name, spec, outcomes):
+    args = [] if spec.get("account") else [world["series"].slug]
+    if spec.get("wish"):
+        args.append(world["wish"].pk)
+    url = reverse(name, args=args)
+    client = client_for(world, role)
+
+    response = client.get(url) if method == "GET" else client.post(url, spec.get("data", {}))
+
+    expected = outcomes[role]
+    if expected == LOGIN:
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("account_login"))
+    else:
+        assert response.status_code == expected
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_taking_up_a_wish_is_for_registered_teilgeber(world, role):
+    url = reverse("sessions:new", args=[world["camp"].slug]) + f"?wish={world['wish'].pk}"
+
+    response = client_for(world, role).get(url)
+
+    expected = {"teilgeber": 200, "host": 200}.get(role, 302)
+    assert response.status_code == expected
+    if role == "anonymous":
+        assert response["Location"].startswith(reverse("account_login"))
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_the_next_camp_page_of_the_series_admin(world, role):
+    response = client_for(world, role).get(
+        reverse("admin:events_series_next_camp", args=[world["series"].pk])
+    )
+
+    expected = {"organizer": 200, "superuser": 200, "other_organizer": 404}.get(role, 302)
+    assert response.status_code == expected

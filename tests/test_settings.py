@@ -110,3 +110,24 @@ def test_smtp_mail_from_environment():
     )
 
     assert result.stdout.strip() == "django.core.mail.backends.smtp.EmailBackend smtp.example.org"
+
+
+@pytest.mark.parametrize(
+    ("value", "backend"),
+    [
+        (None, "django.tasks.backends.immediate.ImmediateBackend"),
+        ("database", "django_tasks_db.DatabaseBackend"),
+        ("django.tasks.backends.dummy.DummyBackend", "django.tasks.backends.dummy.DummyBackend"),
+    ],
+)
+def test_tasks_backend_comes_from_the_environment(value, backend):
+    env = {**PRODUCTION, **({"TASKS_BACKEND": value} if value else {})}
+
+    result = manage(
+        "shell",
+        "-c",
+        "from django.conf import settings; print(settings.TASKS['default']['BACKEND'])",
+        env=env,
+    )
+
+    assert result.stdout.strip().splitlines()[-1] == backend, result.stderr

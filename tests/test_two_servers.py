@@ -21,7 +21,12 @@ from voting import services
 ROOT = Path(__file__).resolve().parent.parent
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+# Both tests flush the same Redis database: with several test workers they run on one of them.
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.xdist_group("shared-redis"),
+]
 
 
 def free_port():

@@ -21,7 +21,7 @@ admin.site.unregister(Camp)
 
 @admin.register(Camp)
 class CampAdmin(BaseCampAdmin):
-    actions = ["download_backup", "erase_personal_data"]
+    actions = [*BaseCampAdmin.actions, "download_backup", "erase_personal_data"]
 
     @admin.action(description=_("Download a backup of the selected camp (JSON)"))
     def download_backup(self, request, queryset):

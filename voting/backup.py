@@ -4,10 +4,15 @@ References inside the file are by natural keys — rooms by name, slots by day a
 Teilgeber and the authors of notes by e-mail address, sessions by their position in the file —
 so that the file reads well and imports into any database. The wall's posts and announcements
 are in it too. Not included: uploaded logo and slides files (their names are), the board's undo
-history, passwords (people log in by code or set a new password). Feedback keeps its
-Teilgeber's address (or none, after the camp's personal data was erased), so that a restored
-camp still allows one rating per person; files of older versions without tickets, feedback or
-the wall import too.
+history, passwords (people log in by code or set a new password), the log of mails sent.
+Feedback keeps its Teilgeber's address (or none, after the camp's personal data was erased), so
+that a restored camp still allows one rating per person; files of older versions without
+tickets, feedback or the wall import too.
+
+The camp's series goes with it (by its slug), and so do the series' topic wishes with their
+votes: they belong to the series, so an import brings them only along with a series the
+target does not have yet. Each Teilgeber's e-mail choices come along too, for people who have
+not chosen on the target.
 """
 
 import datetime
@@ -16,8 +21,26 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from events.models import Announcement, Camp, Participant, Room, Slot, Sponsor, WallPost
-from sessions.models import NoteRevision, Session, SessionHost, SessionLink, SessionNotes
+from events.models import (
+    Announcement,
+    Camp,
+    NotificationSettings,
+    Participant,
+    Room,
+    Series,
+    Slot,
+    Sponsor,
+    WallPost,
+)
+from sessions.models import (
+    NoteRevision,
+    Session,
+    SessionHost,
+    SessionLink,
+    SessionNotes,
+    TopicWish,
+    WishVote,
+)
 
 from .models import (
     CampFeedback,
@@ -84,6 +107,12 @@ def export_camp(*, camp):
         revisions.setdefault(revision.notes.session_id, []).append(revision)
     for link in SessionLink.objects.filter(session__camp=camp).select_related("added_by"):
         links.setdefault(link.session_id, []).append(link)
+    choices = {
+        row.user_id: {kind: getattr(row, kind) for kind in NotificationSettings.OPTIONAL}
+        for row in NotificationSettings.objects.filter(
+            user__in=[participant.user_id for participant in participants]
+        )
+    }
     return {
         "format": FORMAT,
         "camp": {
@@ -93,6 +122,13 @@ def export_camp(*, camp):
             "registration_opens_at": _iso(camp.registration_opens_at),
             "registration_closes_at": _iso(camp.registration_closes_at),
             "organizers": sorted(camp.organizers.values_list("email", flat=True)),
+            "series": {
+                "name": camp.series.name,
+                "slug": camp.series.slug,
+                "description": camp.series.description,
+            }
+            if camp.series
+            else None,
         },
         "rooms": [
             {"name": r.name, "capacity": r.capacity, "order": r.order}
@@ -119,9 +155,11 @@ def export_camp(*, camp):
                 "status_changed_at": _iso(participant.status_changed_at),
                 "checked_in_at": _iso(participant.checked_in_at),
                 "ticket_code": participant.ticket_code,
+                "notifications": choices.get(participant.user_id),
             }
             for participant in participants
         ],
+        "wishes": _export_wishes(camp, index),
         "sessions": [
             {
                 **{field: getattr(session, field) for field in SESSION_FIELDS},
@@ -239,6 +277,31 @@ def export_camp(*, camp):
     }
 
 
+def _export_wishes(camp, index):
+    if camp.series is None:
+        return []
+    wishes = (
+        TopicWish.objects.filter(series=camp.series)
+        .select_related("proposed_by")
+        .prefetch_related("votes__user")
+        .order_by("pk")
+    )
+    return [
+        {
+            "title": wish.title,
+            "description": wish.description,
+            "hidden": wish.hidden,
+            "proposed_by": wish.proposed_by.email if wish.proposed_by else None,
+            "votes": sorted(vote.user.email for vote in wish.votes.all()),
+            # A wish taken up by a session of another camp of the series stays open in the file.
+            "session": index.get(wish.session_id),
+            "created_at": _iso(wish.created_at),
+            "taken_up_at": _iso(wish.taken_up_at),
+        }
+        for wish in wishes
+    ]
+
+
 def _date(value):
     return datetime.date.fromisoformat(value) if value else None
 
@@ -302,7 +365,17 @@ def _import(data, slug):
     slug = slug or source["slug"]
     if Camp.objects.filter(slug=slug).exists():
         raise BackupError(f"A camp “{slug}” exists already; import it under another short name.")
+    series, new_series = None, False
+    if source.get("series"):
+        series, new_series = Series.objects.get_or_create(
+            slug=source["series"]["slug"],
+            defaults={
+                "name": source["series"]["name"],
+                "description": source["series"]["description"],
+            },
+        )
     camp = Camp.objects.create(
+        series=series,
         **{
             field: source.get(field, LATER_CAMP_FIELDS[field])
             if field in LATER_CAMP_FIELDS
@@ -354,6 +427,15 @@ def _import(data, slug):
             checked_in_at=_datetime(t["checked_in_at"]),
             **({"ticket_code": t["ticket_code"]} if t.get("ticket_code") else {}),
         )
+        if t.get("notifications"):
+            NotificationSettings.objects.get_or_create(
+                user=people[t["email"]].user,
+                defaults={
+                    kind: bool(t["notifications"][kind])
+                    for kind in NotificationSettings.OPTIONAL
+                    if kind in t["notifications"]
+                },
+            )
     sessions = []
     for s in data["sessions"]:
         session = Session.objects.create(
@@ -444,6 +526,21 @@ def _import(data, slug):
             for post in data.get("wall", [])
         ]
     )
+    if new_series:
+        for w in data.get("wishes", []):
+            wish = TopicWish.objects.create(
+                series=series,
+                title=w["title"],
+                description=w["description"],
+                hidden=w["hidden"],
+                proposed_by=user_for(w["proposed_by"]) if w["proposed_by"] else None,
+                session=sessions[w["session"]] if w["session"] is not None else None,
+                taken_up_at=_datetime(w["taken_up_at"]),
+            )
+            TopicWish.objects.filter(pk=wish.pk).update(created_at=_datetime(w["created_at"]))
+            WishVote.objects.bulk_create(
+                [WishVote(wish=wish, user=user_for(email)) for email in w["votes"]]
+            )
     if data["pitch"]:
         pitch = data["pitch"]
         LivePitch.objects.create(

@@ -8,18 +8,20 @@ changes" on, publishes the result at once. The planner (voting.planner) knows no
 `build_instance` turns the day into its JSON instance, and its placements come back as rows.
 """
 
+import datetime
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from events import live
+from events import live, notifications
 from events.models import Room, Slot
 from sessions.models import Session, SessionHost
 
-from . import planner
+from . import planner, tasks
 from .models import BoardSnapshot, GridDay, LockedSlot, Placement, PublishedPlan, Vote
 
 UNDO_DEPTH = 50
@@ -199,6 +201,7 @@ def _after_change(camp, date):
     grid_day = _grid_day(camp, date)
     if grid_day.publish_changes and PublishedPlan.objects.filter(camp=camp, date=date).exists():
         _publish(camp, date)
+        _schedule_host_notice(grid_day, delay=settings.PLAN_CHANGE_NOTICE_DELAY)
         live.mark_changed(camp.slug, live.DRAFT, live.PLAN)
     else:
         live.mark_changed(camp.slug, live.DRAFT)
@@ -486,11 +489,41 @@ def _publish(camp, date):
     return PublishedPlan.objects.create(camp=camp, date=date, version=version, placements=rows)
 
 
+def _schedule_host_notice(grid_day, *, delay):
+    """
+    Tell the hosts whose session's room or time changed, once the board is quiet for `delay`
+    seconds: each published change pushes the notice back, so a burst of drags makes one mail
+    per host. The task runs deferred where the task backend can defer; otherwise
+    `manage.py send_notifications` (run by cron) sends what is due.
+    """
+    due = timezone.now() + datetime.timedelta(seconds=delay)
+    grid_day.hosts_notice_due_at = due
+    grid_day.save(update_fields=["hosts_notice_due_at"])
+    if delay and not notifications.supports_defer():
+        return
+    notifications.enqueue_after_commit(
+        tasks.notify_moved_hosts,
+        grid_day.camp_id,
+        grid_day.date.isoformat(),
+        run_after=due if delay else None,
+    )
+
+
 def publish_plan(*, camp, date):
-    """The room sees the draft as it is now; sessions that changed cell are marked as moved."""
+    """
+    The room sees the draft as it is now; sessions that changed cell are marked as moved.
+
+    The hosts of placed or moved sessions are told at once; on a day's first publication the
+    Teilgeber who asked for it hear that the plan is out.
+    """
     with transaction.atomic():
-        _grid_day(camp, date)
+        grid_day = _grid_day(camp, date)
         plan = _publish(camp, date)
+        _schedule_host_notice(grid_day, delay=0)
+        if plan.version == 1:
+            notifications.enqueue_after_commit(
+                tasks.notify_plan_published, camp.pk, date.isoformat()
+            )
         live.mark_changed(camp.slug, live.PLAN, live.DRAFT)
     return plan
 

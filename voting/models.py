@@ -131,6 +131,10 @@ class GridDay(models.Model):
             "After the first publication, every move on the board reaches the room immediately."
         ),
     )
+    # The published version whose placements the hosts were last told about, and when the next
+    # notice is due (a burst of published changes pushes it back, so that it makes one mail).
+    hosts_notified_version = models.PositiveIntegerField(default=0)
+    hosts_notice_due_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["camp", "date"], name="one_grid_per_day")]

@@ -7,8 +7,14 @@ from django.utils.translation import gettext as _
 
 from events import live
 from events import services as event_services
-from events.models import Participant, WallPost
-from sessions.models import NoteRevision, Session, SessionHost, SessionLink
+from events.models import (
+    Notification,
+    NotificationSettings,
+    Participant,
+    SentNotification,
+    WallPost,
+)
+from sessions.models import NoteRevision, Session, SessionHost, SessionLink, TopicWish, WishVote
 
 from .models import CampFeedback, SessionFeedback, Vote
 
@@ -41,6 +47,10 @@ def export_user_data(*, user):
         .select_related("camp")
         .order_by("created_at", "pk")
     )
+    choices = NotificationSettings.for_user(user)
+    wishes = TopicWish.objects.filter(proposed_by=user).select_related("series", "session")
+    wish_votes = WishVote.objects.filter(user=user).select_related("wish", "wish__series")
+    sent = SentNotification.objects.filter(user=user).select_related("camp")
     return {
         "exported_at": timezone.now().isoformat(),
         "account": {
@@ -142,6 +152,36 @@ def export_user_data(*, user):
             }
             for post in posts
         ],
+        "email_settings": {
+            kind: choices.wants(kind) for kind in [choice.value for choice in Notification]
+        },
+        "emails_sent": [
+            {
+                "kind": mail.kind,
+                "camp": mail.camp.name if mail.camp else None,
+                "about": mail.key,
+                "at": mail.sent_at.isoformat(),
+            }
+            for mail in sent
+        ],
+        "topic_wishes": [
+            {
+                "series": wish.series.name,
+                "topic": wish.title,
+                "description": wish.description,
+                "taken_up_as": wish.session.title if wish.session else None,
+                "at": wish.created_at.isoformat(),
+            }
+            for wish in wishes
+        ],
+        "wish_votes": [
+            {
+                "series": vote.wish.series.name,
+                "topic": vote.wish.title,
+                "at": vote.created_at.isoformat(),
+            }
+            for vote in wish_votes
+        ],
     }
 
 
@@ -151,7 +191,9 @@ def delete_account(*, user, keep_sessions):
     posts on the walls go (tallies and summaries are counted from them, so they stay right), and
     the account is deleted. Sessions they hosted
     alone stay for the camp's programme without a name ("deleted Teilgeber") if `keep_sessions`,
-    else they are withdrawn; co-hosted sessions stay with the other hosts either way.
+    else they are withdrawn; co-hosted sessions stay with the other hosts either way. Their open
+    topic wishes follow the same choice (kept without a name, or deleted); wishes taken up as a
+    session stay without a name. Wish votes, e-mail settings and the log of mails sent go.
 
     What they wrote into session notes, and the links and slides they attached, stay as part of
     the camp's record, which others wrote on top of (a revision is the whole text, the next one
@@ -172,6 +214,7 @@ def delete_account(*, user, keep_sessions):
         )
         if not keep_sessions:
             sole.update(status=Session.Status.WITHDRAWN)
+            TopicWish.objects.filter(proposed_by=user, session__isnull=True).delete()
         user.delete()
         for slug in camps:
             live.mark_changed(slug)
@@ -184,10 +227,10 @@ class ErasureError(Exception):
 def erase_camp_personal_data(*, camp, today=None):
     """
     After a camp, keep its programme and drop who was there: every Teilgeber record of the camp
-    goes, with their votes, tickets, their posts on the wall and their names on sessions;
-    sessions, grid and documentation stay (hosts and the authors of notes shown as "deleted
-    Teilgeber"), and so does the feedback, which was anonymous already and now has no Teilgeber
-    at all. Only once the camp is over.
+    goes, with their votes, tickets, their posts on the wall, their names on sessions and the log
+    of mails sent to them about the camp; sessions, grid and documentation stay (hosts and the
+    authors of notes shown as "deleted Teilgeber"), and so does the feedback, which was anonymous
+    already and now has no Teilgeber at all. Only once the camp is over.
     """
     today = today or timezone.localdate()
     if camp.end_date >= today:
@@ -198,5 +241,6 @@ def erase_camp_personal_data(*, camp, today=None):
         # Authors are accounts (organizers write notes too): unlink them from this camp's record.
         NoteRevision.objects.filter(notes__session__camp=camp).update(author=None)
         SessionLink.objects.filter(session__camp=camp).update(added_by=None)
+        SentNotification.objects.filter(camp=camp).delete()
         live.mark_changed(camp.slug)
     return count

@@ -7,7 +7,7 @@ from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -87,10 +87,17 @@ def session_list(request, camp_slug):
         )
     )
     _decorate(sessions, camp=camp, viewer=viewer, states=states)
+    # The series' open wishes wait for a host while the camp is ahead or running.
+    wishes = (
+        session_queries.open_wishes(camp.series, request.user)
+        if camp.series and not request.htmx and camp.end_date >= timezone.localdate()
+        else []
+    )
     context = {
         "camp": camp,
         "viewer": viewer,
         "sessions": sessions,
+        "wishes": wishes,
         "filters": filters,
         "sort": sort,
         "mine": mine,
@@ -157,7 +164,9 @@ def _feedback_context(session, viewer):
 
 def _as_id(value):
     """A primary key from user input, or 0 (which matches nothing)."""
-    return int(value) if str(value).isdigit() and len(str(value)) < 12 else 0
+    value = str(value)
+    # isdigit() alone takes "²" for a digit, which int() refuses.
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 12 else 0
 
 
 # --- Voting --------------------------------------------------------------------------------

@@ -5,7 +5,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from events import wall
+from events import notifications, wall
+from events.models import Notification
 from tests.browser.conftest import PHONE, PROJECTOR
 from tests.factories import (
     make_camp,
@@ -13,10 +14,12 @@ from tests.factories import (
     make_organizer,
     make_participant,
     make_room,
+    make_series,
     make_session,
     make_slot,
     make_sponsor,
     make_vote,
+    make_wish,
     open_voting,
 )
 from voting import grid, services
@@ -25,7 +28,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_no_page_requests_a_third_party_or_breaks_the_csp(open_as, live_server):
-    camp = make_camp()
+    camp = make_camp(series=make_series(slug="the-series"))
+    wish = make_wish(camp.series, title="A wished topic")
     open_voting(camp)
     make_sponsor(camp, name="Kaffee", url="https://sponsor.example")
     room, slot = make_room(camp), make_slot(camp)
@@ -43,6 +47,7 @@ def test_no_page_requests_a_third_party_or_breaks_the_csp(open_as, live_server):
     wall.show_post(post=post, by=organizer)
     wall.post_message(camp=camp, participant=teilgeber, text="Waiting for approval")
     wall.post_announcement(camp=camp, by=organizer, text="Lunch in the foyer")
+    unsubscribe = notifications.unsubscribe_url(teilgeber.user, Notification.REMINDER)
     own_host = urlsplit(live_server.url).hostname
     foreign, violations = [], []
     pages = [
@@ -71,6 +76,10 @@ def test_no_page_requests_a_third_party_or_breaks_the_csp(open_as, live_server):
         (organizer, PHONE, f"/{camp.slug}/door/"),
         (organizer, PHONE, f"/{camp.slug}/door/{teilgeber.ticket_code}/"),
         (organizer, PHONE, f"/{camp.slug}/feedback/results/"),
+        (teilgeber.user, PHONE, "/series/the-series/wishes/"),
+        (teilgeber.user, PHONE, f"/{camp.slug}/sessions/new/?wish={wish.pk}"),
+        (teilgeber.user, PHONE, "/account/notifications/"),
+        (None, PHONE, unsubscribe.split("127.0.0.1:8000", 1)[1]),
     ]
 
     for user, viewport, path in pages:

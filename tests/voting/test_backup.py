@@ -202,3 +202,64 @@ def test_a_file_from_before_the_documentation_imports_without_notes():
 
     assert restored.sessions.count() == 3
     assert not SessionNotes.objects.filter(session__camp=restored).exists()
+
+
+def camp_of_a_series():
+    """A camp of a series with topic wishes (one taken up by its session) and e-mail choices."""
+    from events.models import NotificationSettings
+    from tests.factories import make_series, make_user, make_wish
+
+    series = make_series(name="Barcamp Köln", slug="bcko", description="Every May")
+    camp = make_camp(name="Barcamp Köln 2026", slug="bcko-2026", series=series)
+    anna = make_participant(camp=camp, display_name="Anna")
+    NotificationSettings.objects.create(user=anna.user, plan_published=True, reminder=False)
+    session = make_session(camp=camp, host=anna, title="Rust")
+    outsider = make_user(email="past@example.org")
+    make_wish(series, title="Rust", by=anna.user, votes=[anna.user, outsider], session=session)
+    make_wish(series, title="Go", by=outsider, votes=[outsider])
+    make_wish(series, title="Spam", hidden=True)
+    return camp
+
+
+def test_round_trip_brings_the_series_its_wishes_and_the_email_choices():
+    from events.models import NotificationSettings, Series
+
+    camp = camp_of_a_series()
+    exported = json.loads(json.dumps(backup.export_camp(camp=camp)))
+    camp.delete()
+    Series.objects.all().delete()
+
+    restored = backup.import_camp(data=exported)
+
+    assert backup.export_camp(camp=restored) == exported
+    assert restored.series.description == "Every May"
+    anna = restored.participants.get().user
+    assert (
+        NotificationSettings.objects.get(user=anna).plan_published,
+        restored.series.wishes.count(),
+    ) == (True, 3)
+    assert restored.series.wishes.get(title="Rust").session == restored.sessions.get()
+
+
+def test_import_into_an_installation_with_the_series_keeps_its_wishes():
+    from sessions.models import TopicWish
+
+    camp = camp_of_a_series()
+    exported = backup.export_camp(camp=camp)
+
+    restored = backup.import_camp(data=json.loads(json.dumps(exported)), slug="copy")
+
+    assert restored.series == camp.series
+    assert TopicWish.objects.count() == 3
+
+
+def test_import_of_an_old_file_without_series_still_works():
+    exported = json.loads(json.dumps(backup.export_camp(camp=full_camp())))
+    del exported["camp"]["series"]
+    del exported["wishes"]
+    for person in exported["teilgeber"]:
+        del person["notifications"]
+
+    restored = backup.import_camp(data=exported, slug="old-file")
+
+    assert restored.series is None

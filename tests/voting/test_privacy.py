@@ -271,3 +271,83 @@ def test_erasing_a_past_camp_deletes_its_posts_and_keeps_its_announcements():
 
     assert WallPost.objects.count() == 0
     assert Announcement.objects.count() == 1
+
+
+# --- Topic wishes, e-mail settings and the mails sent ----------------------------------------
+
+
+@pytest.fixture
+def wishing(person):
+    """Anna's camp belongs to a series: she wished for two topics (one taken up) and voted."""
+    from events.models import NotificationSettings, SentNotification
+    from tests.factories import make_series, make_user, make_wish
+
+    series = make_series(name="Barcamp Köln")
+    camp = person["camp"]
+    camp.series = series
+    camp.save()
+    me = person["me"].user
+    NotificationSettings.objects.create(user=me, plan_published=True)
+    SentNotification.objects.create(user=me, camp=camp, kind="reminder", key="reminder:1")
+    other = make_user()
+    open_wish = make_wish(series, title="Rust", by=me, votes=[me, other])
+    taken = make_wish(series, title="Go", by=me, votes=[me], session=person["other"])
+    theirs = make_wish(series, title="Kaffee", by=other, votes=[me, other])
+    return {**person, "open": open_wish, "taken": taken, "theirs": theirs}
+
+
+def test_download_contains_my_wishes_wish_votes_email_settings_and_mails(client, wishing):
+    data = json.loads(client.post(reverse("my-data")).content)
+
+    assert sorted((w["topic"], w["taken_up_as"]) for w in data["topic_wishes"]) == [
+        ("Go", "Other"),
+        ("Rust", None),
+    ]
+    assert sorted(v["topic"] for v in data["wish_votes"]) == ["Go", "Kaffee", "Rust"]
+    assert data["email_settings"] == {
+        "registration": True,
+        "session_placed": True,
+        "plan_published": True,
+        "reminder": True,
+        "wish_taken_up": True,
+    }
+    assert [(m["kind"], m["camp"]) for m in data["emails_sent"]] == [("reminder", "Barcamp Köln")]
+
+
+def test_deleting_keeps_open_wishes_without_a_name_and_drops_votes_settings_and_mails(
+    client, wishing
+):
+    from events.models import NotificationSettings, SentNotification
+    from sessions.models import TopicWish, WishVote
+
+    client.post(reverse("voting:delete-account"), {"confirm": "yes", "sessions": "keep"})
+
+    assert TopicWish.objects.get(pk=wishing["open"].pk).proposed_by is None
+    assert TopicWish.objects.get(pk=wishing["taken"].pk).proposed_by is None
+    assert WishVote.objects.filter(wish=wishing["theirs"]).count() == 1
+    assert NotificationSettings.objects.count() == 0
+    assert SentNotification.objects.count() == 0
+
+
+def test_deleting_with_withdraw_deletes_open_wishes_but_keeps_taken_ones(client, wishing):
+    from sessions.models import TopicWish
+
+    client.post(reverse("voting:delete-account"), {"confirm": "yes", "sessions": "withdraw"})
+
+    assert sorted(TopicWish.objects.values_list("title", flat=True)) == ["Go", "Kaffee"]
+
+
+def test_erasing_a_past_camp_drops_the_log_of_its_mails():
+    from events.models import SentNotification
+    from tests.factories import make_user
+    from voting import privacy
+
+    past = datetime.date.today() - datetime.timedelta(days=3)
+    camp = make_camp(start_date=past, end_date=past)
+    user = make_user()
+    SentNotification.objects.create(user=user, camp=camp, kind="reminder", key="reminder:x")
+    SentNotification.objects.create(user=user, camp=make_camp(), kind="reminder", key="reminder:y")
+
+    privacy.erase_camp_personal_data(camp=camp)
+
+    assert list(SentNotification.objects.values_list("key", flat=True)) == ["reminder:y"]

@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from events import door, services, wall
-from events.models import Camp, Room, Sponsor
+from events.models import Camp, Room, Series, Sponsor
 from sessions import services as session_services
 from voting import feedback, grid
 from voting import services as voting_services
@@ -61,6 +61,11 @@ DEMO_WALL = [
     (6, "Suche Leute für eine spontane Session zu SEO-Mythen am Nachmittag."),
 ]
 DEMO_ANNOUNCEMENT = "Mittagessen gibt es ab 12:45 im Foyer. WLAN: „Barcamp“, Passwort am Empfang."
+DEMO_WISHES = [
+    ("KI im Ehrenamt: Wer nutzt was?", "Erfahrungen aus Vereinen, gern ganz praktisch.", 3),
+    ("Mastodon für Vereine", "", 2),
+    ("Fördermittel finden, ohne zu verzweifeln", "", 1),
+]
 DEMO_SESSIONS = [
     ("Open Source im Marketing: geht das?", "discussion", ["opensource", "marketing"]),
     ("Podcasts ohne Budget", "talk", ["podcasts"]),
@@ -90,7 +95,7 @@ class Command(BaseCommand):
                 self.stdout.write(f"The demo camp “{camp.name}” is already there; nothing changed.")
             archive = Camp.objects.filter(slug=ARCHIVE_SLUG).first()
             if archive is None:
-                archive = self._archive(organizer)
+                archive = self._archive(organizer, series=camp.series)
                 self.stdout.write(
                     self.style.SUCCESS(f"Created last year's documented camp “{archive.name}”.")
                 )
@@ -104,6 +109,7 @@ class Command(BaseCommand):
             f"  check-in        http://127.0.0.1:8000{camp.get_absolute_url()}door/\n"
             f"  feedback        http://127.0.0.1:8000{camp.get_absolute_url()}feedback/results/\n"
             f"  documentation   http://127.0.0.1:8000/{ARCHIVE_SLUG}/documentation/\n"
+            "  topic wishes    http://127.0.0.1:8000/series/barcamp-demo/wishes/\n"
             "  organizer admin http://127.0.0.1:8000/admin/\n"
             f"\nOrganizer login: {ORGANIZER_EMAIL} / {ORGANIZER_PASSWORD}\n"
             "Sign up as a Teilgeber with any e-mail address: the login code is printed in this console.\n"
@@ -205,6 +211,8 @@ class Command(BaseCommand):
         grid.publish_plan(camp=camp, date=camp.start_date)
         self._door_and_feedback(camp, people, sessions)
         self._network(camp, organizer, people, sessions)
+        camp.series = self._series(people)
+        camp.save(update_fields=["series"])
         return camp
 
     def _door_and_feedback(self, camp, people, sessions):
@@ -291,12 +299,29 @@ class Command(BaseCommand):
             wall.show_post(post=post, by=organizer)
         wall.post_announcement(camp=camp, by=organizer, text=DEMO_ANNOUNCEMENT)
 
-    def _archive(self, organizer):
+    def _series(self, people):
+        """The demo camp's series (last year's documented camp joins it) and topic wishes for the
+        next camp."""
+        series = Series.objects.create(
+            name="Barcamp Demo",
+            slug="barcamp-demo",
+            description="Jedes Jahr im Frühling, dazwischen ein Stammtisch.",
+        )
+        for (title, description, votes), proposer in zip(DEMO_WISHES, people, strict=False):
+            wish = session_services.propose_wish(
+                series=series, user=proposer.user, title=title, description=description
+            )
+            for voter in people[:votes]:
+                session_services.set_wish_vote(wish=wish, user=voter.user, want=True)
+        return series
+
+    def _archive(self, organizer, *, series=None):
         """Last year's camp, over and documented: notes with a history, links, slides as links."""
         start = timezone.localdate() - datetime.timedelta(days=364)
         camp = Camp.objects.create(
             name="Barcamp Demo (letztes Jahr)",
             slug=ARCHIVE_SLUG,
+            series=series,
             description="Der Vorjahres-Camp: Sessionplan und Dokumentation zum Nachlesen.",
             venue_name="Bürgerhaus Stollwerck",
             time_zone="Europe/Berlin",
