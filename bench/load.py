@@ -1,7 +1,7 @@
 """
 The plenum's ten minutes, compressed into about one: a load benchmark of the real stack.
 
-    .venv/bin/python bench/load.py [--phones 1000] [--votes 15] [--duration 60] [--workers 4]
+    .venv/bin/python bench/load.py [--phones 1000] [--votes 15] [--duration 60] [--workers N]
 
 Everything runs on this machine, on 127.0.0.1: gunicorn (gthread workers) serving the app
 with DEBUG off, PostgreSQL (a scratch database, dropped and created anew) and Redis (one
@@ -47,8 +47,8 @@ def parse_args():
     parser.add_argument("--votes", type=int, default=15)
     parser.add_argument("--sessions", type=int, default=40)
     parser.add_argument("--duration", type=float, default=60.0)
-    parser.add_argument("--workers", type=int, default=4)
-    parser.add_argument("--threads", type=int, default=8)
+    parser.add_argument("--workers", type=int, default=os.cpu_count())
+    parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--baseline-seconds", type=float, default=8.0)
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--postgres", default="postgres://postgres@127.0.0.1:5432")
@@ -413,10 +413,12 @@ def main():
         from voting.views import PITCH_PAGE
 
         version = live.current_version(camp.slug, PITCH_PAGE)
-        jar_headers = {
-            "Cookie": f"sessionid={cookies[0]}; csrftoken={'b' * 32}",
-            "X-CSRFToken": "b" * 32,
-        }
+
+        def phone_headers(index):
+            return {
+                "Cookie": f"sessionid={cookies[index]}; csrftoken={'b' * 32}",
+                "X-CSRFToken": "b" * 32,
+            }
 
         async def healthz(session, recorder, index, count):
             await request(session, recorder, "healthz", "GET", "/healthz", expect={200})
@@ -433,7 +435,9 @@ def main():
             )
 
         async def vote(session, recorder, index, count):
-            session_id = session_ids[(index * 7 + count) % len(session_ids)]
+            # Each connection is its own phone going through the sessions: a vote, then (after
+            # all of them) taking it back, so that every request changes a vote as a tap does.
+            session_id = session_ids[count % len(session_ids)]
             await request(
                 session,
                 recorder,
@@ -441,18 +445,18 @@ def main():
                 "POST",
                 f"/{camp.slug}/sessions/{session_id}/vote/",
                 expect={200},
-                headers={"HX-Request": "true", **jar_headers},
-                data={"want": str(count % 2)},
+                headers={"HX-Request": "true", **phone_headers(index)},
+                data={"want": "0" if (count // len(session_ids)) % 2 else "1"},
             )
 
         print("Baselines ...", flush=True)
         base_results = {}
         for name, maker in (("healthz", healthz), ("unchanged poll", unchanged), ("vote", vote)):
             base_results[name] = asyncio.run(hammer(base, name, args.baseline_seconds, maker))
-        # The vote baseline toggled phone 0's votes; the scenario starts from none.
+        # The vote baseline's phones voted; the scenario starts from no votes.
         from voting.models import Vote
 
-        Vote.objects.filter(participant=participants[0]).delete()
+        Vote.objects.filter(session__camp=camp).delete()
         live.mark_changed(camp.slug)
 
         print(

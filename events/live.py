@@ -127,6 +127,10 @@ def is_current(camp_slug, topics, seen):
 def mark_changed(camp_slug, *topics):
     """After the current transaction commits, give the topics (all if none given) new tokens."""
     keys = _keys(camp_slug, topics or ALL)
-    transaction.on_commit(
-        lambda: cache.set_many({key: secrets.token_hex(4) for key in keys}, timeout=None)
-    )
+    if len(keys) == 1:
+        # One SET, not a pipeline: a vote marks one topic, a thousand times a minute.
+        transaction.on_commit(lambda: cache.set(keys[0], secrets.token_hex(4), timeout=None))
+    else:
+        transaction.on_commit(
+            lambda: cache.set_many({key: secrets.token_hex(4) for key in keys}, timeout=None)
+        )

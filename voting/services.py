@@ -1,11 +1,13 @@
 """Every write of the voting app: votes, voting days, the live pitch, merging duplicates."""
 
+from dataclasses import dataclass
+
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from events import live
-from events.models import Participant
+from events.models import Camp, Participant
 from sessions.models import Session, SessionHost
 
 from .models import LivePitch, Vote, VotingDay
@@ -95,19 +97,20 @@ def set_vote(*, session, participant, want=None):
 
 
 def _quick_vote_sql():
-    vote, session = Vote._meta.db_table, Session._meta.db_table
+    vote, session, camp = Vote._meta.db_table, Session._meta.db_table, Camp._meta.db_table
     participant, host = Participant._meta.db_table, SessionHost._meta.db_table
     day = VotingDay._meta.db_table
-    # The rules of set_vote, as a condition on the one row the statement writes: the user's
-    # registered Teilgeber record in the session's camp, a visible session, its day's voting
-    # open, the Teilgeber not one of its hosts.
+    # The rules of set_vote, as a condition on the one row the statement writes: a camp without
+    # a vote budget, the user's registered Teilgeber record in it, a visible session of it, its
+    # day's voting open, the Teilgeber not one of its hosts.
     allowed = f"""
         FROM {session} s
+        JOIN {camp} c ON c.id = s.camp_id
         JOIN {participant} p ON p.camp_id = s.camp_id
         JOIN {day} d ON d.camp_id = s.camp_id AND d.date = s.day
-        WHERE s.id = %(session)s AND s.camp_id = %(camp)s AND p.user_id = %(user)s
-          AND p.status = %(registered)s AND NOT s.hidden AND s.status <> %(withdrawn)s
-          AND d.state = %(open)s
+        WHERE s.id = %(session)s AND c.slug = %(camp)s AND c.vote_budget IS NULL
+          AND p.user_id = %(user)s AND p.status = %(registered)s
+          AND NOT s.hidden AND s.status <> %(withdrawn)s AND d.state = %(open)s
           AND NOT EXISTS (
             SELECT 1 FROM {host} h WHERE h.session_id = s.id AND h.participant_id = p.id
           )
@@ -121,26 +124,37 @@ def _quick_vote_sql():
         DELETE FROM {vote} WHERE session_id = %(session)s
           AND participant_id IN (SELECT p.id {allowed})
     """
-    count = f"SELECT count(*) FROM {vote} WHERE session_id = %(session)s"
+    # What the answer's button shows: the count, and whether the camp hides counts for now.
+    count = f"""
+        SELECT c.id, c.hide_counts_until_closed,
+               (SELECT count(*) FROM {vote} v WHERE v.session_id = %(session)s)
+        FROM {camp} c WHERE c.slug = %(camp)s
+    """
     return insert, delete, count
 
 
-def vote_quickly(*, camp, user, session_id, want):
+@dataclass(frozen=True)
+class QuickVote:
+    camp_id: int
+    hide_counts_until_closed: bool
+    vote_count: int
+
+
+def vote_quickly(*, camp_slug, user, session_id, want):
     """
     The plenum's hot path of set_vote: check every rule and write the vote in one statement.
 
-    Returns the session's vote count when the vote changed as asked, or None when it did not —
-    a rule said no, the session is not there, or the vote already was as asked. The caller then
-    asks set_vote, which applies the same rules with a message for the person (or confirms a
-    second tap). Only for camps without a vote budget: counting a budget needs the Teilgeber's
-    row lock of set_vote.
+    Returns the session's new vote count (with what the button needs of its camp) when the vote
+    changed as asked, or None when it did not — a rule said no, the session is not there, the
+    camp counts a vote budget, or the vote already was as asked. The caller then asks set_vote,
+    which applies the same rules with a message for the person (or confirms a second tap).
     """
-    if camp.vote_budget is not None or not user.is_authenticated:
+    if not user.is_authenticated:
         return None
     insert, delete, count = _QUICK_VOTE_SQL
     params = {
         "session": session_id,
-        "camp": camp.pk,
+        "camp": camp_slug,
         "user": user.pk,
         "registered": Participant.Status.REGISTERED,
         "withdrawn": Session.Status.WITHDRAWN,
@@ -153,9 +167,10 @@ def vote_quickly(*, camp, user, session_id, want):
         cursor.execute(insert if want else delete, params)
         if cursor.rowcount != 1:
             return None
-        live.mark_changed(camp.slug, live.VOTES)
+        live.mark_changed(camp_slug, live.VOTES)
         cursor.execute(count, params)
-        return cursor.fetchone()[0]
+        camp_id, hide_counts, votes = cursor.fetchone()
+    return QuickVote(camp_id=camp_id, hide_counts_until_closed=bool(hide_counts), vote_count=votes)
 
 
 _QUICK_VOTE_SQL = _quick_vote_sql()

@@ -149,13 +149,18 @@ def test_vote_quickly_writes_and_takes_back_a_vote_and_counts(camp):
     make_vote(session)
     voter = make_participant(camp=camp)
 
-    added = services.vote_quickly(camp=camp, user=voter.user, session_id=session.pk, want=True)
-    again = services.vote_quickly(camp=camp, user=voter.user, session_id=session.pk, want=True)
+    added = services.vote_quickly(
+        camp_slug=camp.slug, user=voter.user, session_id=session.pk, want=True
+    )
+    again = services.vote_quickly(
+        camp_slug=camp.slug, user=voter.user, session_id=session.pk, want=True
+    )
     taken_back = services.vote_quickly(
-        camp=camp, user=voter.user, session_id=session.pk, want=False
+        camp_slug=camp.slug, user=voter.user, session_id=session.pk, want=False
     )
 
-    assert (added, again, taken_back) == (2, None, 1)
+    assert (added.vote_count, again, taken_back.vote_count) == (2, None, 1)
+    assert (added.camp_id, added.hide_counts_until_closed) == (camp.pk, False)
     assert not Vote.objects.filter(session=session, participant=voter).exists()
 
 
@@ -221,7 +226,9 @@ def test_vote_quickly_leaves_every_refusal_to_set_vote(camp, rule, want):
     rule(camp, session, voter)
     before = list(Vote.objects.values_list("session", "participant"))
 
-    result = services.vote_quickly(camp=camp, user=voter.user, session_id=session.pk, want=want)
+    result = services.vote_quickly(
+        camp_slug=camp.slug, user=voter.user, session_id=session.pk, want=want
+    )
 
     assert result is None
     assert list(Vote.objects.values_list("session", "participant")) == before
@@ -232,8 +239,13 @@ def test_vote_quickly_ignores_unknown_sessions_and_anonymous_users(camp):
 
     voter = make_participant(camp=camp)
 
-    assert services.vote_quickly(camp=camp, user=voter.user, session_id=0, want=True) is None
-    assert services.vote_quickly(camp=camp, user=AnonymousUser(), session_id=1, want=True) is None
+    assert (
+        services.vote_quickly(camp_slug=camp.slug, user=voter.user, session_id=0, want=True) is None
+    )
+    assert (
+        services.vote_quickly(camp_slug=camp.slug, user=AnonymousUser(), session_id=1, want=True)
+        is None
+    )
 
 
 def test_vote_quickly_changes_the_votes_topic_only(camp, django_capture_on_commit_callbacks):
@@ -243,7 +255,9 @@ def test_vote_quickly_changes_the_votes_topic_only(camp, django_capture_on_commi
     votes_before = live.current_version(camp.slug, (live.VOTES,))
 
     with django_capture_on_commit_callbacks(execute=True):
-        services.vote_quickly(camp=camp, user=voter.user, session_id=session.pk, want=True)
+        services.vote_quickly(
+            camp_slug=camp.slug, user=voter.user, session_id=session.pk, want=True
+        )
 
     assert live.current_version(camp.slug, (live.PITCH, live.PLAN)) == pitch_before
     assert live.current_version(camp.slug, (live.VOTES,)) != votes_before
