@@ -127,3 +127,20 @@ def test_load_camp_refuses_an_existing_slug():
         call_command(
             "load_camp", str(SHARED / "public" / "tiny-1.json"), "--slug", "tiny", stdout=StringIO()
         )
+
+
+@pytest.mark.django_db
+def test_load_demo_sets_up_every_part_once():
+    from voting.management.commands.load_demo import ARCHIVE_SLUG, DEMO_SLUG
+
+    call_command("load_demo", stdout=StringIO())
+    counts = {model: model.objects.count() for model in (Camp, Vote)}
+    call_command("load_demo", stdout=StringIO())
+
+    camp, archive = Camp.objects.get(slug=DEMO_SLUG), Camp.objects.get(slug=ARCHIVE_SLUG)
+    assert {model: model.objects.count() for model in (Camp, Vote)} == counts  # nothing twice
+    assert camp.series == archive.series
+    assert camp.series.wishes.count() == 3
+    assert camp.published_plans.exists() and archive.published_plans.exists()
+    assert camp.wall_posts.exists() and camp.announcements.exists()
+    assert camp.participants.filter(checked_in_at__isnull=False).exists()

@@ -211,8 +211,7 @@ class Command(BaseCommand):
         grid.publish_plan(camp=camp, date=camp.start_date)
         self._door_and_feedback(camp, people, sessions)
         self._network(camp, organizer, people, sessions)
-        camp.series = self._series(people)
-        camp.save(update_fields=["series"])
+        self._series(camp, people)
         return camp
 
     def _door_and_feedback(self, camp, people, sessions):
@@ -299,21 +298,21 @@ class Command(BaseCommand):
             wall.show_post(post=post, by=organizer)
         wall.post_announcement(camp=camp, by=organizer, text=DEMO_ANNOUNCEMENT)
 
-    def _series(self, people):
+    def _series(self, camp, people):
         """The demo camp's series (last year's documented camp joins it) and topic wishes for the
         next camp."""
-        series = Series.objects.create(
+        camp.series = Series.objects.create(
             name="Barcamp Demo",
             slug="barcamp-demo",
             description="Jedes Jahr im Frühling, dazwischen ein Stammtisch.",
         )
+        camp.save(update_fields=["series"])
         for (title, description, votes), proposer in zip(DEMO_WISHES, people, strict=False):
             wish = session_services.propose_wish(
-                series=series, user=proposer.user, title=title, description=description
+                series=camp.series, user=proposer.user, title=title, description=description
             )
             for voter in people[:votes]:
                 session_services.set_wish_vote(wish=wish, user=voter.user, want=True)
-        return series
 
     def _archive(self, organizer, *, series=None):
         """Last year's camp, over and documented: notes with a history, links, slides as links."""
