@@ -24,7 +24,10 @@ def test_new_user_signs_up_joins_and_edits_profile_on_a_phone(live_server, page)
     page.get_by_role("button", name="EN").click()
 
     page.get_by_role("button", name="Join the camp").click()  # anonymous: asks to log in
-    page.get_by_role("link", name="Sign up").first.click()
+    # Wait for the login page: the header has a "Sign up" link too, and clicking it before
+    # the redirect lands loses the click to the navigation that follows.
+    expect(page).to_have_url(re.compile(r"/accounts/login/"))
+    page.get_by_role("link", name="Sign up with your e-mail address").click()
     page.get_by_label("Email").fill("anna@example.org")
     page.get_by_role("button", name="Sign Up").click()
     page.get_by_label("Code").fill(code_from_last_mail())

@@ -1,0 +1,159 @@
+"""
+What one request costs the app, in process: CPU milliseconds and database queries per endpoint.
+
+    .venv/bin/python bench/costs.py [--phones 200] [--n 300] [--profile "vote"]
+
+The WSGI handler is called directly (no server, no network, no load generator), against the
+same stack as `bench/load.py` — PostgreSQL, Redis, DEBUG off — on a camp it prepares in the
+scratch database `barcamp_costs`. The figures are each endpoint's own cost, so a change to
+the code shows in them without the noise of a loaded machine. `--profile NAME` runs that
+endpoint under pyinstrument instead (or attach py-spy: `py-spy record -- python bench/costs.py`).
+"""
+
+import argparse
+import datetime
+import io
+import os
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import load  # noqa: E402  (bench/load.py: the camp and the server's environment)
+
+
+def counting(queries):
+    """An execute wrapper that notes every query the database gets."""
+
+    def wrapper(execute, sql, params, many, context):
+        queries.append(sql)
+        return execute(sql, params, many, context)
+
+    return wrapper
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--phones", type=int, default=200)
+    parser.add_argument("--n", type=int, default=300, help="requests per endpoint")
+    parser.add_argument("--profile", default="", help="profile this endpoint with pyinstrument")
+    parser.add_argument("--postgres", default="postgres://postgres@127.0.0.1:5432")
+    parser.add_argument("--redis", default="redis://127.0.0.1:6379/13")
+    parser.add_argument("endpoints", nargs="*", help="only these endpoints")
+    options = parser.parse_args()
+    settings = argparse.Namespace(
+        phones=options.phones,
+        sessions=40,
+        postgres=options.postgres,
+        database="barcamp_costs",
+        redis=options.redis,
+        threads=4,
+        workers=1,
+        port=0,
+    )
+    camp, session_ids, participants, cookies = load.prepare(settings)
+
+    from django.db import connection
+
+    from barcamp.wsgi import application
+    from events import live
+    from voting.models import Vote
+    from voting.views import PITCH_PAGE
+
+    slug, cookie = camp.slug, cookies[0]
+
+    def environ(method, path, query="", *, logged_in=True, htmx=False, body=b""):
+        values = {
+            "REQUEST_METHOD": method,
+            "PATH_INFO": path,
+            "QUERY_STRING": query,
+            "SERVER_NAME": "127.0.0.1",
+            "SERVER_PORT": "80",
+            "HTTP_HOST": "127.0.0.1",
+            "REMOTE_ADDR": "127.0.0.1",
+            "SERVER_PROTOCOL": "HTTP/1.1",
+            "wsgi.url_scheme": "http",
+            "wsgi.input": io.BytesIO(body),
+            "wsgi.errors": sys.stderr,
+            "CONTENT_LENGTH": str(len(body)),
+        }
+        if body:
+            values["CONTENT_TYPE"] = "application/x-www-form-urlencoded"
+        if logged_in:
+            values["HTTP_COOKIE"] = f"sessionid={cookie}; csrftoken={'b' * 32}"
+            values["HTTP_X_CSRFTOKEN"] = "b" * 32
+        if htmx:
+            values["HTTP_HX_REQUEST"] = "true"
+        return values
+
+    voted = set(
+        Vote.objects.filter(participant=participants[0]).values_list("session_id", flat=True)
+    )
+    turn = iter(range(10**9))
+
+    def a_vote():
+        # Phone 0 goes through the sessions, voting and later taking the votes back.
+        session_id = session_ids[next(turn) % len(session_ids)]
+        want = "0" if session_id in voted else "1"
+        voted.symmetric_difference_update({session_id})
+        return environ(
+            "POST", f"/{slug}/sessions/{session_id}/vote/", htmx=True, body=f"want={want}".encode()
+        )
+
+    pitch_version = live.current_version(slug, PITCH_PAGE)
+    today = datetime.date.today().isoformat()
+    endpoints = {
+        "healthz": lambda: environ("GET", "/healthz", logged_in=False),
+        "unchanged poll": lambda: environ(
+            "GET", f"/{slug}/pitch/", f"v={pitch_version}", htmx=True
+        ),
+        "vote": a_vote,
+        "camp page": lambda: environ("GET", f"/{slug}/"),
+        "pitch page": lambda: environ("GET", f"/{slug}/pitch/"),
+        "plan page": lambda: environ("GET", f"/{slug}/plan/"),
+        "pitch poll, changed": lambda: environ("GET", f"/{slug}/pitch/", "v=old", htmx=True),
+        "plan poll, changed": lambda: environ(
+            "GET", f"/{slug}/plan/", f"day={today}&v=old", htmx=True
+        ),
+        "projector poll, changed": lambda: environ(
+            "GET", f"/{slug}/projector/", "v=old", logged_in=False, htmx=True
+        ),
+    }
+
+    def call(make):
+        statuses = []
+        body = application(make(), lambda status, headers, exc_info=None: statuses.append(status))
+        b"".join(body)
+        body.close()
+        return statuses[0]
+
+    print(f"CPython {sys.version.split()[0]}, {os.cpu_count()} cores; {options.n} requests each")
+    print(f"{'endpoint':<26}{'status':<18}{'queries':>7}{'CPU ms':>9}")
+    for name in options.endpoints or endpoints:
+        make = endpoints[name]
+        for _ in range(20):  # warm: templates, pools, caches
+            call(make)
+        queries = []
+        with connection.execute_wrapper(counting(queries)):
+            status = call(make)
+        if name == options.profile:
+            from pyinstrument import Profiler
+
+            profiler = Profiler(interval=0.0005)
+            profiler.start()
+            for _ in range(options.n):
+                call(make)
+            profiler.stop()
+            print(profiler.output_text(unicode=False, color=False))
+            continue
+        started = time.thread_time()
+        for _ in range(options.n):
+            call(make)
+        cpu = (time.thread_time() - started) / options.n * 1000
+        print(f"{name:<26}{status:<18}{len(queries):>7}{cpu:>9.2f}")
+
+
+if __name__ == "__main__":
+    main()
