@@ -14,3 +14,18 @@ def safe_next(request, default):
     ):
         return target
     return default
+
+
+def as_id(value):
+    """A primary key from user input, or 0 (which matches nothing)."""
+    value = str(value)
+    # isdigit() alone takes "²" for a digit, which int() refuses.
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 12 else 0
+
+
+def typed_text(value, limit):
+    """What someone typed into a search box, ready for a query: trimmed and cut to `limit`.
+
+    Without NUL characters, which PostgreSQL refuses in text (a 500 otherwise); forms have a
+    validator for them, query parameters read by hand need this."""
+    return (value or "").replace("\x00", "").strip()[:limit]

@@ -16,6 +16,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from barcamp.decorators import login_required, rate_limit
+from barcamp.http import typed_text
 
 from . import notifications, queries, services
 from .forms import NotificationSettingsForm, ProfileForm
@@ -117,8 +118,8 @@ def profile(request, camp_slug):
 def people(request, camp_slug):
     """The camp's public list of Teilgeber: opted in only, searchable by name and hashtag."""
     camp = queries.get_camp(camp_slug)
-    search = request.GET.get("q", "").strip()[:80]
-    tag = queries.normalise_tag(request.GET.get("tag", ""))[:31]
+    search = typed_text(request.GET.get("q"), 80)
+    tag = queries.normalise_tag(typed_text(request.GET.get("tag"), 40))[:31]
     found = queries.directory(camp, search=search, tag=tag)
     context = {
         "camp": camp,

@@ -13,7 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from barcamp.decorators import login_required
-from barcamp.http import safe_next
+from barcamp.http import safe_next, typed_text
 
 from . import badges, door, queries
 
@@ -69,7 +69,7 @@ def door_page(request, camp_slug):
     camp = _organized_camp_or_404(request, camp_slug)
     if request.method == "POST":
         return _door_action(request, camp)
-    query = request.GET.get("q", "")[:80]
+    query = typed_text(request.GET.get("q"), 80)
     if request.htmx and request.GET.get("part") == "count":
         return render(
             request, "events/door.html#door-count", {"camp": camp, "counts": door.door_counts(camp)}
@@ -81,7 +81,7 @@ def door_page(request, camp_slug):
 def _door_action(request, camp):
     action = request.POST.get("action")
     participant = door.find_by_code(camp, request.POST.get("code", ""))
-    query = request.POST.get("q", "")[:80]
+    query = typed_text(request.POST.get("q"), 80)
     back = safe_next(
         request, f"{request.path}?{urlencode({'q': query})}" if query else request.path
     )

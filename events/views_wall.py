@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from barcamp.decorators import live_page, login_required, rate_limit
+from barcamp.http import as_id
 
 from . import live, queries, wall
 from .forms import AnnouncementForm, WallTextForm
@@ -19,18 +20,13 @@ POST_ACTIONS = {"approve", "hide", "unhide", "delete"}
 MANAGE_ACTIONS = {"announce", "pin", "unpin", "remove", "approval-on", "approval-off"}
 
 
-def _as_id(value):
-    """A primary key from user input, or 0 (which matches nothing)."""
-    return int(value) if str(value).isdigit() and len(str(value)) < 12 else 0
-
-
 def _fresh(form_class):
     return form_class(initial={"nonce": secrets.token_urlsafe(16)})
 
 
 def _context(request, camp, viewer, *, form=None, announcement_form=None, notice_in=None):
     is_organizer = viewer.is_organizer
-    before = _as_id(request.GET.get("before"))
+    before = as_id(request.GET.get("before"))
     posts = wall.wall_posts(
         camp, participant=viewer.participant, is_organizer=is_organizer, before=before
     )
@@ -199,7 +195,7 @@ def wall_manage(request, camp_slug):
 
 
 def _change_announcement(request, camp, action):
-    announcement = camp.announcements.filter(pk=_as_id(request.POST.get("announcement"))).first()
+    announcement = camp.announcements.filter(pk=as_id(request.POST.get("announcement"))).first()
     if announcement is None:
         messages.error(request, _("That announcement is not there any more."))
         return 404

@@ -39,7 +39,8 @@ class NotAllowedToModerate(WallError):
 
 def clean_text(text):
     """The text as stored: line breaks normalised, at most one empty line in a row, trimmed."""
-    text = (text or "").replace("\r\n", "\n").replace("\r", "\n")
+    # NUL never comes from a keyboard, and PostgreSQL refuses it in text.
+    text = (text or "").replace("\x00", "").replace("\r\n", "\n").replace("\r", "\n")
     return re.sub(r"\n{3,}", "\n\n", text).strip()
 
 
@@ -76,7 +77,7 @@ def post_message(*, camp, participant, text, nonce=""):
     if participant is None or participant.camp_id != camp.pk or not participant.is_registered:
         raise NotAllowedToPost(_("Only registered Teilgeber of this camp can post on its wall."))
     text = _checked_text(text, what="post")
-    nonce = (nonce or "")[:40]
+    nonce = (nonce or "").replace("\x00", "")[:40]
     if nonce:
         earlier = WallPost.objects.filter(participant=participant, nonce=nonce).first()
         if earlier:
@@ -132,7 +133,7 @@ def post_announcement(*, camp, by, text, nonce=""):
     """An organizer pins a new announcement on the wall, the phones' pages and the projector."""
     _require_organizer(camp, by)
     text = _checked_text(text, what="announcement")
-    nonce = (nonce or "")[:40]
+    nonce = (nonce or "").replace("\x00", "")[:40]
     if nonce:
         earlier = Announcement.objects.filter(camp=camp, nonce=nonce).first()
         if earlier:

@@ -14,7 +14,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from barcamp.decorators import is_unchanged_poll, live_page, login_required, rate_limit
-from barcamp.http import safe_next
+from barcamp.http import as_id, safe_next, typed_text
 from events import live, wall
 from events import queries as event_queries
 from events.models import Camp
@@ -68,8 +68,8 @@ def session_list(request, camp_slug):
     viewer = event_queries.viewer(camp, request.user)
     states = queries.day_states(camp)
     filters = {
-        "search": request.GET.get("q", "").strip()[:100],
-        "tag": request.GET.get("tag", "").strip()[:30],
+        "search": typed_text(request.GET.get("q"), 100),
+        "tag": typed_text(request.GET.get("tag"), 30),
         "format": request.GET.get("format", "")
         if request.GET.get("format") in Session.Format.values
         else "",
@@ -164,13 +164,6 @@ def _feedback_context(session, viewer):
     return context
 
 
-def _as_id(value):
-    """A primary key from user input, or 0 (which matches nothing)."""
-    value = str(value)
-    # isdigit() alone takes "²" for a digit, which int() refuses.
-    return int(value) if value.isascii() and value.isdigit() and len(value) < 12 else 0
-
-
 # --- Voting --------------------------------------------------------------------------------
 
 
@@ -261,7 +254,7 @@ def quick_vote(request, camp_slug):
     status = 200
     if request.method == "POST":
         choice = request.POST.get("choice")
-        session = session_queries.get_session(camp, _as_id(request.POST.get("session")))
+        session = session_queries.get_session(camp, as_id(request.POST.get("session")))
         if choice == "restart":
             request.session[skipped_key] = []
             skipped = []
@@ -491,7 +484,7 @@ def _run_manage_action(camp, day, action, session_id):
     elif action == "skip":
         services.skip_pitch(camp=camp)
     else:
-        session = session_queries.get_session(camp, _as_id(session_id))
+        session = session_queries.get_session(camp, as_id(session_id))
         if session is None:
             raise ValueError(_("That session is not here (any more)."))
         services.move_in_queue(session=session, offset=-1 if action == "up" else 1)
@@ -505,7 +498,7 @@ def merge(request, camp_slug, session_id):
     if not viewer.is_organizer:
         raise Http404
     duplicate = session_queries.get_session(camp, session_id)
-    keep = session_queries.get_session(camp, _as_id(request.POST.get("into")))
+    keep = session_queries.get_session(camp, as_id(request.POST.get("into")))
     if duplicate is None:
         raise Http404
     if keep is None:

@@ -16,13 +16,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from barcamp.decorators import live_page, login_required
+from barcamp.http import as_id
 from events import live, wall
 from events import queries as event_queries
 from events.models import Participant, Room, Slot
 from sessions import queries as session_queries
 
 from . import feedback, grid, queries, services
-from .views import _as_id, _unchanged
+from .views import _unchanged
 
 PLAN_PAGE = (live.PLAN,)
 # Everything but the wall: a post does not re-render the board.
@@ -116,12 +117,12 @@ def _run_board_action(request, camp, day):
     action = request.POST.get("action")
     if action not in BOARD_ACTIONS:
         raise ValueError(_("Unknown action."))
-    session = session_queries.get_session(camp, _as_id(request.POST.get("session")))
+    session = session_queries.get_session(camp, as_id(request.POST.get("session")))
     if action in {"move", "unplace", "pin", "unpin"} and session is None:
         raise ValueError(_("That session is not here (any more)."))
     if action == "move":
-        room = Room.objects.filter(camp=camp, pk=_as_id(request.POST.get("room"))).first()
-        slot = Slot.objects.filter(camp=camp, pk=_as_id(request.POST.get("slot"))).first()
+        room = Room.objects.filter(camp=camp, pk=as_id(request.POST.get("room"))).first()
+        slot = Slot.objects.filter(camp=camp, pk=as_id(request.POST.get("slot"))).first()
         if room is None or slot is None:
             raise ValueError(_("Choose a cell of this camp's grid."))
         grid.move_session(session=session, room=room, slot=slot)
@@ -131,7 +132,7 @@ def _run_board_action(request, camp, day):
     elif action in {"pin", "unpin"}:
         grid.set_pinned(session=session, pinned=action == "pin")
     elif action in {"lock", "unlock"}:
-        slot = Slot.objects.filter(camp=camp, date=day, pk=_as_id(request.POST.get("slot"))).first()
+        slot = Slot.objects.filter(camp=camp, date=day, pk=as_id(request.POST.get("slot"))).first()
         if slot is None:
             raise ValueError(_("Choose a slot of this day."))
         grid.set_slot_locked(slot=slot, locked=action == "lock")

@@ -294,6 +294,16 @@ def test_post_announcement_twice_with_the_same_form_pins_once(camp, organizer):
     assert Announcement.objects.count() == 1
 
 
+def test_nul_characters_are_dropped_from_texts_and_nonces(camp, organizer):
+    # The board's announce field reaches the service without a form; PostgreSQL refuses NUL.
+    first = wall.post_announcement(camp=camp, by=organizer, text="Lun\x00ch", nonce="n\x00")
+
+    again = wall.post_announcement(camp=camp, by=organizer, text="Lunch", nonce="n")
+
+    assert (first.text, first.nonce) == ("Lunch", "n")
+    assert again.pk == first.pk
+
+
 def test_an_announcement_changes_the_wall_and_the_plan(
     camp, organizer, django_capture_on_commit_callbacks
 ):
