@@ -8,12 +8,15 @@ import multiprocessing
 import os
 
 bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
-# One process per core, a few threads each: the app is CPU-bound (templates, the ORM) with
+# One process per core, two threads each: the app is CPU-bound (templates, the ORM) with
 # short waits on PostgreSQL and Redis. More processes than cores only fight over the cores:
 # measured on 2 cores, /healthz served 1,030 requests/s with 2 workers and 400/s with 5
-# (the classic 2 x cores + 1 is for sync workers that wait on slow clients); see bench/README.md.
+# (the classic 2 x cores + 1 is for sync workers that wait on slow clients). More threads make
+# each wait on the database or Redis queue for the GIL behind busy threads: under the plenum's
+# load, p99 was 590 ms with 2 threads, 1,000-1,200 ms with 4 and 1,000 ms with 1
+# (bench/README.md). With PostgreSQL on another host, waits are longer and 3-4 may pay.
 workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count()))
-threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+threads = int(os.environ.get("GUNICORN_THREADS", "2"))
 worker_class = "gthread"
 # Phones on venue Wi-Fi keep connections open between polls.
 keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "15"))
