@@ -21,10 +21,11 @@ $(VENV)/.test-installed: requirements/test.lock | $(PY)
 	$(PY) -m pip install --quiet --require-hashes -r requirements/test.lock
 	@touch $@ $(VENV)/.run-installed
 
+# SITE_URL: the printed links and those in e-mails point at the port the server listens on.
 run: $(VENV)/.run-installed
 	DEBUG=true $(PY) manage.py migrate --noinput
-	DEBUG=true $(PY) manage.py load_demo
-	DEBUG=true $(PY) manage.py runserver $(HOST):$(PORT)
+	DEBUG=true SITE_URL=http://$(HOST):$(PORT) $(PY) manage.py load_demo
+	DEBUG=true SITE_URL=http://$(HOST):$(PORT) $(PY) manage.py runserver $(HOST):$(PORT)
 
 # One test worker per core (pytest-xdist); tests that share a resource name an xdist_group.
 test: $(VENV)/.test-installed

@@ -9,7 +9,9 @@ switched off. Mails are sent by tasks (`events/tasks.py`, `voting/tasks.py`,
 `sessions/tasks.py`) that services enqueue after their transaction commits (`enqueue_after_commit`).
 """
 
+import contextvars
 import logging
+from contextlib import contextmanager
 
 from django.conf import settings
 from django.core import signing
@@ -134,9 +136,24 @@ def supports_defer():
     return default_task_backend.supports_defer
 
 
+_silenced = contextvars.ContextVar("notifications_silenced", default=False)
+
+
+@contextmanager
+def silenced():
+    """No mails for what happens inside: the demo's made-up people have nobody to read them."""
+    token = _silenced.set(True)
+    try:
+        yield
+    finally:
+        _silenced.reset(token)
+
+
 def enqueue_after_commit(task, *args, run_after=None):
     """Enqueue the task once the current transaction commits, never inside it: a rolled-back
     change sends nothing, and the worker finds the rows the task reads."""
+    if _silenced.get():
+        return
 
     def enqueue():
         chosen = task

@@ -5,6 +5,8 @@ from io import StringIO
 from pathlib import Path
 
 import pytest
+from django.conf import settings
+from django.core import mail
 from django.core.management import CommandError, call_command
 
 from events.models import Camp
@@ -130,12 +132,18 @@ def test_load_camp_refuses_an_existing_slug():
 
 
 @pytest.mark.django_db
-def test_load_demo_sets_up_every_part_once():
+def test_load_demo_sets_up_every_part_once(django_capture_on_commit_callbacks):
     from voting.management.commands.load_demo import ARCHIVE_SLUG, DEMO_SLUG
 
-    call_command("load_demo", stdout=StringIO())
+    out = StringIO()
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("load_demo", stdout=out)
     counts = {model: model.objects.count() for model in (Camp, Vote)}
     call_command("load_demo", stdout=StringIO())
+
+    # The demo's made-up people get no mail (it buried the printed links in the console).
+    assert mail.outbox == []
+    assert f"{settings.SITE_URL}/demo-camp/board/" in out.getvalue()
 
     camp, archive = Camp.objects.get(slug=DEMO_SLUG), Camp.objects.get(slug=ARCHIVE_SLUG)
     assert {model: model.objects.count() for model in (Camp, Vote)} == counts  # nothing twice

@@ -1,12 +1,13 @@
 import datetime
 
 from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from events import door, services, wall
+from events import door, notifications, services, wall
 from events.models import Camp, Room, Series, Sponsor
 from sessions import services as session_services
 from voting import feedback, grid
@@ -85,7 +86,7 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        with transaction.atomic():
+        with notifications.silenced(), transaction.atomic():
             organizer, created = self._organizer()
             camp = Camp.objects.filter(slug=DEMO_SLUG).first()
             if camp is None:
@@ -99,18 +100,19 @@ class Command(BaseCommand):
                 self.stdout.write(
                     self.style.SUCCESS(f"Created last year's documented camp “{archive.name}”.")
                 )
+        site = settings.SITE_URL.rstrip("/")
         self.stdout.write(
             "\nOpen in a browser:\n"
-            f"  the camp        http://127.0.0.1:8000{camp.get_absolute_url()}\n"
-            "  all camps       http://127.0.0.1:8000/\n"
-            f"  the plan        http://127.0.0.1:8000{camp.get_absolute_url()}plan/\n"
-            f"  projector       http://127.0.0.1:8000{camp.get_absolute_url()}projector/\n"
-            f"  organizer board http://127.0.0.1:8000{camp.get_absolute_url()}board/\n"
-            f"  check-in        http://127.0.0.1:8000{camp.get_absolute_url()}door/\n"
-            f"  feedback        http://127.0.0.1:8000{camp.get_absolute_url()}feedback/results/\n"
-            f"  documentation   http://127.0.0.1:8000/{ARCHIVE_SLUG}/documentation/\n"
-            "  topic wishes    http://127.0.0.1:8000/series/barcamp-demo/wishes/\n"
-            "  organizer admin http://127.0.0.1:8000/admin/\n"
+            f"  the camp        {site}{camp.get_absolute_url()}\n"
+            f"  all camps       {site}/\n"
+            f"  the plan        {site}{camp.get_absolute_url()}plan/\n"
+            f"  projector       {site}{camp.get_absolute_url()}projector/\n"
+            f"  organizer board {site}{camp.get_absolute_url()}board/\n"
+            f"  check-in        {site}{camp.get_absolute_url()}door/\n"
+            f"  feedback        {site}{camp.get_absolute_url()}feedback/results/\n"
+            f"  documentation   {site}/{ARCHIVE_SLUG}/documentation/\n"
+            f"  topic wishes    {site}/series/barcamp-demo/wishes/\n"
+            f"  organizer admin {site}/admin/\n"
             f"\nOrganizer login: {ORGANIZER_EMAIL} / {ORGANIZER_PASSWORD}\n"
             "Sign up as a Teilgeber with any e-mail address: the login code is printed in this console.\n"
         )
