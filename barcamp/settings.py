@@ -295,9 +295,13 @@ if not DEBUG:
 
 # --- Logging --------------------------------------------------------------------------------
 
+LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    # Django's own `django` logger has a console handler in DEBUG and propagates to the root's
+    # too, which printed every line twice; the root prints it, at the level asked for.
+    "loggers": {"django": {"handlers": [], "level": LOG_LEVEL}},
 }
