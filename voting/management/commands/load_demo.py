@@ -172,24 +172,10 @@ class Command(BaseCommand):
             ]
         ):
             Sponsor.objects.create(camp=camp, name=name, url=url, order=order)
-        User = get_user_model()
-        people = []
-        for index, (name, hashtags, public) in enumerate(DEMO_PEOPLE, start=1):
-            user = User.objects.create(
-                username=f"demo{index}", email=f"teilgeber{index}@example.org", first_name=name
-            )
-            user.set_unusable_password()
-            user.save()
-            participant = services.register_participant(camp=camp, user=user)
-            services.update_profile(
-                participant=participant,
-                display_name=name,
-                hashtags=hashtags,
-                bio="",
-                links=[],
-                is_public=public,
-            )
-            people.append(participant)
+        people = [
+            self._teilgeber(camp, index, name, hashtags, is_public=public)
+            for index, (name, hashtags, public) in enumerate(DEMO_PEOPLE, start=1)
+        ]
         sessions = [
             session_services.propose_session(
                 camp=camp,
@@ -216,24 +202,31 @@ class Command(BaseCommand):
         self._series(camp, people)
         return camp
 
-    def _door_and_feedback(self, camp, people, sessions):
-        User = get_user_model()
-        for index, (name, hashtags) in enumerate(DOOR_PEOPLE, start=len(people) + 1):
-            user = User.objects.create(
+    def _teilgeber(self, camp, index, name, hashtags, *, is_public, bio="", user=None):
+        """Demo person number `index` registered for the camp with a profile (a new account
+        unless `user` is given)."""
+        if user is None:
+            user = get_user_model().objects.create(
                 username=f"demo{index}", email=f"teilgeber{index}@example.org", first_name=name
             )
             user.set_unusable_password()
             user.save()
-            participant = services.register_participant(camp=camp, user=user)
-            services.update_profile(
-                participant=participant,
-                display_name=name,
-                hashtags=hashtags,
-                bio="",
-                links=[],
-                is_public=False,
-            )
-            people.append(participant)
+        participant = services.register_participant(camp=camp, user=user)
+        services.update_profile(
+            participant=participant,
+            display_name=name,
+            hashtags=hashtags,
+            bio=bio,
+            links=[],
+            is_public=is_public,
+        )
+        return participant
+
+    def _door_and_feedback(self, camp, people, sessions):
+        people += [
+            self._teilgeber(camp, index, name, hashtags, is_public=False)
+            for index, (name, hashtags) in enumerate(DOOR_PEOPLE, start=len(people) + 1)
+        ]
         for participant in people[::2]:
             door.check_in_participant(participant=participant)
         # As if given after the day: feedback opens only once a session has started.
@@ -266,26 +259,12 @@ class Command(BaseCommand):
 
     def _network(self, camp, organizer, people, sessions):
         """The directory, people with shared interests, the wall and an announcement."""
-        User = get_user_model()
         for participant in people:
             if participant.display_name in DEMO_BIOS:
                 participant.bio = DEMO_BIOS[participant.display_name]
                 participant.save(update_fields=["bio"])
         for index, (name, hashtags, bio, wanted) in enumerate(DEMO_NETWORK_PEOPLE, start=10):
-            user = User.objects.create(
-                username=f"demo{index}", email=f"teilgeber{index}@example.org", first_name=name
-            )
-            user.set_unusable_password()
-            user.save()
-            participant = services.register_participant(camp=camp, user=user)
-            services.update_profile(
-                participant=participant,
-                display_name=name,
-                hashtags=hashtags,
-                bio=bio,
-                links=[],
-                is_public=True,
-            )
+            participant = self._teilgeber(camp, index, name, hashtags, is_public=True, bio=bio)
             for position in wanted:
                 voting_services.set_vote(
                     session=sessions[position], participant=participant, want=True
@@ -344,22 +323,18 @@ class Command(BaseCommand):
             gap=datetime.timedelta(minutes=15),
             breaks=[],
         )
-        User = get_user_model()
-        people = []
-        for index, (name, hashtags, public) in enumerate(DEMO_PEOPLE, start=1):
-            user = User.objects.filter(username=f"demo{index}").first()
-            if user is None:
-                continue
-            participant = services.register_participant(camp=camp, user=user)
-            services.update_profile(
-                participant=participant,
-                display_name=name,
-                hashtags=hashtags,
-                bio="",
-                links=[],
-                is_public=public,
+        # Last year's camp: the same people, their accounts made for this year's.
+        users = {
+            user.username: user
+            for user in get_user_model().objects.filter(username__startswith="demo")
+        }
+        people = [
+            self._teilgeber(
+                camp, index, name, hashtags, is_public=public, user=users[f"demo{index}"]
             )
-            people.append(participant)
+            for index, (name, hashtags, public) in enumerate(DEMO_PEOPLE, start=1)
+            if f"demo{index}" in users
+        ]
         sessions = []
         for host, (title, session_format, tags, notes, links) in zip(
             people * 2, ARCHIVE_SESSIONS, strict=False
