@@ -3,6 +3,7 @@
 from collections import Counter
 from dataclasses import dataclass
 
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -12,6 +13,14 @@ from .models import Camp, Participant
 
 def get_camp(slug):
     return get_object_or_404(Camp.objects.select_related("series"), slug=slug)
+
+
+def get_organized_camp(slug, user):
+    """The camp if the user organizes it; a 404 for everybody else, who may not know it is there."""
+    camp = get_camp(slug)
+    if not camp.is_organized_by(user):
+        raise Http404
+    return camp
 
 
 class Viewer:

@@ -20,13 +20,6 @@ from . import badges, door, queries
 DOOR_ACTIONS = {"check-in", "undo", "admit"}
 
 
-def _organized_camp_or_404(request, camp_slug):
-    camp = queries.get_camp(camp_slug)
-    if not camp.is_organized_by(request.user):
-        raise Http404
-    return camp
-
-
 def _ticket_qr(request, participant, camp):
     url = request.build_absolute_uri(
         reverse("events:door-ticket", args=[camp.slug, participant.ticket_code])
@@ -66,7 +59,7 @@ def _door_context(request, camp, query):
 @login_required
 def door_page(request, camp_slug):
     """The organizers' check-in: search by name or code as you type, check in with one tap."""
-    camp = _organized_camp_or_404(request, camp_slug)
+    camp = queries.get_organized_camp(camp_slug, request.user)
     if request.method == "POST":
         return _door_action(request, camp)
     query = typed_text(request.GET.get("q"), 80)
@@ -169,7 +162,7 @@ def _render_door_ticket(request, camp, participant, status=200):
 @login_required
 def badges_pdf(request, camp_slug):
     """Name badges of every registered Teilgeber, or of one (?code=), as a PDF to print."""
-    camp = _organized_camp_or_404(request, camp_slug)
+    camp = queries.get_organized_camp(camp_slug, request.user)
     code = request.GET.get("code")
     if code is None:
         people, name = door.badge_people(camp), f"badges-{camp.slug}.pdf"

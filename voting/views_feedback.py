@@ -1,7 +1,7 @@
 """Feedback pages: rate a session that started, tell the Orga how the camp was, the Orga's summary."""
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -129,19 +129,12 @@ def camp_feedback(request, camp_slug):
     return render(request, "voting/camp_feedback.html", context, status=status)
 
 
-def _organized_camp_or_404(request, camp_slug):
-    camp = event_queries.get_camp(camp_slug)
-    if not camp.is_organized_by(request.user):
-        raise Http404
-    return camp
-
-
 @never_cache
 @require_GET
 @login_required
 def feedback_results(request, camp_slug):
     """The Orga's summary: per session count, average and distribution; the camp's feedback with comments."""
-    camp = _organized_camp_or_404(request, camp_slug)
+    camp = event_queries.get_organized_camp(camp_slug, request.user)
     context = {
         "camp": camp,
         "sessions": feedback.camp_session_summaries(camp),
@@ -160,7 +153,7 @@ def _csv_response(text, name):
 @require_GET
 @login_required
 def feedback_sessions_csv(request, camp_slug):
-    camp = _organized_camp_or_404(request, camp_slug)
+    camp = event_queries.get_organized_camp(camp_slug, request.user)
     return _csv_response(feedback.session_feedback_csv(camp), f"feedback-sessions-{camp.slug}.csv")
 
 
@@ -168,5 +161,5 @@ def feedback_sessions_csv(request, camp_slug):
 @require_GET
 @login_required
 def feedback_camp_csv(request, camp_slug):
-    camp = _organized_camp_or_404(request, camp_slug)
+    camp = event_queries.get_organized_camp(camp_slug, request.user)
     return _csv_response(feedback.camp_feedback_csv(camp), f"feedback-camp-{camp.slug}.csv")
