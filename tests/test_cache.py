@@ -1,0 +1,67 @@
+"""The Redis cache (barcamp.cache) against a real Redis: what rate limits and live versions rely on."""
+
+import os
+from unittest import mock
+
+import pytest
+
+from barcamp.cache import FailOpenRedisCache
+
+REDIS_URL = os.environ.get("TEST_CACHE_REDIS_URL", "redis://127.0.0.1:6379/12")
+
+
+@pytest.fixture
+def cache():
+    import redis
+
+    try:
+        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping()
+    except redis.RedisError:
+        pytest.skip(f"needs Redis at {REDIS_URL}")
+    # A key prefix of its own: parallel test workers share the Redis database.
+    cache = FailOpenRedisCache(REDIS_URL, {"KEY_PREFIX": f"test-cache-{os.getpid()}"})
+    yield cache
+    cache.clear()
+
+
+def commands(cache):
+    """Count the commands the cache sends to Redis."""
+    client = cache._cache.get_client(write=True)
+    return mock.patch.object(client, "execute_command", wraps=client.execute_command)
+
+
+def test_incr_counts_in_one_round_trip_and_keeps_the_expiry(cache):
+    cache.add("counter", 1, 60)
+    cache.incr("counter")  # the first one may load the script into Redis
+
+    with commands(cache) as sent:
+        value = cache.incr("counter")
+
+    assert value == 3
+    assert sent.call_count == 1
+    assert cache.get("counter") == 3
+    key = cache.make_and_validate_key("counter")
+    assert 0 < cache._cache.get_client().ttl(key) <= 60
+
+
+def test_incr_of_a_missing_key_raises_and_creates_nothing(cache):
+    with pytest.raises(ValueError):
+        cache.incr("gone")
+
+    assert cache.get("gone") is None
+
+
+def test_a_rate_limit_counts_each_request_once(cache, rf):
+    from django_ratelimit.core import get_usage
+
+    request = rf.post("/")
+    request.user = mock.Mock(is_authenticated=True, pk=7)
+
+    with mock.patch("django_ratelimit.core.caches", {"default": cache}):
+        counts = [
+            get_usage(request, group="vote", key="user", rate="3/m", increment=True)
+            for _ in range(4)
+        ]
+
+    assert [usage["count"] for usage in counts] == [1, 2, 3, 4]
+    assert [usage["should_limit"] for usage in counts] == [False, False, False, True]
