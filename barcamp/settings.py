@@ -120,6 +120,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         # connections are replaced instead of failing the next requests.
         "check": check_connection,
     }
+    # PostgreSQL plans a statement each time it gets one; a prepared statement is planned once
+    # per connection. Only cursors that bind on the server prepare (the ORM's bind on the
+    # client and never do): the vote's hot path (voting.services.vote_quickly). Off behind a
+    # pooler that cannot keep them (PgBouncer before 1.21, or without max_prepared_statements).
+    DATABASES["default"]["OPTIONS"]["prepare_threshold"] = (
+        5 if env_bool("DATABASE_PREPARED_STATEMENTS", True) else None
+    )
 else:
     # Registration takes a write lock up front, so parallel joins queue instead of failing.
     DATABASES["default"].setdefault("OPTIONS", {}).update(

@@ -82,6 +82,7 @@ def server_env(args):
         "LOG_LEVEL": "WARNING",
         # The baselines hammer the vote with one phone's session: no limit for the benchmark.
         "RATE_LIMIT_VOTE": "1000000/m",
+        "DATABASE_PREPARED_STATEMENTS": os.environ.get("DATABASE_PREPARED_STATEMENTS", ""),
     }
 
 

@@ -88,6 +88,20 @@ def test_database_from_database_url_with_pool_on_postgresql(env, expected):
     assert result.stdout.strip() == expected, result.stderr
 
 
+@pytest.mark.parametrize(("value", "expected"), [("", "5"), ("false", "None")])
+def test_prepared_statements_can_be_switched_off_for_a_pooler(value, expected):
+    code = "from django.conf import settings as s; print(s.DATABASES['default']['OPTIONS']['prepare_threshold'])"
+    env = {
+        **PRODUCTION,
+        "DATABASE_URL": "postgres://app@db.internal:5432/barcamp",
+        "DATABASE_PREPARED_STATEMENTS": value,
+    }
+
+    result = manage("shell", "--no-imports", "-c", code, env=env)
+
+    assert result.stdout.strip() == expected, result.stderr
+
+
 def test_redis_url_selects_the_shared_cache():
     code = "from django.conf import settings as s; print(s.CACHES['default']['BACKEND'])"
 

@@ -1,5 +1,6 @@
 import pytest
 from django.core.cache import cache
+from django.db import connection
 
 from events import live
 from events.models import Participant
@@ -261,6 +262,27 @@ def test_vote_quickly_changes_the_votes_topic_only(camp, django_capture_on_commi
 
     assert live.current_version(camp.slug, (live.PITCH, live.PLAN)) == pitch_before
     assert live.current_version(camp.slug, (live.VOTES,)) != votes_before
+
+
+def test_vote_quickly_is_planned_once_per_connection_on_postgresql(
+    camp, postgres_only, django_assert_num_queries
+):
+    sessions = [make_session(camp=camp) for _ in range(4)]
+    voter = make_participant(camp=camp)
+
+    with django_assert_num_queries(16):  # Django still sees and counts every statement
+        for session in sessions:
+            for want in (True, False):
+                services.vote_quickly(
+                    camp_slug=camp.slug, user=voter.user, session_id=session.pk, want=want
+                )
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        prepared = [row[0] for row in cursor.fetchall()]
+    # psycopg prepares a statement from its sixth use on (prepare_threshold 5): the count ran 8 times.
+    assert any("count(*)" in statement for statement in prepared), prepared
+    assert not Vote.objects.filter(participant=voter).exists()
 
 
 def test_merge_sessions_unites_hosts_and_votes_counting_nobody_twice(camp):
