@@ -74,19 +74,11 @@ def parse_args():
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--phones", type=int, default=1000, help="the scenario's phones")
-    parser.add_argument("--votes", type=int, default=15)
-    parser.add_argument("--duration", type=float, default=60.0)
+    load.add_scenario_arguments(parser)
     parser.add_argument("--seconds", type=int, default=4, help="per endpoint and round")
     parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--sessions", type=int, default=40)
-    parser.add_argument("--workers", type=int, default=os.cpu_count())
-    parser.add_argument("--threads", type=int, default=2)
-    parser.add_argument("--port", type=int, default=8765)
-    parser.add_argument("--postgres", default="postgres://postgres@127.0.0.1:5432")
-    parser.add_argument("--database", default="barcamp_bench")
-    parser.add_argument("--redis", default="redis://127.0.0.1:6379/14")
-    return parser.parse_args()
+    load.add_stack_arguments(parser)
+    return load.check_phones(parser.parse_args())
 
 
 def cpu_times():

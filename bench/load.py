@@ -37,6 +37,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+CONNECTIONS = 64  # of each baseline's closed loop
 VERSION = re.compile(rb"[?&](?:amp;)?v=([0-9a-f.~]+)")
 
 
@@ -44,21 +45,38 @@ def parse_args():
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--phones", type=int, default=1000)
-    parser.add_argument("--votes", type=int, default=15)
-    parser.add_argument("--sessions", type=int, default=40)
-    parser.add_argument("--duration", type=float, default=60.0)
-    parser.add_argument("--workers", type=int, default=os.cpu_count())
-    parser.add_argument("--threads", type=int, default=2)
+    add_scenario_arguments(parser)
     parser.add_argument(
         "--baseline-seconds", type=float, default=3.0, help="per endpoint and round"
     )
     parser.add_argument("--baseline-rounds", type=int, default=4)
+    add_stack_arguments(parser)
+    return check_phones(parser.parse_args())
+
+
+def check_phones(args):
+    if args.phones < CONNECTIONS:
+        raise SystemExit(
+            f"--phones must be at least {CONNECTIONS}: the vote baseline is one phone per connection"
+        )
+    return args
+
+
+def add_scenario_arguments(parser):
+    parser.add_argument("--phones", type=int, default=1000)
+    parser.add_argument("--votes", type=int, default=15, help="per phone")
+    parser.add_argument("--duration", type=float, default=60.0, help="seconds the votes take")
+
+
+def add_stack_arguments(parser):
+    """The camp's size, the server and where PostgreSQL and Redis are: the same for every bench."""
+    parser.add_argument("--sessions", type=int, default=40)
+    parser.add_argument("--workers", type=int, default=os.cpu_count())
+    parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--postgres", default="postgres://postgres@127.0.0.1:5432")
     parser.add_argument("--database", default="barcamp_bench")
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/14")
-    return parser.parse_args()
 
 
 def server_env(args):
@@ -228,7 +246,7 @@ async def request(session, recorder, name, method, url, *, expect, **kwargs):
         return None, b""
 
 
-async def hammer(base, name, seconds, make_request, counts, connections=64):
+async def hammer(base, name, seconds, make_request, counts, connections=CONNECTIONS):
     """
     Closed loop: `connections` clients send requests back to back for `seconds`. `counts` holds
     how many each client has sent so far, so that a later round goes on where this one stopped.
