@@ -92,7 +92,7 @@ def server_env(args):
         # Mails are not what is measured: production queues them for a worker ("database").
         "TASKS_BACKEND": "dummy",
         "SECURE_SSL_REDIRECT": "false",
-        "STATIC_ROOT": str(ROOT / "staticfiles"),
+        "STATIC_ROOT": os.environ.get("STATIC_ROOT") or str(ROOT / "staticfiles"),
         "GUNICORN_BIND": f"127.0.0.1:{args.port}",
         "GUNICORN_WORKERS": str(args.workers),
         "GUNICORN_THREADS": str(args.threads),

@@ -1,5 +1,6 @@
 """Real HTTP requests against a live server, for tests that need parallel clients."""
 
+import socket
 import urllib.error
 import urllib.request
 
@@ -35,3 +36,18 @@ def post(url, *, session, data=b"", headers=None, timeout=30):
             return response.status, response.read()
     except urllib.error.HTTPError as error:
         return error.code, error.read()
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def redis_available(url):
+    import redis
+
+    try:
+        return redis.Redis.from_url(url, socket_connect_timeout=1).ping()
+    except redis.RedisError:
+        return False

@@ -3,7 +3,6 @@
 import http.cookiejar
 import os
 import re
-import socket
 import subprocess
 import sys
 import time
@@ -16,6 +15,7 @@ from django.conf import settings
 from django.db import connection
 
 from tests.factories import make_camp, make_participant, make_session, make_user, open_voting
+from tests.http import free_port, redis_available
 from voting import services
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -29,12 +29,6 @@ pytestmark = [
 ]
 
 
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def user_with_password(email, password):
     """A user whose password the servers' production hasher can check (the tests use a fast one)."""
     from django.contrib.auth.hashers import PBKDF2PasswordHasher
@@ -45,18 +39,9 @@ def user_with_password(email, password):
     return user
 
 
-def redis_available():
-    import redis
-
-    try:
-        return redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping()
-    except redis.RedisError:
-        return False
-
-
 @pytest.fixture
 def two_servers(postgres_only, collected_static):
-    if not redis_available():
+    if not redis_available(REDIS_URL):
         pytest.skip(f"needs Redis at {REDIS_URL}")
     import redis
 
