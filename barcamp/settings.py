@@ -163,9 +163,10 @@ SESSION_ENGINE = (
 
 # --- Authentication (django-allauth) --------------------------------------------------------
 
+# Django's and allauth's backends, reading the logged-in user from the cache (events.accounts).
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    "events.accounts.ModelBackend",
+    "events.accounts.AuthenticationBackend",
 ]
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "events:home"

@@ -124,6 +124,7 @@ def prepare(args):
 
     django.setup()
     from allauth.account.models import EmailAddress
+    from django.conf import settings
     from django.contrib.auth import (
         BACKEND_SESSION_KEY,
         HASH_SESSION_KEY,
@@ -189,7 +190,7 @@ def prepare(args):
     for user in users[: args.phones]:
         store = SessionStore()
         store[SESSION_KEY] = str(user.pk)
-        store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
         store[HASH_SESSION_KEY] = user.get_session_auth_hash()
         store.create()
         cookies.append(store.session_key)

@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class EventsConfig(AppConfig):
     name = "events"
     verbose_name = _("Camps")
+
+    def ready(self):
+        from . import accounts
+
+        accounts.connect_signals()

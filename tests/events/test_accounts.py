@@ -5,6 +5,9 @@ import re
 import pytest
 from django.contrib.auth import get_user_model
 from django.core import mail
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from tests.factories import make_user
 
@@ -64,3 +67,96 @@ def test_signup_with_taken_email_creates_no_second_account(client):
     client.post("/accounts/signup/", {"email": "eva@example.org", "password1": ""})
 
     assert get_user_model().objects.filter(email__iexact="eva@example.org").count() == 1
+
+
+# --- The logged-in user, read from the cache ------------------------------------------------
+
+
+def _user_queries(client, path="/account/notifications/"):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(path)
+    assert response.status_code == 200
+    return [q["sql"] for q in queries if 'FROM "auth_user"' in q["sql"]]
+
+
+def _logged_in(client):
+    return client.get("/").wsgi_request.user.is_authenticated
+
+
+def test_a_logged_in_request_reads_the_user_from_the_cache(client):
+    client.force_login(make_user())
+
+    first = _user_queries(client)
+    second = _user_queries(client)
+
+    assert len(first) == 1
+    assert second == []
+
+
+def test_a_new_password_still_logs_out_the_other_sessions(client):
+    user = make_user(password="old secret 1")
+    client.force_login(user)
+    assert _logged_in(client)
+
+    user.set_password("new secret 2")
+    user.save()
+
+    assert not _logged_in(client)
+
+
+def test_a_deactivated_user_is_logged_out_at_the_next_request(client):
+    user = make_user()
+    client.force_login(user)
+    assert _logged_in(client)
+
+    user.is_active = False
+    user.save()
+
+    assert not _logged_in(client)
+
+
+def test_a_deleted_user_is_logged_out_at_the_next_request(client):
+    user = make_user()
+    client.force_login(user)
+    assert _logged_in(client)
+
+    user.delete()
+
+    assert not _logged_in(client)
+
+
+def test_a_changed_email_shows_at_the_next_request(client):
+    user = make_user(email="old@example.org")
+    client.force_login(user)
+    assert client.get("/").wsgi_request.user.email == "old@example.org"
+
+    user.email = "new@example.org"
+    user.save()
+
+    assert client.get("/").wsgi_request.user.email == "new@example.org"
+
+
+def test_a_cached_user_of_another_shape_is_read_again_from_the_database(client):
+    user = make_user()
+    client.force_login(user)
+    # What an older deploy, whose user model had other fields, left in the cache.
+    cache.set(f"auth-user:{user.pk}", {"id": user.pk, "is_active": True, "password": "x"})
+
+    queries = _user_queries(client)
+
+    assert len(queries) == 1
+    assert client.get("/").wsgi_request.user == user
+
+
+def test_the_user_is_dropped_again_after_the_commit(django_capture_on_commit_callbacks):
+    user = make_user()
+    key = f"auth-user:{user.pk}"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        user.email = "new@example.org"
+        user.save()
+        # A request that read the row before the commit puts the old one back meanwhile.
+        cache.set(key, {"email": "old@example.org"})
+        assert cache.get(key) is not None
+
+    assert cache.get(key) is None
