@@ -148,6 +148,9 @@ if REDIS_URL:
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
     }
+    # django-ratelimit's counters, one round trip each (barcamp.cache.RateLimitRedisCache).
+    CACHES["ratelimit"] = {**CACHES["default"], "BACKEND": "barcamp.cache.RateLimitRedisCache"}
+    RATELIMIT_USE_CACHE = "ratelimit"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 

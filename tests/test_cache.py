@@ -5,7 +5,7 @@ from unittest import mock
 
 import pytest
 
-from barcamp.cache import FailOpenRedisCache
+from barcamp.cache import FailOpenRedisCache, RateLimitRedisCache
 
 REDIS_URL = os.environ.get("TEST_CACHE_REDIS_URL", "redis://127.0.0.1:6379/12")
 
@@ -22,6 +22,11 @@ def cache():
     cache = FailOpenRedisCache(REDIS_URL, {"KEY_PREFIX": f"test-cache-{os.getpid()}"})
     yield cache
     cache.clear()
+
+
+@pytest.fixture
+def rate_limit_cache(cache):
+    return RateLimitRedisCache(REDIS_URL, {"KEY_PREFIX": f"test-cache-{os.getpid()}"})
 
 
 def commands(cache):
@@ -65,3 +70,56 @@ def test_a_rate_limit_counts_each_request_once(cache, rf):
 
     assert [usage["count"] for usage in counts] == [1, 2, 3, 4]
     assert [usage["should_limit"] for usage in counts] == [False, False, False, True]
+
+
+def _votes_counted(cache, rf, times, *, rate="3/m"):
+    from django_ratelimit.core import get_usage
+
+    request = rf.post("/")
+    request.user = mock.Mock(is_authenticated=True, pk=7)
+    with mock.patch("django_ratelimit.core.caches", {"default": cache}):
+        return [
+            get_usage(request, group="vote", key="user", rate=rate, increment=True)
+            for _ in range(times)
+        ]
+
+
+def test_the_rate_limit_cache_counts_a_request_in_one_round_trip(rate_limit_cache, rf):
+    _votes_counted(rate_limit_cache, rf, 1)  # the first one may load the script into Redis
+
+    with commands(rate_limit_cache) as sent:
+        counts = _votes_counted(rate_limit_cache, rf, 4)
+
+    assert sent.call_count == 4
+    assert [usage["count"] for usage in counts] == [2, 3, 4, 5]
+    assert [usage["should_limit"] for usage in counts] == [False, False, True, True]
+
+
+def test_the_rate_limit_cache_gives_a_new_counter_its_window_as_expiry(rate_limit_cache, rf):
+    _votes_counted(rate_limit_cache, rf, 2, rate="3/h")
+
+    client = rate_limit_cache._cache.get_client()
+    [key] = client.keys(rate_limit_cache.make_and_validate_key("rl:*"))
+    assert int(client.get(key)) == 2
+    # django-ratelimit's window plus its 5 seconds of fudge.
+    assert 3600 < client.ttl(key) <= 3605
+
+
+def test_the_rate_limit_cache_add_stores_nothing(rate_limit_cache):
+    added = rate_limit_cache.add("counter", 1, 60)
+
+    assert added is False
+    assert rate_limit_cache.get("counter") is None
+    assert rate_limit_cache._periods == {}
+
+
+def test_without_redis_the_rate_limit_cache_lets_requests_through(rf):
+    from tests.http import free_port
+
+    gone = RateLimitRedisCache(
+        f"redis://127.0.0.1:{free_port()}/0", {"OPTIONS": {"socket_connect_timeout": 0.2}}
+    )
+
+    counts = _votes_counted(gone, rf, 5)
+
+    assert [usage["should_limit"] for usage in counts] == [False] * 5

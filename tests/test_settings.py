@@ -102,8 +102,12 @@ def test_prepared_statements_can_be_switched_off_for_a_pooler(value, expected):
     assert result.stdout.strip() == expected, result.stderr
 
 
-def test_redis_url_selects_the_shared_cache():
-    code = "from django.conf import settings as s; print(s.CACHES['default']['BACKEND'])"
+def test_redis_url_selects_the_shared_cache_and_rate_limits_count_in_it():
+    code = (
+        "from django.conf import settings as s; c = s.CACHES; "
+        "print(c['default']['BACKEND'], c[s.RATELIMIT_USE_CACHE]['BACKEND'], "
+        "c['default']['LOCATION'] == c['ratelimit']['LOCATION'])"
+    )
 
     result = manage(
         "shell",
@@ -113,7 +117,9 @@ def test_redis_url_selects_the_shared_cache():
         env={**PRODUCTION, "REDIS_URL": "redis://127.0.0.1:6379/3"},
     )
 
-    assert result.stdout.strip() == "barcamp.cache.FailOpenRedisCache"
+    assert result.stdout.strip() == (
+        "barcamp.cache.FailOpenRedisCache barcamp.cache.RateLimitRedisCache True"
+    ), result.stderr
 
 
 def test_smtp_mail_from_environment():
