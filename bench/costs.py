@@ -1,13 +1,14 @@
 """
 What one request costs the app, in process: CPU milliseconds and database queries per endpoint.
 
-    .venv/bin/python bench/costs.py [--phones 200] [--n 300] [--profile "vote"]
+    .venv/bin/python bench/costs.py [--phones 200] [--n 300] [--profile "vote"] [--cpu-profile "vote"]
 
 The WSGI handler is called directly (no server, no network, no load generator), against the
 same stack as `bench/load.py` — PostgreSQL, Redis, DEBUG off — on a camp it prepares in the
 scratch database `barcamp_costs`. The figures are each endpoint's own cost, so a change to
 the code shows in them without the noise of a loaded machine. `--profile NAME` runs that
-endpoint under pyinstrument instead (or attach py-spy: `py-spy record -- python bench/costs.py`).
+endpoint under pyinstrument instead (wall time: waits on PostgreSQL and Redis included);
+`--cpu-profile NAME` under cProfile on CPU time, which leaves the waits out.
 """
 
 import argparse
@@ -39,6 +40,11 @@ def main():
     parser.add_argument("--phones", type=int, default=200)
     parser.add_argument("--n", type=int, default=300, help="requests per endpoint")
     parser.add_argument("--profile", default="", help="profile this endpoint with pyinstrument")
+    parser.add_argument(
+        "--cpu-profile",
+        default="",
+        help="profile this endpoint with cProfile on CPU time (waits on the network excluded)",
+    )
     parser.add_argument("--postgres", default="postgres://postgres@127.0.0.1:5432")
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/13")
     parser.add_argument("endpoints", nargs="*", help="only these endpoints")
@@ -147,6 +153,15 @@ def main():
                 call(make)
             profiler.stop()
             print(profiler.output_text(unicode=False, color=False))
+            continue
+        if name == options.cpu_profile:
+            import cProfile
+            import pstats
+
+            profiler = cProfile.Profile(time.thread_time)
+            for _ in range(options.n):
+                profiler.runcall(call, make)
+            pstats.Stats(profiler).sort_stats("cumulative").print_stats(60)
             continue
         started = time.thread_time()
         for _ in range(options.n):
