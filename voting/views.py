@@ -4,7 +4,6 @@ import io
 import segno
 from django.contrib import messages
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
-from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.template.loader import get_template, render_to_string
 from django.urls import reverse
@@ -233,9 +232,11 @@ def _voted(request, camp, session, voted, count=None, *, viewer=None):
     context = {"camp": camp, "session": session, "oob_budget": camp.vote_budget is not None}
     if camp.vote_budget is not None:
         context.update(_budget_context(camp, viewer))
-    # The plenum's hottest answer: the button reads only what it is given (the login and the
-    # CSRF token), so it skips the context processors (messages, CSP nonce, language list).
-    context.update(user=request.user, csrf_token=get_token(request))
+    # The plenum's hottest answer: the button reads only what it is given (the login), so it
+    # skips the context processors (messages, CSP nonce, language list). It goes into a page
+    # whose <body> sends the CSRF token with every htmx request (hx-headers), so its form needs
+    # none: a token here would cost a fresh mask and a Set-Cookie on every vote.
+    context.update(user=request.user)
     return HttpResponse(get_template("voting/includes/_vote_button.html").render(context))
 
 

@@ -71,3 +71,26 @@ def test_projector_keeps_its_picture_while_offline_and_recovers(open_as, live_se
     assert len(failed) >= 1
     assert still_shown == "Rust in production"
     expect(projector.locator("#interest-count")).to_have_text("1", timeout=5_000)
+
+
+def test_a_phone_takes_its_vote_back_with_the_button_the_vote_brought(open_as, live_server, plenum):
+    camp, second, _organizer, phone_users = plenum
+    from voting import services
+
+    services.start_pitch(camp=camp, date=camp.start_date)
+    services.step_pitch(camp=camp, step=1)
+    phone = open_as(phone_users[0], PHONE)
+    phone.goto(f"{live_server.url}/{camp.slug}/pitch/")
+    button = phone.get_by_role("button", name="I want to go")
+
+    button.click()
+    expect(button).to_have_attribute("aria-pressed", "true")
+    # The answer's form carries no CSRF token: the page's <body> sends it (hx-headers).
+    button.click()
+    expect(button).to_have_attribute("aria-pressed", "false")
+
+    assert second.votes.count() == 0
+    phone.reload()
+    expect(phone.get_by_role("button", name="I want to go")).to_have_attribute(
+        "aria-pressed", "false"
+    )

@@ -1,5 +1,9 @@
+import re
+
 import pytest
+from django.conf import settings
 from django.core.cache import cache
+from django.test import Client
 from django.urls import reverse
 
 from events import live
@@ -75,6 +79,39 @@ def test_vote_htmx_swaps_button_and_count_in_place(client, camp, teilgeber):
     assert 'aria-pressed="true"' in content
     assert "<strong>2</strong>" in content
     assert '<input type="hidden" name="want" value="0">' in content
+
+
+def test_an_htmx_vote_answers_without_a_csrf_token_and_the_next_vote_needs_only_the_header(
+    camp,
+):
+    session = make_session(camp=camp)
+    url = reverse("voting:vote", args=[camp.slug, session.pk])
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(make_participant(camp=camp).user)
+    page = client.get(f"/{camp.slug}/pitch/").content.decode()
+    header_token = re.search(r'"x-csrftoken": "([^"]+)"', page).group(1)
+
+    voted = client.post(url, {"want": "1"}, headers={**HTMX, "X-CSRFToken": header_token})
+    taken_back = client.post(url, {"want": "0"}, headers={**HTMX, "X-CSRFToken": header_token})
+    without = client.post(url, {"want": "1"}, headers=HTMX)
+
+    assert voted.status_code == 200
+    assert "csrfmiddlewaretoken" not in voted.content.decode()
+    assert settings.CSRF_COOKIE_NAME not in voted.cookies
+    assert taken_back.status_code == 200
+    assert without.status_code == 403
+    assert Vote.objects.filter(session=session).count() == 0
+
+
+def test_the_vote_button_on_a_page_keeps_its_csrf_token_for_a_plain_form_post(
+    client, camp, teilgeber
+):
+    session = make_session(camp=camp)
+
+    page = client.get(reverse("voting:session-detail", args=[camp.slug, session.pk]))
+
+    button = re.search(rf'id="vote-{session.pk}">(.*?)</form>', page.content.decode(), re.S)
+    assert 'name="csrfmiddlewaretoken"' in button.group(1)
 
 
 def test_vote_twice_with_want_counts_once(client, camp, teilgeber):
