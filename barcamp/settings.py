@@ -154,6 +154,11 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# Seconds the logged-in user is read from the cache (events.accounts), 0 to read it from the
+# database on every request. Only with a shared cache: a process's own memory would keep a
+# user that another process deactivated, or whose password it changed, logged in there.
+USER_CACHE_TIMEOUT = 300 if REDIS_URL else 0
+
 # --- Sessions ---------------------------------------------------------------------------------
 
 # Every logged-in poll reads the session: with Redis it comes from there (the database stays the

@@ -4,10 +4,6 @@ from django.contrib.auth import backends, get_user_model
 from django.core.cache import cache
 from django.db import transaction
 
-# Long enough that a camp day's requests find the user there, short enough to bound what a
-# save that never reached the cache (Redis away, fail-open) leaves behind.
-USER_CACHE_TIMEOUT = 300
-
 
 def user_display(user):
     """How allauth names a user on pages and in e-mails: the e-mail address, never a username."""
@@ -26,10 +22,13 @@ class CachedUserMixin:
     that query was a sixth of what the request cost. The row is kept as its field values (not
     a pickled model, which breaks across Django upgrades) and only used when its fields are the
     model's current ones. Django still verifies the session against the user's password hash,
-    so a stale entry can only be as old as the last save that did not reach the cache.
+    so a stale entry can only be as old as the last save that did not reach the cache, and at
+    most USER_CACHE_TIMEOUT seconds. Only with a cache all processes share (settings).
     """
 
     def get_user(self, user_id):
+        if not settings.USER_CACHE_TIMEOUT:
+            return super().get_user(user_id)
         User = get_user_model()
         fields = [field.attname for field in User._meta.concrete_fields]
         key = _user_cache_key(user_id)
@@ -39,7 +38,7 @@ class CachedUserMixin:
             return user if self.user_can_authenticate(user) else None
         user = super().get_user(user_id)
         if user is not None:
-            cache.set(key, {f: getattr(user, f) for f in fields}, USER_CACHE_TIMEOUT)
+            cache.set(key, {f: getattr(user, f) for f in fields}, settings.USER_CACHE_TIMEOUT)
         return user
 
 

@@ -122,6 +122,17 @@ def test_redis_url_selects_the_shared_cache_and_rate_limits_count_in_it():
     ), result.stderr
 
 
+@pytest.mark.parametrize(
+    ("redis_url", "expected"), [("redis://127.0.0.1:6379/3", "300"), ("", "0")]
+)
+def test_the_user_is_cached_only_in_a_shared_cache(redis_url, expected):
+    code = "from django.conf import settings as s; print(s.USER_CACHE_TIMEOUT)"
+
+    result = manage("shell", "--no-imports", "-c", code, env={**PRODUCTION, "REDIS_URL": redis_url})
+
+    assert result.stdout.strip() == expected, result.stderr
+
+
 def test_smtp_mail_from_environment():
     code = "from django.conf import settings as s; m = s.MAILERS['default']; print(m['BACKEND'], m['OPTIONS']['host'])"
 

@@ -14,6 +14,12 @@ from tests.factories import make_user
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def cached_users(settings):
+    # As with REDIS_URL; the tests' cache is the process's own memory, where it is off.
+    settings.USER_CACHE_TIMEOUT = 300
+
+
 def _code(message):
     return re.search(r"^\s*([A-Z0-9]{4}-[A-Z0-9]{4})\s*$", message.body, re.MULTILINE).group(1)
 
@@ -91,6 +97,16 @@ def test_a_logged_in_request_reads_the_user_from_the_cache(client):
 
     assert len(first) == 1
     assert second == []
+
+
+def test_without_a_shared_cache_every_request_reads_the_user_from_the_database(client, settings):
+    settings.USER_CACHE_TIMEOUT = 0
+    client.force_login(make_user())
+
+    first = _user_queries(client)
+    second = _user_queries(client)
+
+    assert (len(first), len(second)) == (1, 1)
 
 
 def test_a_new_password_still_logs_out_the_other_sessions(client):
