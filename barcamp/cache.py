@@ -19,7 +19,7 @@ return false
 """
 
 
-# INCRBY, and give a counter that this makes new its expiry, in one round trip.
+# INCRBY, and give a counter this creates its expiry, in one round trip.
 INCR_WITH_EXPIRY = """
 local value = redis.call('INCRBY', KEYS[1], ARGV[1])
 if value == tonumber(ARGV[1]) then
