@@ -82,9 +82,11 @@ def two_servers(postgres_only, collected_static):
         bases.append(f"http://127.0.0.1:{port}")
     try:
         for base in bases:
+            # Ready, not just up: as a load balancer would, wait until the database and Redis
+            # answer (a page rendered while Redis does not answer has no live version).
             for _ in range(150):
                 try:
-                    urllib.request.urlopen(f"{base}/healthz", timeout=1)
+                    urllib.request.urlopen(f"{base}/readyz", timeout=1)
                     break
                 except OSError:
                     time.sleep(0.1)
