@@ -80,6 +80,12 @@ def add_stack_arguments(parser):
 
 
 def server_env(args):
+    # What the server may take from the caller's environment, to measure a setting.
+    passed = {
+        name: os.environ[name]
+        for name in ("DATABASE_PREPARED_STATEMENTS", "GUNICORN_MAX_REQUESTS")
+        if name in os.environ
+    }
     return {
         "PATH": os.environ["PATH"],
         "DEBUG": "false",
@@ -100,7 +106,7 @@ def server_env(args):
         "LOG_LEVEL": "WARNING",
         # The baselines hammer the vote with one phone's session: no limit for the benchmark.
         "RATE_LIMIT_VOTE": "1000000/m",
-        "DATABASE_PREPARED_STATEMENTS": os.environ.get("DATABASE_PREPARED_STATEMENTS", ""),
+        **passed,
     }
 
 
