@@ -166,15 +166,18 @@ def test_a_vote_through_one_server_appears_on_the_other_within_one_poll(two_serv
         camp=camp, user=user_with_password("ben@example.org", "correct horse battery")
     )
     projector = Browser()
-    _status, page = projector.get(f"{second}/{camp.slug}/projector/")
-    version = re.search(r"\?v=([0-9a-f.]+)", page).group(1)
+    for _ in range(3):
+        _status, page = projector.get(f"{second}/{camp.slug}/projector/")
+        version = re.search(r"\?v=([0-9a-f.]+)", page).group(1)
+        # Zeros: rendered while Redis did not answer in time (it fails open); the next has one.
+        if set(version) != {"0", "."}:
+            break
     unchanged = projector.opener.open(
         urllib.request.Request(
             f"{second}/{camp.slug}/projector/?v={version}", headers={"HX-Request": "true"}
         ),
         timeout=5,
     )
-    # A version of zeros would mean the page was rendered while Redis did not answer in time.
     assert unchanged.status == 204, f"the page rendered version {version!r}"
     phone = Browser()
     phone.log_in(first, "ben@example.org", "correct horse battery")
