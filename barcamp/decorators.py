@@ -56,10 +56,10 @@ def live_page(*topics):
     A live page that follows these topics of its camp (events.live): an HTMX poll that brings
     the version the page shows gets 204 No Content after one cache read.
 
-    barcamp.middleware.LivePollMiddleware answers such polls before sessions, authentication
-    and the view run (it finds the topics on the view); the check here covers the view when it
-    is called without that middleware. Only for pages anybody may see: the 204 comes before
-    any permission check.
+    barcamp.middleware.LivePolls answers such polls in front of Django, before sessions,
+    authentication and the view run (it finds the topics on the view); the check here covers
+    the view when it is reached some other way (the test client, a poll Django must see).
+    Only for pages anybody may see: the 204 comes before any permission check.
     """
 
     def decorator(view):

@@ -77,6 +77,9 @@ def parse_args():
     load.add_scenario_arguments(parser)
     parser.add_argument("--seconds", type=int, default=4, help="per endpoint and round")
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument(
+        "--only", nargs="+", metavar="ENDPOINT", help="measure these (healthz always), e.g. vote"
+    )
     load.add_stack_arguments(parser)
     return load.check_phones(parser.parse_args())
 
@@ -139,6 +142,13 @@ def main():
         "pitch page": get("pitch page", f"/{slug}/pitch/"),
         "plan page": get("plan page", f"/{slug}/plan/"),
     }
+    if args.only:
+        unknown = set(args.only) - set(endpoints)
+        if unknown:
+            raise SystemExit(f"unknown endpoints: {', '.join(sorted(unknown))}")
+        endpoints = {
+            name: value for name, value in endpoints.items() if name in {"healthz", *args.only}
+        }
     server = load.start_server(args)
     base = f"http://127.0.0.1:{args.port}"
     rates = {name: [] for name in endpoints}
@@ -177,6 +187,8 @@ def main():
             f"{rounds}{note}"
         )
 
+    if args.only:
+        return 0
     phones, arrival = args.phones, args.duration / 3
     demand = {
         "unchanged poll": phones / 2 + phones / 3,  # every poll a 204 while people vote

@@ -1,10 +1,12 @@
-"""Unchanged polls of live pages are answered before the rest of the stack runs."""
+"""Unchanged polls of live pages are answered in front of Django, before the rest of the stack runs."""
 
 import pytest
-from django.test import RequestFactory
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
+from django.test import RequestFactory, override_settings
 from django.urls import reverse
 
-from barcamp.middleware import LivePollMiddleware
+from barcamp.middleware import LivePolls
 from events import live
 from tests.factories import make_camp
 from voting.views import PITCH_PAGE
@@ -12,27 +14,89 @@ from voting.views import PITCH_PAGE
 pytestmark = pytest.mark.django_db
 
 
-def the_stack(request):
-    raise AssertionError("the poll reached the session, auth and view middleware")
+def django(environ, start_response):
+    raise AssertionError("the poll reached Django")
 
 
-def reached(request):
-    return "reached"
+def reached(environ, start_response):
+    start_response("200 OK", [])
+    return [b"reached"]
+
+
+def call(application, request):
+    """The WSGI application's answer to the request: status, headers, body."""
+    answer = {}
+
+    def start_response(status, headers):
+        answer.update(status=status, headers=dict(headers))
+
+    body = b"".join(application(request.environ, start_response))
+    return answer["status"], answer["headers"], body
 
 
 def poll(path, **params):
     return RequestFactory().get(path, params, headers={"HX-Request": "true"})
 
 
-def test_unchanged_poll_is_answered_by_the_middleware_alone():
+def test_unchanged_poll_is_answered_in_front_of_django():
     camp = make_camp()
     version = live.current_version(camp.slug, PITCH_PAGE)
 
-    response = LivePollMiddleware(the_stack)(
-        poll(reverse("voting:pitch", args=[camp.slug]), v=version)
+    status, headers, body = call(
+        LivePolls(django), poll(reverse("voting:pitch", args=[camp.slug]), v=version)
     )
 
-    assert response.status_code == 204
+    assert (status, body) == ("204 No Content", b"")
+    # What SecurityMiddleware adds to every answer.
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["Referrer-Policy"] == "same-origin"
+
+
+def test_the_deployed_application_answers_unchanged_polls_without_a_query(
+    django_assert_num_queries,
+):
+    from barcamp.wsgi import application
+
+    camp = make_camp()
+    url = reverse("voting:pitch", args=[camp.slug])
+    version = live.current_version(camp.slug, PITCH_PAGE)
+
+    requests = []
+
+    def started(sender, environ, **kwargs):
+        requests.append(environ["PATH_INFO"])
+
+    request_started.connect(started)
+    # As Django's test client does: the test's transaction keeps its connection.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        with django_assert_num_queries(0):
+            status, _headers, _body = call(application, poll(url, v=version))
+        assert (status, requests) == ("204 No Content", [])
+        status, _headers, body = call(application, poll(url, v="stale"))
+    finally:
+        request_started.disconnect(started)
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+    assert status == "200 OK"
+    assert b"pitch-live" in body
+    assert len(requests) == 1  # Django's handler rendered the page
+
+
+@override_settings(SECURE_HSTS_SECONDS=3600, SECURE_SSL_REDIRECT=True)
+def test_a_secure_poll_gets_hsts_and_a_plain_one_goes_to_django_for_the_redirect():
+    camp = make_camp()
+    url = reverse("voting:pitch", args=[camp.slug])
+    version = live.current_version(camp.slug, PITCH_PAGE)
+
+    status, headers, _body = call(
+        LivePolls(django),
+        RequestFactory().get(url, {"v": version}, headers={"HX-Request": "true"}, secure=True),
+    )
+    assert status == "204 No Content"
+    assert headers["Strict-Transport-Security"].startswith("max-age=3600")
+    assert call(LivePolls(reached), poll(url, v=version))[2] == b"reached"
 
 
 @pytest.mark.parametrize(
@@ -47,14 +111,27 @@ def test_unchanged_poll_is_answered_by_the_middleware_alone():
         lambda camp, version: poll(reverse("voting:board", args=[camp.slug]), v=version),
         lambda camp, version: poll("/no/such/page/", v=version),
         lambda camp, version: poll(reverse("voting:pitch", args=["other-camp"]), v=version),
+        lambda camp, version: RequestFactory().post(
+            reverse("voting:pitch", args=[camp.slug]) + f"?v={version}",
+            headers={"HX-Request": "true"},
+        ),
     ],
-    ids=["stale", "no-version", "not-htmx", "not-live", "board-needs-login", "404", "other-camp"],
+    ids=[
+        "stale",
+        "no-version",
+        "not-htmx",
+        "not-live",
+        "board-needs-login",
+        "404",
+        "other-camp",
+        "post",
+    ],
 )
-def test_everything_else_goes_through_the_stack(request_):
+def test_everything_else_goes_to_django(request_):
     camp = make_camp()
     version = live.current_version(camp.slug, PITCH_PAGE)
 
-    assert LivePollMiddleware(reached)(request_(camp, version)) == "reached"
+    assert call(LivePolls(reached), request_(camp, version))[2] == b"reached"
 
 
 def test_version_with_a_passed_stale_moment_is_not_current():
@@ -64,3 +141,18 @@ def test_version_with_a_passed_stale_moment_is_not_current():
     assert live.is_current(camp.slug, PITCH_PAGE, f"{version}~4102444800")  # 2100
     assert not live.is_current(camp.slug, PITCH_PAGE, f"{version}~946684800")  # 2000
     assert not live.is_current(camp.slug, PITCH_PAGE, f"{version}~soon")
+
+
+@override_settings(ALLOWED_HOSTS=["camp.example"])
+def test_a_poll_for_a_host_not_served_goes_to_django_for_its_400():
+    camp = make_camp()
+    url = reverse("voting:pitch", args=[camp.slug])
+    version = live.current_version(camp.slug, PITCH_PAGE)
+
+    def request(host):
+        return RequestFactory().get(
+            url, {"v": version}, headers={"HX-Request": "true", "Host": host}
+        )
+
+    assert call(LivePolls(django), request("camp.example"))[0] == "204 No Content"
+    assert call(LivePolls(reached), request("evil.example"))[2] == b"reached"
