@@ -5,8 +5,9 @@ The plenum's ten minutes, compressed into about one: a load benchmark of the rea
 
 Everything runs on this machine, on 127.0.0.1: gunicorn (gthread workers) serving the app
 with DEBUG off, PostgreSQL (a scratch database, dropped and created anew) and Redis (one
-database number, flushed). The load generator is asyncio + aiohttp in this process, so it
-shares the CPU with the server; the figures are a floor, not a ceiling.
+database number, flushed). The load generator is asyncio in this process (bench/http11.py, one
+keep-alive connection per phone), so it shares the CPU with the server; the figures are a
+floor, not a ceiling.
 
 1. Baselines, closed loops of 64 connections taking turns in short rounds: /healthz (one
    SELECT 1, no template), an unchanged live poll (204), a vote (a write and a rendered
@@ -34,9 +35,13 @@ import sys
 import time
 from collections import defaultdict
 from pathlib import Path
+from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+import http11  # noqa: E402  (bench/http11.py, beside this file)
+
 CONNECTIONS = 64  # of each baseline's closed loop
 VERSION = re.compile(rb"[?&](?:amp;)?v=([0-9a-f.~]+)")
 
@@ -239,177 +244,180 @@ class Recorder:
             self.unchanged[name] += 1
 
 
-async def request(session, recorder, name, method, url, *, expect, **kwargs):
+async def request(connection, recorder, name, method, url, *, expect, headers=None, data=None):
+    """One request through the phone's connection, recorded; (status, body), (None, b"") if it failed."""
+    headers = dict(headers or {})
+    body = b""
+    if data is not None:
+        body = urlencode(data).encode()
+        headers["Content-Type"] = "application/x-www-form-urlencoded"
     started = time.perf_counter()
     try:
-        async with session.request(method, url, **kwargs) as response:
-            body = await response.read()
-            recorder.add(
-                name, time.perf_counter() - started, response.status in expect, response.status
-            )
-            return response.status, body
+        status, answer = await connection.request(method, url, headers, body)
     except Exception:  # noqa: BLE001 - a failed request is an error in the report, not a crash
         recorder.add(name, time.perf_counter() - started, False)
         return None, b""
+    recorder.add(name, time.perf_counter() - started, status in expect, status)
+    return status, answer
 
 
-async def hammer(base, name, seconds, make_request, counts, connections=CONNECTIONS):
+async def hammer(port, name, seconds, make_request, counts, connections=CONNECTIONS):
     """
     Closed loop: `connections` clients send requests back to back for `seconds`. `counts` holds
     how many each client has sent so far, so that a later round goes on where this one stopped.
     """
-    import aiohttp
-
     recorder = Recorder()
     deadline = time.perf_counter() + seconds
-    connector = aiohttp.TCPConnector(limit=connections)
-    async with aiohttp.ClientSession(
-        base, connector=connector, cookie_jar=aiohttp.DummyCookieJar()
-    ) as session:
 
-        async def client(index):
+    async def client(index):
+        connection = http11.Connection("127.0.0.1", port)
+        try:
             while time.perf_counter() < deadline:
-                await make_request(session, recorder, index, counts[index])
+                await make_request(connection, recorder, index, counts[index])
                 counts[index] += 1
+        finally:
+            connection.close()
 
-        await asyncio.gather(*(client(i) for i in range(connections)))
+    await asyncio.gather(*(client(i) for i in range(connections)))
     return recorder.latencies[name], recorder.errors[name], seconds
 
 
-async def scenario(args, base, camp_slug, session_ids, cookies):
+async def scenario(args, port, camp_slug, session_ids, cookies):
     import datetime
-
-    import aiohttp
 
     today = datetime.date.today().isoformat()
 
     recorder = Recorder()
     successes = []  # (phone index, session id) of every vote answered 200
-    headers = {"HX-Request": "true", "X-CSRFToken": "b" * 32}
-    connector = aiohttp.TCPConnector(limit=0, force_close=False)
-    # Each phone sends its own cookies; the shared session must not collect anyone's.
-    async with aiohttp.ClientSession(
-        base, connector=connector, cookie_jar=aiohttp.DummyCookieJar()
-    ) as shared:
+    # The phones' requests share keep-alive connections, as they do behind the reverse proxy
+    # (a connection of its own for each phone served the same, within this machine's noise).
+    connection = http11.Pool("127.0.0.1", port)
 
-        async def phone(index, cookie):
-            jar = {"sessionid": cookie, "csrftoken": "b" * 32}
-            rng = random.Random(index)
-            # Phones arrive during the first third of the run, as people sit down in the plenum.
-            await asyncio.sleep(rng.uniform(0, args.duration / 3))
-            await request(
-                shared, recorder, "camp page", "GET", f"/{camp_slug}/", expect={200}, cookies=jar
-            )
-            status, body = await request(
-                shared,
-                recorder,
-                "pitch page",
-                "GET",
-                f"/{camp_slug}/pitch/",
-                expect={200},
-                cookies=jar,
-            )
-            pitch_version = (VERSION.search(body) or [b"", b"-"])[1].decode()
-            status, body = await request(
-                shared,
-                recorder,
-                "plan page",
-                "GET",
-                f"/{camp_slug}/plan/",
-                expect={200},
-                cookies=jar,
-            )
-            plan_version = (VERSION.search(body) or [b"", b"-"])[1].decode()
-            choices = rng.sample(session_ids, args.votes)
-            vote_every = args.duration / args.votes
-            next_vote = time.perf_counter() + rng.uniform(0, vote_every)
-            next_pitch = time.perf_counter() + 2
-            next_plan = time.perf_counter() + 3
-            while choices:
-                now = time.perf_counter()
-                if now >= next_vote:
-                    session_id = choices.pop()
-                    status, _ = await request(
-                        shared,
-                        recorder,
-                        "vote",
-                        "POST",
-                        f"/{camp_slug}/sessions/{session_id}/vote/",
-                        expect={200},
-                        cookies=jar,
-                        headers=headers,
-                        data={"want": "1"},
-                    )
-                    if status == 200:
-                        successes.append((index, session_id))
-                    next_vote += vote_every
-                if now >= next_pitch:
-                    status, body = await request(
-                        shared,
-                        recorder,
-                        "pitch poll",
-                        "GET",
-                        f"/{camp_slug}/pitch/?v={pitch_version}",
-                        expect={200, 204},
-                        cookies=jar,
-                        headers={"HX-Request": "true"},
-                    )
-                    if status == 200:
-                        pitch_version = (VERSION.search(body) or [b"", pitch_version.encode()])[
-                            1
-                        ].decode()
-                    next_pitch += 2
-                if now >= next_plan:
-                    status, body = await request(
-                        shared,
-                        recorder,
-                        "plan poll",
-                        "GET",
-                        f"/{camp_slug}/plan/?day={today}&v={plan_version}",
-                        expect={200, 204},
-                        cookies=jar,
-                        headers={"HX-Request": "true"},
-                    )
-                    if status == 200:
-                        plan_version = (VERSION.search(body) or [b"", plan_version.encode()])[
-                            1
-                        ].decode()
-                    next_plan += 3
-                await asyncio.sleep(
-                    max(0.0, min(next_vote, next_pitch, next_plan) - time.perf_counter())
-                )
-
-        async def projector(stop):
-            version = "-"
-            while not stop.is_set():
-                status, body = await request(
-                    shared,
+    async def phone(index, cookie):
+        # Each phone sends its own cookies.
+        page = {"Cookie": f"sessionid={cookie}; csrftoken={'b' * 32}"}
+        poll = {**page, "HX-Request": "true"}
+        tap = {**poll, "X-CSRFToken": "b" * 32}
+        rng = random.Random(index)
+        # Phones arrive during the first third of the run, as people sit down in the plenum.
+        await asyncio.sleep(rng.uniform(0, args.duration / 3))
+        await request(
+            connection,
+            recorder,
+            "camp page",
+            "GET",
+            f"/{camp_slug}/",
+            expect={200},
+            headers=page,
+        )
+        status, body = await request(
+            connection,
+            recorder,
+            "pitch page",
+            "GET",
+            f"/{camp_slug}/pitch/",
+            expect={200},
+            headers=page,
+        )
+        pitch_version = (VERSION.search(body) or [b"", b"-"])[1].decode()
+        status, body = await request(
+            connection,
+            recorder,
+            "plan page",
+            "GET",
+            f"/{camp_slug}/plan/",
+            expect={200},
+            headers=page,
+        )
+        plan_version = (VERSION.search(body) or [b"", b"-"])[1].decode()
+        choices = rng.sample(session_ids, args.votes)
+        vote_every = args.duration / args.votes
+        next_vote = time.perf_counter() + rng.uniform(0, vote_every)
+        next_pitch = time.perf_counter() + 2
+        next_plan = time.perf_counter() + 3
+        while choices:
+            now = time.perf_counter()
+            if now >= next_vote:
+                session_id = choices.pop()
+                status, _ = await request(
+                    connection,
                     recorder,
-                    "projector poll",
-                    "GET",
-                    f"/{camp_slug}/projector/?v={version}",
-                    expect={200, 204},
-                    headers={"HX-Request": "true"},
+                    "vote",
+                    "POST",
+                    f"/{camp_slug}/sessions/{session_id}/vote/",
+                    expect={200},
+                    headers=tap,
+                    data={"want": "1"},
                 )
                 if status == 200:
-                    version = (VERSION.search(body) or [b"", version.encode()])[1].decode()
-                await asyncio.sleep(2)
-
-        stop = asyncio.Event()
-        watcher = asyncio.create_task(projector(stop))
-        started = time.perf_counter()
-        phones = [asyncio.create_task(phone(i, c)) for i, c in enumerate(cookies)]
-        done, pending = await asyncio.wait(phones, timeout=args.duration + 30)
-        for task in pending:
-            task.cancel()  # bounded: a phone still voting after the limit is reported, not waited for
-        if pending:
-            print(
-                f"{len(pending)} phones had not finished their votes within {args.duration + 30:.0f} s",
-                flush=True,
+                    successes.append((index, session_id))
+                next_vote += vote_every
+            if now >= next_pitch:
+                status, body = await request(
+                    connection,
+                    recorder,
+                    "pitch poll",
+                    "GET",
+                    f"/{camp_slug}/pitch/?v={pitch_version}",
+                    expect={200, 204},
+                    headers=poll,
+                )
+                if status == 200:
+                    pitch_version = (VERSION.search(body) or [b"", pitch_version.encode()])[
+                        1
+                    ].decode()
+                next_pitch += 2
+            if now >= next_plan:
+                status, body = await request(
+                    connection,
+                    recorder,
+                    "plan poll",
+                    "GET",
+                    f"/{camp_slug}/plan/?day={today}&v={plan_version}",
+                    expect={200, 204},
+                    headers=poll,
+                )
+                if status == 200:
+                    plan_version = (VERSION.search(body) or [b"", plan_version.encode()])[
+                        1
+                    ].decode()
+                next_plan += 3
+            await asyncio.sleep(
+                max(0.0, min(next_vote, next_pitch, next_plan) - time.perf_counter())
             )
-        elapsed = time.perf_counter() - started
-        stop.set()
-        await watcher
+
+    async def projector(stop):
+        version = "-"
+        while not stop.is_set():
+            status, body = await request(
+                connection,
+                recorder,
+                "projector poll",
+                "GET",
+                f"/{camp_slug}/projector/?v={version}",
+                expect={200, 204},
+                headers={"HX-Request": "true"},
+            )
+            if status == 200:
+                version = (VERSION.search(body) or [b"", version.encode()])[1].decode()
+            await asyncio.sleep(2)
+
+    stop = asyncio.Event()
+    watcher = asyncio.create_task(projector(stop))
+    started = time.perf_counter()
+    phones = [asyncio.create_task(phone(i, c)) for i, c in enumerate(cookies)]
+    done, pending = await asyncio.wait(phones, timeout=args.duration + 30)
+    for task in pending:
+        task.cancel()  # bounded: a phone still voting after the limit is reported, not waited for
+    if pending:
+        print(
+            f"{len(pending)} phones had not finished their votes within {args.duration + 30:.0f} s",
+            flush=True,
+        )
+    elapsed = time.perf_counter() - started
+    stop.set()
+    await watcher
+    connection.close()
     return recorder, successes, elapsed
 
 
@@ -449,7 +457,6 @@ def main():
     )
     camp, session_ids, participants, cookies = prepare(args)
     server = start_server(args)
-    base = f"http://127.0.0.1:{args.port}"
     try:
         from events import live
         from voting.views import PITCH_PAGE
@@ -501,7 +508,7 @@ def main():
         for _round in range(args.baseline_rounds):
             for name, maker in makers.items():
                 latencies, errors, seconds = asyncio.run(
-                    hammer(base, name, args.baseline_seconds, maker, counts[name])
+                    hammer(args.port, name, args.baseline_seconds, maker, counts[name])
                 )
                 total = base_results[name]
                 base_results[name] = (total[0] + latencies, total[1] + errors, total[2] + seconds)
@@ -517,7 +524,7 @@ def main():
             flush=True,
         )
         recorder, successes, elapsed = asyncio.run(
-            scenario(args, base, camp.slug, session_ids, cookies)
+            scenario(args, args.port, camp.slug, session_ids, cookies)
         )
     finally:
         os.killpg(server.pid, signal.SIGTERM)
