@@ -1,6 +1,7 @@
 """The load benchmark's HTTP client (bench/http11.py) reads every answer the app sends whole."""
 
 import asyncio
+import concurrent.futures
 import sys
 from pathlib import Path
 
@@ -52,7 +53,10 @@ async def serve(answers_per_connection=None):
 
 
 def run(coroutine):
-    return asyncio.run(coroutine)
+    # In a thread of its own: a browser test before this one in the same worker may have left
+    # Playwright's event loop running in this thread.
+    with concurrent.futures.ThreadPoolExecutor(1) as thread:
+        return thread.submit(asyncio.run, coroutine).result()
 
 
 def test_answers_of_every_shape_are_read_whole_on_one_connection():
