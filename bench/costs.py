@@ -8,7 +8,8 @@ same stack as `bench/load.py` — PostgreSQL, Redis, DEBUG off — on a camp it 
 scratch database `barcamp_costs`. The figures are each endpoint's own cost, so a change to
 the code shows in them without the noise of a loaded machine. `--profile NAME` runs that
 endpoint under pyinstrument instead (wall time: waits on PostgreSQL and Redis included);
-`--cpu-profile NAME` under cProfile on CPU time, which leaves the waits out.
+`--cpu-profile NAME` under cProfile on CPU time, which leaves the waits out (printed by
+cumulative and by own time).
 """
 
 import argparse
@@ -162,7 +163,9 @@ def main():
             profiler = cProfile.Profile(time.thread_time)
             for _ in range(options.n):
                 profiler.runcall(call, make)
-            pstats.Stats(profiler).sort_stats("cumulative").print_stats(60)
+            stats = pstats.Stats(profiler)
+            stats.sort_stats("cumulative").print_stats(60)
+            stats.sort_stats("tottime").print_stats(30)
             continue
         started = time.thread_time()
         for _ in range(options.n):
