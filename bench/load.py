@@ -12,10 +12,11 @@ floor, not a ceiling.
 1. Baselines, closed loops of 64 connections taking turns in short rounds: /healthz (one
    SELECT 1, no template), an unchanged live poll (204), a vote (a write and a rendered
    button); each ratio to /healthz is the median of the rounds'.
-2. The scenario: `--phones` Teilgeber with logged-in sessions open the camp page, then poll
-   the pitch every 2 s and the plan every 3 s the way the pages do (sending the version they
-   rendered), and cast `--votes` votes each, spread over `--duration` seconds; one projector
-   polls every 2 s. Afterwards every vote that got a success answer is checked in the database:
+2. The scenario: `--phones` Teilgeber with logged-in sessions open the camp, pitch and plan
+   pages, then poll the pitch every 2 s and the plan every 3 s the way the pages do (htmx's
+   timer, sending the version they rendered), and cast `--votes` votes each, spread over
+   `--duration` seconds, without waiting for the last tap's answer; one projector polls every
+   2 s. Afterwards every vote that got a success answer is checked in the database:
    there exactly once, and no vote without one.
 
 Prints throughput and p50/p95/p99 latency per endpoint, errors, and each endpoint's throughput
@@ -282,6 +283,20 @@ async def hammer(port, name, seconds, make_request, counts, connections=CONNECTI
     return recorder.latencies[name], recorder.errors[name], seconds
 
 
+def after_poll(next_tick, now, every, swapped):
+    """
+    When htmx polls next, after a poll answered at `now` whose timer's next tick was due at
+    `next_tick`: (the next tick, whether a poll is queued to go at once). A tick while the poll
+    was out queued one; a swapped-in element (a 200) starts its own timer.
+    """
+    if swapped:
+        return now + every, False
+    queued = now >= next_tick
+    while next_tick <= now:
+        next_tick += every
+    return next_tick, queued
+
+
 async def scenario(args, port, camp_slug, session_ids, cookies):
     import datetime
 
@@ -292,6 +307,27 @@ async def scenario(args, port, camp_slug, session_ids, cookies):
     # The phones' requests share keep-alive connections, as they do behind the reverse proxy
     # (a connection of its own for each phone served the same, within this machine's noise).
     connection = http11.Pool("127.0.0.1", port)
+
+    async def poll_like_htmx(name, url, version, every, headers, stop):
+        """
+        A live page's poll as htmx 2 runs `hx-trigger="every Ns"`, until `stop` is set: a timer
+        fires every N s; a tick while the last poll is still out queues one poll, which goes as
+        soon as that is answered (later ticks replace it: htmx's default "queue last"); a 200
+        swaps in a new element, whose timer starts afresh.
+        """
+        next_tick, queued = time.perf_counter() + every, False
+        while True:
+            if not queued:
+                await asyncio.sleep(max(0.0, next_tick - time.perf_counter()))
+                next_tick += every
+            if stop.is_set():
+                return
+            status, body = await request(
+                connection, recorder, name, "GET", url(version), expect={200, 204}, headers=headers
+            )
+            if status == 200:
+                version = (VERSION.search(body) or [b"", version.encode()])[1].decode()
+            next_tick, queued = after_poll(next_tick, time.perf_counter(), every, status == 200)
 
     async def phone(index, cookie):
         # Each phone sends its own cookies.
@@ -330,77 +366,67 @@ async def scenario(args, port, camp_slug, session_ids, cookies):
             headers=page,
         )
         plan_version = (VERSION.search(body) or [b"", b"-"])[1].decode()
-        choices = rng.sample(session_ids, args.votes)
-        vote_every = args.duration / args.votes
-        next_vote = time.perf_counter() + rng.uniform(0, vote_every)
-        next_pitch = time.perf_counter() + 2
-        next_plan = time.perf_counter() + 3
-        while choices:
-            now = time.perf_counter()
-            if now >= next_vote:
-                session_id = choices.pop()
-                status, _ = await request(
-                    connection,
-                    recorder,
-                    "vote",
-                    "POST",
-                    f"/{camp_slug}/sessions/{session_id}/vote/",
-                    expect={200},
-                    headers=tap,
-                    data={"want": "1"},
-                )
-                if status == 200:
-                    successes.append((index, session_id))
-                next_vote += vote_every
-            if now >= next_pitch:
-                status, body = await request(
-                    connection,
-                    recorder,
-                    "pitch poll",
-                    "GET",
-                    f"/{camp_slug}/pitch/?v={pitch_version}",
-                    expect={200, 204},
-                    headers=poll,
-                )
-                if status == 200:
-                    pitch_version = (VERSION.search(body) or [b"", pitch_version.encode()])[
-                        1
-                    ].decode()
-                next_pitch += 2
-            if now >= next_plan:
-                status, body = await request(
-                    connection,
-                    recorder,
-                    "plan poll",
-                    "GET",
-                    f"/{camp_slug}/plan/?day={today}&v={plan_version}",
-                    expect={200, 204},
-                    headers=poll,
-                )
-                if status == 200:
-                    plan_version = (VERSION.search(body) or [b"", plan_version.encode()])[
-                        1
-                    ].decode()
-                next_plan += 3
-            await asyncio.sleep(
-                max(0.0, min(next_vote, next_pitch, next_plan) - time.perf_counter())
-            )
 
-    async def projector(stop):
-        version = "-"
-        while not stop.is_set():
-            status, body = await request(
+        async def vote(session_id, at):
+            # A tap on another session's button does not wait for the last tap's answer.
+            await asyncio.sleep(max(0.0, at - time.perf_counter()))
+            status, _ = await request(
                 connection,
                 recorder,
-                "projector poll",
-                "GET",
-                f"/{camp_slug}/projector/?v={version}",
-                expect={200, 204},
-                headers={"HX-Request": "true"},
+                "vote",
+                "POST",
+                f"/{camp_slug}/sessions/{session_id}/vote/",
+                expect={200},
+                headers=tap,
+                data={"want": "1"},
             )
             if status == 200:
-                version = (VERSION.search(body) or [b"", version.encode()])[1].decode()
-            await asyncio.sleep(2)
+                successes.append((index, session_id))
+
+        # The pitch page and the plan page poll side by side, as two open tabs would.
+        done = asyncio.Event()
+        pollers = [
+            asyncio.create_task(
+                poll_like_htmx(
+                    "pitch poll",
+                    lambda v: f"/{camp_slug}/pitch/?v={v}",
+                    pitch_version,
+                    2,
+                    poll,
+                    done,
+                )
+            ),
+            asyncio.create_task(
+                poll_like_htmx(
+                    "plan poll",
+                    lambda v: f"/{camp_slug}/plan/?day={today}&v={v}",
+                    plan_version,
+                    3,
+                    poll,
+                    done,
+                )
+            ),
+        ]
+        vote_every = args.duration / args.votes
+        first = time.perf_counter() + rng.uniform(0, vote_every)
+        choices = rng.sample(session_ids, args.votes)
+        try:
+            await asyncio.gather(
+                *(vote(session_id, first + i * vote_every) for i, session_id in enumerate(choices))
+            )
+        finally:
+            done.set()  # also when the run's limit cancels the phone: its polls end at their next tick
+        await asyncio.gather(*pollers)
+
+    async def projector(stop):
+        await poll_like_htmx(
+            "projector poll",
+            lambda v: f"/{camp_slug}/projector/?v={v}",
+            "-",
+            2,
+            {"HX-Request": "true"},
+            stop,
+        )
 
     stop = asyncio.Event()
     watcher = asyncio.create_task(projector(stop))

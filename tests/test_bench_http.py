@@ -128,3 +128,15 @@ def test_the_pool_shares_connections_between_clients():
     assert answers == [(200, b"hello")] * 5
     assert more == [(204, b"")] * 3
     assert opened == still == 5  # the second round reused the first's connections
+
+
+def test_the_phones_poll_as_htmx_does():
+    import load
+
+    # Answered before the next tick: wait for it.
+    assert load.after_poll(10.0, 8.5, 2, swapped=False) == (10.0, False)
+    # Answered after one tick, or three: one poll goes at once, the timer keeps its beat.
+    assert load.after_poll(10.0, 10.5, 2, swapped=False) == (12.0, True)
+    assert load.after_poll(10.0, 15.0, 2, swapped=False) == (16.0, True)
+    # A 200 swaps in a new element, whose timer starts when it arrives.
+    assert load.after_poll(10.0, 15.0, 2, swapped=True) == (17.0, False)
