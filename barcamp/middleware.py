@@ -4,7 +4,7 @@ import logging
 from django import db
 from django.conf import settings
 from django.contrib.admin.helpers import AdminErrorList, AdminForm
-from django.core.exceptions import DisallowedHost
+from django.core.exceptions import SuspiciousOperation
 from django.core.handlers.wsgi import WSGIRequest
 from django.forms import BaseForm, BaseFormSet
 from django.http import HttpResponse
@@ -36,13 +36,14 @@ class LivePolls:
     During the plenum a thousand phones poll every two or three seconds and almost every poll
     finds nothing new: one cache read answers it, without the request and response machinery,
     the middleware chain, the session, the user or the view. As Django middleware it cost what
-    a request to /healthz costs; here it costs a third less (bench/README.md). Pages opt in with
+    a request to /healthz costs; here it costs a fifth to a third less (bench/README.md). Pages opt in with
     barcamp.decorators.live_page, whose own check covers the test client and any other path
     that reaches the view.
 
     What the middleware chain would have done for such a poll is kept: a host that is not
-    allowed and a plain-HTTP request that must be redirected go through Django (400, the
-    redirect), and the answer carries SecurityMiddleware's headers.
+    allowed, a plain-HTTP request that must be redirected and a request Django would refuse
+    (too many query fields) go through Django (400, the redirect), and the answer carries
+    SecurityMiddleware's headers.
     """
 
     def __init__(self, application):
@@ -55,7 +56,10 @@ class LivePolls:
             and environ.get("HTTP_HX_REQUEST") == "true"
             and "v=" in environ.get("QUERY_STRING", "")
         ):
-            response = self.unchanged(WSGIRequest(environ))
+            try:
+                response = self.unchanged(WSGIRequest(environ))
+            except SuspiciousOperation:  # a host not served, too many query fields
+                response = None  # Django answers it, with its 400 and its log line
             if response is not None:
                 start_response(
                     f"{response.status_code} {response.reason_phrase}", [*response.items()]
@@ -68,10 +72,7 @@ class LivePolls:
         page = _live_page(request.path_info, get_urlconf())
         if page is None:
             return None
-        try:
-            request.get_host()
-        except DisallowedHost:
-            return None
+        request.get_host()  # DisallowedHost for a host this installation does not serve
         if self.security.process_request(request) is not None:
             return None
         if not is_unchanged_poll(request, *page):

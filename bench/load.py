@@ -14,9 +14,8 @@ floor, not a ceiling.
    button); each ratio to /healthz is the median of the rounds'.
 2. The scenario: `--phones` Teilgeber with logged-in sessions open the camp, pitch and plan
    pages, then poll the pitch every 2 s and the plan every 3 s the way the pages do (htmx's
-   timer, sending the version they rendered), and cast `--votes` votes each, spread over
-   `--duration` seconds, without waiting for the last tap's answer; one projector polls every
-   2 s. Afterwards every vote that got a success answer is checked in the database:
+   timer, sending the version they rendered, beside the taps), and cast `--votes` votes each,
+   spread over `--duration` seconds; one projector polls every 2 s. Afterwards every vote that got a success answer is checked in the database:
    there exactly once, and no vote without one.
 
 Prints throughput and p50/p95/p99 latency per endpoint, errors, and each endpoint's throughput
@@ -367,22 +366,6 @@ async def scenario(args, port, camp_slug, session_ids, cookies):
         )
         plan_version = (VERSION.search(body) or [b"", b"-"])[1].decode()
 
-        async def vote(session_id, at):
-            # A tap on another session's button does not wait for the last tap's answer.
-            await asyncio.sleep(max(0.0, at - time.perf_counter()))
-            status, _ = await request(
-                connection,
-                recorder,
-                "vote",
-                "POST",
-                f"/{camp_slug}/sessions/{session_id}/vote/",
-                expect={200},
-                headers=tap,
-                data={"want": "1"},
-            )
-            if status == 200:
-                successes.append((index, session_id))
-
         # The pitch page and the plan page poll side by side, as two open tabs would.
         done = asyncio.Event()
         pollers = [
@@ -407,13 +390,25 @@ async def scenario(args, port, camp_slug, session_ids, cookies):
                 )
             ),
         ]
+        # The person taps a session, waits for its button to answer, and goes on down their
+        # list on schedule: after a slow answer the next tap is due at once.
         vote_every = args.duration / args.votes
         first = time.perf_counter() + rng.uniform(0, vote_every)
-        choices = rng.sample(session_ids, args.votes)
         try:
-            await asyncio.gather(
-                *(vote(session_id, first + i * vote_every) for i, session_id in enumerate(choices))
-            )
+            for turn, session_id in enumerate(rng.sample(session_ids, args.votes)):
+                await asyncio.sleep(max(0.0, first + turn * vote_every - time.perf_counter()))
+                status, _ = await request(
+                    connection,
+                    recorder,
+                    "vote",
+                    "POST",
+                    f"/{camp_slug}/sessions/{session_id}/vote/",
+                    expect={200},
+                    headers=tap,
+                    data={"want": "1"},
+                )
+                if status == 200:
+                    successes.append((index, session_id))
         finally:
             done.set()  # also when the run's limit cancels the phone: its polls end at their next tick
         await asyncio.gather(*pollers)

@@ -115,6 +115,9 @@ def test_a_secure_poll_gets_hsts_and_a_plain_one_goes_to_django_for_the_redirect
             reverse("voting:pitch", args=[camp.slug]) + f"?v={version}",
             headers={"HX-Request": "true"},
         ),
+        lambda camp, version: poll(  # Django refuses it with a 400
+            reverse("voting:pitch", args=[camp.slug]), v=version, x=["1"] * 1001
+        ),
     ],
     ids=[
         "stale",
@@ -125,6 +128,7 @@ def test_a_secure_poll_gets_hsts_and_a_plain_one_goes_to_django_for_the_redirect
         "404",
         "other-camp",
         "post",
+        "too-many-fields",
     ],
 )
 def test_everything_else_goes_to_django(request_):
