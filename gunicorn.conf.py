@@ -32,6 +32,19 @@ forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 preload_app = True
 
 
+def when_ready(server):
+    # In the master, after the app is loaded and before any worker is forked: every worker,
+    # including those that replace recycled ones, starts with the URLs, catalogs, templates and
+    # static manifest in place instead of paying ~0.5 s of CPU for them on its first requests.
+    import time
+
+    from barcamp.warmup import warm
+
+    started = time.monotonic()
+    warm()
+    server.log.info("Warmed up in %d ms", (time.monotonic() - started) * 1000)
+
+
 def pre_fork(server, worker):
     # The app is loaded before forking: freezing what it allocated keeps the workers' garbage
     # collector from scanning (and copying) the app's long-lived objects on every full pass.

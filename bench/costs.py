@@ -2,6 +2,7 @@
 What one request costs the app, in process: CPU milliseconds and database queries per endpoint.
 
     .venv/bin/python bench/costs.py [--phones 200] [--n 300] [--profile "vote"] [--cpu-profile "vote"]
+    .venv/bin/python bench/costs.py --first [--warm]
 
 The WSGI handler is called directly (no server, no network, no load generator), against the
 same stack as `bench/load.py` — PostgreSQL, Redis, DEBUG off — on a camp it prepares in the
@@ -9,7 +10,9 @@ scratch database `barcamp_costs`. The figures are each endpoint's own cost, so a
 the code shows in them without the noise of a loaded machine. `--profile NAME` runs that
 endpoint under pyinstrument instead (wall time: waits on PostgreSQL and Redis included);
 `--cpu-profile NAME` under cProfile on CPU time, which leaves the waits out (printed by
-cumulative and by own time).
+cumulative and by own time). `--first` prints instead what each endpoint's first request costs
+a fresh process — what a new gunicorn worker pays — and `--warm` runs `barcamp.warmup.warm()`
+before, as gunicorn's master does.
 """
 
 import argparse
@@ -45,6 +48,12 @@ def main():
         "--cpu-profile",
         default="",
         help="profile this endpoint with cProfile on CPU time (waits on the network excluded)",
+    )
+    parser.add_argument(
+        "--first", action="store_true", help="the first request's cost per endpoint, in this order"
+    )
+    parser.add_argument(
+        "--warm", action="store_true", help="with --first: warm up as gunicorn does"
     )
     parser.add_argument("--postgres", default="postgres://postgres@127.0.0.1:5432")
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/13")
@@ -137,6 +146,10 @@ def main():
             body.close()
         return statuses[0]
 
+    if options.first:
+        first_requests(options, endpoints, call)
+        return
+
     print(f"CPython {sys.version.split()[0]}, {os.cpu_count()} cores; {options.n} requests each")
     print(f"{'endpoint':<26}{'status':<18}{'queries':>7}{'CPU ms':>9}")
     for name in options.endpoints or endpoints:
@@ -172,6 +185,34 @@ def main():
             call(make)
         cpu = (time.thread_time() - started) / options.n * 1000
         print(f"{name:<26}{status:<18}{len(queries):>7}{cpu:>9.2f}")
+
+
+def first_requests(options, endpoints, call):
+    """What a fresh worker pays: the first three requests to each endpoint, in CPU milliseconds."""
+    if options.warm:
+        from barcamp.warmup import warm
+
+        started = time.thread_time()
+        warm()
+        print(f"warm-up: {(time.thread_time() - started) * 1000:.1f} ms")
+    print(f"{'endpoint':<26}{'1st':>8}{'2nd':>8}{'3rd':>8}  CPU ms")
+    for name in options.endpoints or endpoints:
+        costs = []
+        for turn in range(3):
+            if turn == 0 and name == options.cpu_profile:
+                import cProfile
+                import pstats
+
+                profiler = cProfile.Profile(time.thread_time)
+                started = time.thread_time()
+                profiler.runcall(call, endpoints[name])
+                costs.append((time.thread_time() - started) * 1000)
+                pstats.Stats(profiler).sort_stats("cumulative").print_stats(40)
+                continue
+            started = time.thread_time()
+            call(endpoints[name])
+            costs.append((time.thread_time() - started) * 1000)
+        print(f"{name:<26}" + "".join(f"{cost:>8.1f}" for cost in costs))
 
 
 if __name__ == "__main__":

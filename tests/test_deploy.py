@@ -99,13 +99,19 @@ def gunicorn(tmp_path, collected_static):
         check=True,
         timeout=120,
     )
-    server = subprocess.Popen(
-        [str(Path(sys.executable).parent / "gunicorn"), "barcamp.wsgi", "-c", "gunicorn.conf.py"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
+    with (tmp_path / "gunicorn.log").open("w") as log:
+        server = subprocess.Popen(
+            [
+                str(Path(sys.executable).parent / "gunicorn"),
+                "barcamp.wsgi",
+                "-c",
+                "gunicorn.conf.py",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=log,
+        )
     base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(100):
@@ -142,3 +148,10 @@ def test_gunicorn_configuration_starts_the_app_and_serves_static_files_compresse
     assert static.headers["Content-Encoding"] == "gzip"
     assert "immutable" in static.headers["Cache-Control"]
     assert b"--color-accent" in gzip.decompress(static.read())
+
+
+def test_gunicorn_warms_the_app_up_in_the_master_before_forking_the_workers(gunicorn, tmp_path):
+    log = (tmp_path / "gunicorn.log").read_text()
+
+    assert "Warmed up in" in log, log
+    assert log.index("Warmed up in") < log.index("Booting worker"), log
