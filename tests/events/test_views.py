@@ -81,6 +81,18 @@ def test_camp_page_query_count_does_not_grow_with_sponsors_and_teilgeber(
         teilgeber_client.get(f"/{large.slug}/")
 
 
+def test_camp_page_does_not_ask_the_database_whether_a_teilgeber_organizes_it(
+    teilgeber_client, django_assert_max_num_queries
+):
+    camp = make_camp()
+    teilgeber_client.get(f"/{camp.slug}/")  # warm the session and the language
+
+    with django_assert_max_num_queries(8) as queries:
+        teilgeber_client.get(f"/{camp.slug}/")
+
+    assert not [query for query in queries if "organizers" in query["sql"]]
+
+
 def test_register_anonymous_is_sent_to_login(client):
     camp = make_camp()
 

@@ -64,6 +64,17 @@ def test_board_is_404_for_teilgeber_and_other_organizers(client):
     assert (as_teilgeber.status_code, as_other_organizer.status_code) == (404, 404)
 
 
+def test_board_is_404_for_an_organizer_whose_staff_status_was_taken_away(client):
+    # Organizers are staff users (the admin offers only them); taking the status away ends it.
+    camp, *_ = make_day()
+    former = make_organizer(camp)
+    former.is_staff = False
+    former.save()
+    client.force_login(former)
+
+    assert client.get(reverse("voting:board", args=[camp.slug])).status_code == 404
+
+
 def test_board_draft_follows_the_votes(organizer_client, django_capture_on_commit_callbacks):
     camp, rooms, slots, sessions = make_day()
     organizer_client.force_login(make_organizer(camp))
