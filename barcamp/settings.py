@@ -157,6 +157,10 @@ else:
 # database on every request. Only with a shared cache: a process's own memory would keep a
 # user that another process deactivated, or whose password it changed, logged in there.
 USER_CACHE_TIMEOUT = 300 if REDIS_URL else 0
+# Seconds a camp's row is read from the cache (events.camp_cache), 0 to read it on every
+# request; the same condition. A write the cache missed (Redis away at that moment) shows at
+# the latest after this long.
+CAMP_CACHE_TIMEOUT = 60 if REDIS_URL else 0
 
 # --- Sessions ---------------------------------------------------------------------------------
 

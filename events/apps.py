@@ -7,6 +7,7 @@ class EventsConfig(AppConfig):
     verbose_name = _("Camps")
 
     def ready(self):
-        from . import accounts
+        from . import accounts, camp_cache
 
         accounts.connect_signals()
+        camp_cache.connect_signals()

@@ -8,11 +8,18 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.functional import cached_property
 
+from . import camp_cache
 from .models import Camp, Participant
 
 
 def get_camp(slug):
-    return get_object_or_404(Camp.objects.select_related("series"), slug=slug)
+    """The camp of an address with its series, from the shared cache when it is there
+    (events.camp_cache); a 404 for an unknown slug."""
+    camp = camp_cache.get(slug)
+    if camp is None:
+        camp = get_object_or_404(Camp.objects.select_related("series"), slug=slug)
+        camp_cache.put(camp)
+    return camp
 
 
 def get_organized_camp(slug, user):

@@ -220,3 +220,27 @@ def test_a_new_password_set_through_one_server_logs_the_other_session_out_on_the
     assert before == "/accounts/email/"
     assert phone.path_shown(f"{second}/accounts/email/") == "/accounts/login/"
     assert laptop.path_shown(f"{second}/accounts/email/") == "/accounts/email/"
+
+
+def test_a_camp_setting_changed_through_one_server_shows_at_once_on_the_other(two_servers):
+    # Both servers read the camp from the shared cache (events.camp_cache); a change drops it.
+    first, second = two_servers
+    camp = make_camp()
+    organizer = user_with_password("dora@example.org", "correct horse battery")
+    organizer.is_staff = True
+    organizer.save(update_fields=["is_staff"])
+    camp.organizers.add(organizer)
+    browser = Browser()
+    browser.log_in(first, "dora@example.org", "correct horse battery")
+    _status, before = browser.get(f"{second}/{camp.slug}/wall/")
+
+    status, _body, _url = browser.post(
+        f"{first}/{camp.slug}/wall/manage/",
+        {"action": "approval-off"},
+        Referer=f"{first}/{camp.slug}/wall/",
+    )
+    _status, after = browser.get(f"{second}/{camp.slug}/wall/")
+
+    assert status == 200
+    assert 'value="approval-off"' in before
+    assert 'value="approval-on"' in after

@@ -358,7 +358,8 @@ def test_list_query_count_does_not_grow_with_sessions_and_votes(
         make_vote(session, teilgeber)
     small_participant = make_participant(camp=small, user=teilgeber.user)
     assert small_participant
-    client.get(reverse("voting:session-list", args=[small.slug]))
+    for warm in (small, camp):  # the session, the language and the camps' cache
+        client.get(reverse("voting:session-list", args=[warm.slug]))
 
     with django_assert_max_num_queries(20) as few:
         client.get(reverse("voting:session-list", args=[small.slug]))

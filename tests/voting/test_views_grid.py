@@ -375,7 +375,8 @@ def test_plan_query_count_does_not_grow_with_the_camp(client, django_assert_max_
     make_participant(camp=small, user=user)
     make_participant(camp=large, user=user)
     client.force_login(user)
-    client.get(reverse("voting:plan", args=[small.slug]))
+    for camp in (small, large):  # warm the session, the language and the camps' cache
+        client.get(reverse("voting:plan", args=[camp.slug]))
 
     def pages(camp):
         client.get(reverse("voting:plan", args=[camp.slug]))
