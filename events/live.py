@@ -89,23 +89,37 @@ class _Memo:
 _memo = _Memo(size=256)
 
 
-def memoized(camp_slug, topics, key, compute):
+def memo_version(camp_slug, topics):
+    """The topics' version to keep derived values under, or None without a shared cache: read it
+    before reading what the values derive from, and hand it to each `memoized()` of the request."""
+    return _tokens(camp_slug, topics)
+
+
+READ_HERE = object()  # memoized(version=...)'s default: read the version there
+
+
+def memoized(camp_slug, topics, key, compute, *, version=READ_HERE):
     """compute(), once per version of the camp's topics in this process.
 
-    The version is read before compute() reads the database, so a value is never older than
-    the version it is kept under. Without a shared version (the cache is away) it computes
-    every time.
+    A value must never be kept under a version newer than what it was derived from: a request
+    that read the old state, then found the version of a change committed meanwhile, would keep
+    the old state under the new version for every later request. By default the version is read
+    here, before compute() reads the database. A compute() that derives from data the request
+    read earlier gets `version=`, read before that data (`memo_version`). Without a shared
+    version (the cache is away, `None`) it computes every time.
     """
-    version = _tokens(camp_slug, topics)
+    if version is READ_HERE:
+        version = _tokens(camp_slug, topics)
     if version is None:
         return compute()
     return _memo.get((camp_slug, tuple(topics), version, key), compute)
 
 
-def page_version(camp_slug, topics, *, changes_at=None):
-    """The version a live page renders into its poll: the topics' tokens and, for a page that
-    shows the time (the current slot, "moved" marks), when it will change by itself."""
-    version = current_version(camp_slug, topics)
+def page_version(version, *, changes_at=None):
+    """The version a live page renders into its poll, from `current_version()` read *before*
+    the page read its data (read after, it could stamp the old state with a newer version, and
+    the poll would answer 204 to it until the next change); a page that shows the time (the
+    current slot, "moved" marks) adds when it will change by itself."""
     if changes_at is not None:
         version += f"~{int(changes_at.timestamp())}"
     return version

@@ -26,6 +26,7 @@ def _fresh(form_class):
 
 def _context(request, camp, viewer, *, form=None, announcement_form=None, notice_in=None):
     is_organizer = viewer.is_organizer
+    version = live.current_version(camp.slug, WALL_PAGE)  # before what it versions
     before = as_id(request.GET.get("before"))
     posts = wall.wall_posts(
         camp, participant=viewer.participant, is_organizer=is_organizer, before=before
@@ -39,7 +40,7 @@ def _context(request, camp, viewer, *, form=None, announcement_form=None, notice
         "pending": sum(post.is_pending for post in posts) if is_organizer else 0,
         "older": posts[-1].pk if len(posts) == wall.PAGE_SIZE else None,
         "before": before,
-        "version": live.current_version(camp.slug, WALL_PAGE),
+        "version": version,
         "form": form or (_fresh(WallTextForm) if viewer.is_registered else None),
         # Which fragment of an HTMX answer carries the messages (each must show only once).
         "notice_in": notice_in,

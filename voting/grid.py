@@ -225,6 +225,8 @@ def plan_day(*, camp, date, remember=True):
     Sessions placed before move only where that gains; pinned sessions and locked slots stay.
     Raises GridError naming the sessions and the rule when the day cannot be planned.
     """
+    # Before the votes are read: a vote during the planning must make the board plan again.
+    followed_version = live.current_version(camp.slug, FOLLOWED)
     with transaction.atomic():
         grid_day = _grid_day(camp, date)
         if remember:
@@ -264,7 +266,7 @@ def plan_day(*, camp, date, remember=True):
             pinned = previous is not None and previous.pinned and was_fixed
             rows.append(Placement(session_id=sid, room_id=room, slot_id=slot, pinned=pinned))
         Placement.objects.bulk_create(rows)
-        grid_day.planned_at_version = live.current_version(camp.slug, FOLLOWED)
+        grid_day.planned_at_version = followed_version
         grid_day.save(update_fields=["planned_at_version"])
         live.mark_changed(camp.slug, live.DRAFT)
     placed = {row.session_id for row in rows}

@@ -287,12 +287,14 @@ def _published_day(camp, date, plan):
     )
 
 
-def published_grid(camp, date, *, plan=None):
+def published_grid(camp, date, *, plan=None, version=live.READ_HERE):
     """The day's grid as the room sees it, or None before the first publication.
 
     The latest plan is read once per version of the camp's plan and pitch in each process
     (phones, projector and door signs all show it), then the clock is applied: the current
     and next slot, "moved" marks of the last half hour. Its sessions are shared: read-only.
+    `version`: the grid topics' version the caller read, for what it derives from the grid
+    (`live.memoized`).
     """
     if plan is None:
         published = live.memoized(
@@ -300,6 +302,7 @@ def published_grid(camp, date, *, plan=None):
             GRID_TOPICS,
             ("published-day", date),
             lambda: _published_day(camp, date, None),
+            version=version,
         )
     else:
         published = _published_day(camp, date, plan)

@@ -306,14 +306,16 @@ def _unchanged(request, camp_slug, topics):
     return is_unchanged_poll(request, camp_slug, topics)
 
 
-def _pitch_context(request, camp, viewer):
+def _pitch_context(request, camp, viewer, pitch_version):
     # Every phone of the plenum shows the same pitch: each process reads it (and the days'
-    # voting states, which change the pitch's version too) once per version of the pitch.
+    # voting states, which change the pitch's version too) once per version of the pitch,
+    # `pitch_version` (live.memo_version, read before this).
     pitch, states = live.memoized(
         camp.slug,
         PITCH_PAGE,
         "live-pitch",
         lambda: (queries.live_pitch(camp), queries.day_states(camp)),
+        version=pitch_version,
     )
     session = None
     if pitch and pitch.running and pitch.current:
@@ -334,11 +336,13 @@ def pitch(request, camp_slug):
     It follows the pitch, not every vote: a thousand phones re-render when the next session
     comes up, not on each tap in the room (the projector shows the count rising)."""
     camp = event_queries.get_camp(camp_slug)
-    version = live.current_version(camp.slug, PITCH_PAGE)
+    # Read once, before the pitch: the page shows it, and what is kept per process is kept
+    # under it (the card below is rendered from the pitch read after it).
+    pitch_version = live.memo_version(camp.slug, PITCH_PAGE)
     viewer = event_queries.viewer(camp, request.user)
     context = {
-        **_pitch_context(request, camp, viewer),
-        "version": version,
+        **_pitch_context(request, camp, viewer, pitch_version),
+        "version": pitch_version or live.current_version(camp.slug, PITCH_PAGE),
         **_budget_context(camp, viewer),
     }
     if context["session"]:
@@ -349,6 +353,7 @@ def pitch(request, camp_slug):
             lambda: render_to_string(
                 "voting/pitch.html#pitch-session", {"camp": camp, "session": context["session"]}
             ),
+            version=pitch_version,
         )
     template = "voting/pitch.html#pitch-live" if request.htmx else "voting/pitch.html"
     return render(request, template, context)
@@ -370,18 +375,19 @@ def projector(request, camp_slug):
     """The room's screen all day: the live pitch while it runs, the published grid of the day
     otherwise; beside it the pinned announcements and the newest posts of the wall."""
     camp = event_queries.get_camp(camp_slug)
+    # Both before what they version: the stage's, and the pitch's for what is kept per process.
+    version = live.current_version(camp.slug, PROJECTOR_PAGE)
+    pitch_version = live.memo_version(camp.slug, PITCH_PAGE)
     viewer = event_queries.Viewer(participant=None, is_organizer=False)
     context = {
-        **_pitch_context(request, camp, viewer),
+        **_pitch_context(request, camp, viewer, pitch_version),
         "join_url": request.build_absolute_uri(camp.get_absolute_url()),
         "sponsors": camp.sponsors.all(),
     }
     grid = None
     if context["session"] is None:
         grid = context["grid"] = queries.published_grid(camp, queries.default_day(camp))
-    context["version"] = live.page_version(
-        camp.slug, PROJECTOR_PAGE, changes_at=grid.changes_at if grid else None
-    )
+    context["version"] = live.page_version(version, changes_at=grid.changes_at if grid else None)
     if request.htmx:
         return render(request, "voting/projector.html#projector-stage", context)
     context.update(_projector_wall_context(request, camp))

@@ -80,6 +80,7 @@ def board(request, camp_slug):
                 return redirect(f"{request.path}?day={day.isoformat()}")
     else:
         grid.follow_votes(camp=camp, date=day)
+    version = live.current_version(camp.slug, BOARD_PAGE)  # before what it versions
     draft = queries.draft_grid(camp, day)
     published = queries.latest_published(camp, day)
     pitch = queries.live_pitch(camp)
@@ -91,7 +92,7 @@ def board(request, camp_slug):
         "unpublished_changes": _unpublished_changes(draft, published),
         "grid_day": camp.grid_days.filter(date=day).first(),
         "pitch_running": bool(pitch and pitch.running),
-        "version": live.page_version(camp.slug, BOARD_PAGE, changes_at=draft.changes_at),
+        "version": live.page_version(version, changes_at=draft.changes_at),
         "can_undo": grid.BoardSnapshot.objects.filter(camp=camp, date=day).exists(),
         # The announcement form's one-time token: a double click pins it once.
         "announce_nonce": secrets.token_urlsafe(16),
@@ -180,9 +181,12 @@ def _run_board_action(request, camp, day):
 def plan(request, camp_slug):
     """Today's published grid, now & next, and the Teilgeber's own agenda with clashes marked."""
     camp = event_queries.get_camp(camp_slug)
+    # Both before what they version: the page's, and the grid's for what is kept per process.
+    version = live.current_version(camp.slug, PLAN_PAGE)
+    grid_version = live.memo_version(camp.slug, queries.GRID_TOPICS)
     viewer = event_queries.viewer(camp, request.user)
     day = _day_from(request, camp, queries.default_day(camp))
-    published = queries.published_grid(camp, day)
+    published = queries.published_grid(camp, day, version=grid_version)
     entries, rateable = [], set()
     if published and viewer.participant:
         hosted = session_queries.hosted_session_ids(viewer.participant)
@@ -196,7 +200,7 @@ def plan(request, camp_slug):
         "viewer": viewer,
         "day": day,
         "grid": published,
-        **_shared_plan_parts(request, camp, day, published, rateable),
+        **_shared_plan_parts(request, camp, day, published, rateable, grid_version),
         "agenda": entries,
         "rateable": rateable,
         # The full page only: the poll's partial does not need the extra query.
@@ -207,7 +211,7 @@ def plan(request, camp_slug):
         ),
         "announcements": wall.pinned_announcements(camp),
         "version": live.page_version(
-            camp.slug, PLAN_PAGE, changes_at=published.changes_at if published else None
+            version, changes_at=published.changes_at if published else None
         ),
         "feed_url": request.build_absolute_uri(reverse("voting:plan-ics", args=[camp.slug])),
         "agenda_feed_url": (
@@ -222,10 +226,11 @@ def plan(request, camp_slug):
     return render(request, template, context)
 
 
-def _shared_plan_parts(request, camp, day, published, rateable):
+def _shared_plan_parts(request, camp, day, published, rateable, grid_version):
     """The now & next and whole-day parts of the plan: the same for almost every phone, so each
     process renders them once per version of the plan, language, moment the clock changes them
-    and set of sessions the viewer may rate (all that began, less those they host)."""
+    and set of sessions the viewer may rate (all that began, less those they host). Kept under
+    `grid_version`, the version read before `published`."""
     if published is None:
         return {}
     key = ("plan-parts", day, translation.get_language(), published.changes_at, frozenset(rateable))
@@ -238,7 +243,7 @@ def _shared_plan_parts(request, camp, day, published, rateable):
             "whole_day_html": render_to_string("voting/plan.html#whole-day", context),
         }
 
-    return live.memoized(camp.slug, queries.GRID_TOPICS, key, render_parts)
+    return live.memoized(camp.slug, queries.GRID_TOPICS, key, render_parts, version=grid_version)
 
 
 @require_GET
@@ -246,6 +251,7 @@ def _shared_plan_parts(request, camp, day, published, rateable):
 def room_sign(request, camp_slug, room_id):
     """A tablet at the door: this room's session now and next."""
     camp = event_queries.get_camp(camp_slug)
+    version = live.current_version(camp.slug, PLAN_PAGE)  # before what it versions
     room = get_object_or_404(Room, camp=camp, pk=room_id)
     published = queries.published_grid(camp, queries.default_day(camp))
     now_entry, next_entry = queries.room_now_and_next(published, room, queries.camp_now(camp))
@@ -255,7 +261,7 @@ def room_sign(request, camp_slug, room_id):
         "now_entry": now_entry,
         "next_entry": next_entry,
         "version": live.page_version(
-            camp.slug, PLAN_PAGE, changes_at=published.changes_at if published else None
+            version, changes_at=published.changes_at if published else None
         ),
     }
     template = "voting/room_sign.html#sign-live" if request.htmx else "voting/room_sign.html"
