@@ -186,9 +186,15 @@ def set_wall_approval(*, camp, by, needs_approval):
 
 
 def pinned_announcements(camp, *, limit=None):
-    """The camp's pinned announcements, newest first (one query)."""
-    announcements = camp.announcements.pinned()
-    return list(announcements[:limit] if limit else announcements)
+    """The camp's pinned announcements, newest first: one query per version of the wall in
+    each process (every change to an announcement changes the wall), since every phone's plan
+    and the projector show them. Shared between requests: read-only."""
+
+    def read():
+        announcements = camp.announcements.pinned()
+        return list(announcements[:limit] if limit else announcements)
+
+    return live.memoized(camp.slug, (live.WALL,), ("pinned-announcements", limit), read)
 
 
 def wall_posts(camp, *, participant=None, is_organizer=False, before=None, limit=PAGE_SIZE):

@@ -242,19 +242,42 @@ def test_deleting_a_deleted_post_changes_nothing(camp, anna, organizer):
 # --- Announcements and the setting ---------------------------------------------------------
 
 
-def test_organizer_pins_unpins_and_removes_announcements(camp, organizer):
-    lunch = wall.post_announcement(camp=camp, by=organizer, text="Lunch in the foyer")
-    wifi = wall.post_announcement(camp=camp, by=organizer, text="WiFi: barcamp")
-
+def test_organizer_pins_unpins_and_removes_announcements(
+    camp, organizer, django_capture_on_commit_callbacks
+):
+    # Each change commits, as in a request: the pinned list is kept per version of the wall.
+    with django_capture_on_commit_callbacks(execute=True):
+        lunch = wall.post_announcement(camp=camp, by=organizer, text="Lunch in the foyer")
+        wifi = wall.post_announcement(camp=camp, by=organizer, text="WiFi: barcamp")
     pinned_both = wall.pinned_announcements(camp)
-    wall.pin_announcement(announcement=lunch, by=organizer, pinned=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        wall.pin_announcement(announcement=lunch, by=organizer, pinned=False)
     pinned_one = wall.pinned_announcements(camp)
-    wall.delete_announcement(announcement=wifi, by=organizer)
+    with django_capture_on_commit_callbacks(execute=True):
+        wall.delete_announcement(announcement=wifi, by=organizer)
 
     assert pinned_both == [wifi, lunch]
     assert pinned_one == [wifi]
     assert wall.pinned_announcements(camp) == []
     assert list(Announcement.objects.all()) == [lunch]  # unpinned, kept for the organizers
+
+
+def test_pinned_announcements_are_read_once_per_version_of_the_wall(
+    camp, organizer, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        wall.post_announcement(camp=camp, by=organizer, text="Lunch in the foyer")
+    wall.pinned_announcements(camp)
+
+    with django_assert_num_queries(0):
+        again = wall.pinned_announcements(camp)
+    with django_capture_on_commit_callbacks(execute=True):
+        wall.post_announcement(camp=camp, by=organizer, text="WiFi: barcamp")
+    with django_assert_num_queries(1):
+        changed = wall.pinned_announcements(camp)
+
+    assert [a.text for a in again] == ["Lunch in the foyer"]
+    assert [a.text for a in changed] == ["WiFi: barcamp", "Lunch in the foyer"]
 
 
 @pytest.mark.parametrize(
