@@ -169,15 +169,17 @@ def test_a_vote_through_one_server_appears_on_the_other_within_one_poll(two_serv
     for _ in range(3):
         _status, page = projector.get(f"{second}/{camp.slug}/projector/")
         version = re.search(r"\?v=([0-9a-f.]+)", page).group(1)
-        # Zeros: rendered while Redis did not answer in time (it fails open); the next has one.
-        if set(version) != {"0", "."}:
+        unchanged = projector.opener.open(
+            urllib.request.Request(
+                f"{second}/{camp.slug}/projector/?v={version}", headers={"HX-Request": "true"}
+            ),
+            timeout=5,
+        )
+        # Redis fails open: a page rendered, or a poll asked, while Redis did not answer within
+        # its 0.5 s (the rest of the suite busy on the same cores) gets a version of zeros or a
+        # 200. Either heals at the next poll; here the next page and poll are asked again.
+        if unchanged.status == 204:
             break
-    unchanged = projector.opener.open(
-        urllib.request.Request(
-            f"{second}/{camp.slug}/projector/?v={version}", headers={"HX-Request": "true"}
-        ),
-        timeout=5,
-    )
     assert unchanged.status == 204, f"the page rendered version {version!r}"
     phone = Browser()
     phone.log_in(first, "ben@example.org", "correct horse battery")
