@@ -29,9 +29,9 @@ def warm():
             translation.gettext("German")
             resolver.reverse_dict  # noqa: B018  (a property that builds and keeps the dictionary)
 
+    engine = engines["django"]
     for directory in _template_dirs():
-        engine = engines["django"]
-        for path in sorted(Path(directory).rglob("*.html")):
+        for path in sorted(directory.rglob("*.html")):
             engine.get_template(str(path.relative_to(directory)))
 
     from django.contrib.staticfiles.storage import staticfiles_storage

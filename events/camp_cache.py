@@ -78,7 +78,7 @@ def forget(*slugs, using="default"):
 
 def _forget_old_slug(sender, instance, using, raw=False, **kwargs):
     # Saved under a new slug, the old address must stop showing the camp at once.
-    if instance.pk is not None and not raw:
+    if settings.CAMP_CACHE_TIMEOUT and instance.pk is not None and not raw:
         old = Camp.objects.using(using).filter(pk=instance.pk).values_list("slug", flat=True)
         forget(*old, using=using)
 
