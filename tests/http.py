@@ -1,11 +1,21 @@
 """Real HTTP requests against a live server, for tests that need parallel clients."""
 
 import socket
+import sys
 import urllib.error
 import urllib.request
+from pathlib import Path
 
 from django.conf import settings
 from django.test import Client
+
+# The production server as the Dockerfile starts it, from the repository's root.
+GUNICORN = [
+    str(Path(sys.executable).parent / "gunicorn"),
+    "barcamp.wsgi",
+    "-c",
+    "gunicorn.conf.py",
+]
 
 # Any 32 characters do as a CSRF secret when cookie and header carry the same value.
 CSRF_TOKEN = "p" * 32

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.http import free_port
+from tests.http import GUNICORN, free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -101,12 +101,7 @@ def gunicorn(tmp_path, collected_static):
     )
     with (tmp_path / "gunicorn.log").open("w") as log:
         server = subprocess.Popen(
-            [
-                str(Path(sys.executable).parent / "gunicorn"),
-                "barcamp.wsgi",
-                "-c",
-                "gunicorn.conf.py",
-            ],
+            GUNICORN,
             cwd=ROOT,
             env=env,
             stdout=subprocess.DEVNULL,

@@ -4,7 +4,6 @@ import http.cookiejar
 import os
 import re
 import subprocess
-import sys
 import time
 import urllib.parse
 import urllib.request
@@ -15,7 +14,7 @@ from django.conf import settings
 from django.db import connection
 
 from tests.factories import make_camp, make_participant, make_session, make_user, open_voting
-from tests.http import free_port, redis_available
+from tests.http import GUNICORN, free_port, redis_available
 from voting import services
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -67,12 +66,7 @@ def two_servers(postgres_only, collected_static):
         }
         servers.append(
             subprocess.Popen(
-                [
-                    str(Path(sys.executable).parent / "gunicorn"),
-                    "barcamp.wsgi",
-                    "-c",
-                    "gunicorn.conf.py",
-                ],
+                GUNICORN,
                 cwd=ROOT,
                 env=env,
                 stdout=subprocess.DEVNULL,
