@@ -4,6 +4,8 @@ from django.contrib.auth import backends, get_user_model
 from django.core.cache import cache
 from django.db import transaction
 
+from .cached_rows import from_row_values, row_values
+
 
 def user_display(user):
     """How allauth names a user on pages and in e-mails: the e-mail address, never a username."""
@@ -29,16 +31,13 @@ class CachedUserMixin:
     def get_user(self, user_id):
         if not settings.USER_CACHE_TIMEOUT:
             return super().get_user(user_id)
-        User = get_user_model()
-        fields = [field.attname for field in User._meta.concrete_fields]
         key = _user_cache_key(user_id)
-        values = cache.get(key)
-        if isinstance(values, dict) and values.keys() == set(fields):
-            user = User.from_db(User._default_manager.db, fields, [values[f] for f in fields])
+        user = from_row_values(get_user_model(), cache.get(key))
+        if user is not None:
             return user if self.user_can_authenticate(user) else None
         user = super().get_user(user_id)
         if user is not None:
-            cache.set(key, {f: getattr(user, f) for f in fields}, settings.USER_CACHE_TIMEOUT)
+            cache.set(key, row_values(user), settings.USER_CACHE_TIMEOUT)
         return user
 
 

@@ -18,26 +18,12 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 
+from .cached_rows import from_row_values, row_values
 from .models import Camp, Series
 
 
 def _key(slug):
     return f"camp:{slug}"
-
-
-def _fields(model):
-    return [field.attname for field in model._meta.concrete_fields]
-
-
-def _values(instance):
-    return {name: getattr(instance, name) for name in _fields(type(instance))}
-
-
-def _instance(model, values):
-    fields = _fields(model)
-    if not isinstance(values, dict) or values.keys() != set(fields):
-        return None
-    return model.from_db(model._default_manager.db, fields, [values[name] for name in fields])
 
 
 def get(slug):
@@ -47,12 +33,12 @@ def get(slug):
     entry = cache.get(_key(slug))
     if not isinstance(entry, dict):
         return None
-    camp = _instance(Camp, entry.get("camp"))
+    camp = from_row_values(Camp, entry.get("camp"))
     if camp is None or camp.slug != slug:
         return None
     series = None
     if camp.series_id is not None:
-        series = _instance(Series, entry.get("series"))
+        series = from_row_values(Series, entry.get("series"))
         if series is None or series.pk != camp.series_id:
             return None
     Camp._meta.get_field("series").set_cached_value(camp, series)
@@ -63,7 +49,8 @@ def put(camp):
     """Keeps a camp read from the database (with its series loaded) for the next requests."""
     if not settings.CAMP_CACHE_TIMEOUT:
         return
-    entry = {"camp": _values(camp), "series": _values(camp.series) if camp.series else None}
+    series = row_values(camp.series) if camp.series else None
+    entry = {"camp": row_values(camp), "series": series}
     cache.set(_key(camp.slug), entry, settings.CAMP_CACHE_TIMEOUT)
 
 
