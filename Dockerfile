@@ -1,4 +1,5 @@
-# The app image: gunicorn serving Django, static files compressed and fingerprinted by whitenoise.
+# The app image: granian serving Django (barcamp/serve.py), static files compressed and fingerprinted
+# by whitenoise.
 FROM python:3.13-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -23,4 +24,4 @@ USER barcamp
 EXPOSE 8000
 HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
   CMD python -c "import urllib.request, sys; sys.exit(urllib.request.urlopen('http://127.0.0.1:8000/healthz', timeout=2).status != 200)"
-CMD ["gunicorn", "barcamp.wsgi"]
+CMD ["python", "-m", "barcamp.serve"]

@@ -1,16 +1,16 @@
 """
-Doing once, before gunicorn forks its workers, what every worker would otherwise do on its first
-requests: importing the views (the URL resolver), loading both languages' catalogs, compiling
-the templates and reading the static files' manifest.
+What a worker would otherwise do on its first requests, done before it serves: importing the
+views (the URL resolver), loading both languages' catalogs, compiling the templates and reading
+the static files' manifest.
 
 Measured with `bench/costs.py --first`: a fresh process's first requests cost about 0.5 s of
 CPU on top of their normal cost (the first `/healthz` alone 420 ms, the first vote 63 ms instead
-of 5), while requests queue behind them. gunicorn replaces each worker after `max_requests`, so
-during a plenum this happened on some worker every half minute. Forked after the warm-up, a new
-worker finds all of it in its copy of the master's memory (first `/healthz` 5 ms, vote 14 ms).
+of 5), while requests queue behind them; after `warm()`, 5 ms and 14 ms. granian's workers call
+it in their app factory (`barcamp/serve.py`) before they take a request; gunicorn's master calls
+it before forking (`gunicorn.conf.py`), so that also a worker replacing a recycled one starts warm.
 
-Nothing here touches the database or the cache: a connection opened in the master would be
-shared by every forked worker.
+Nothing here touches the database or the cache: in gunicorn's master, a connection opened here
+would be shared by every forked worker.
 """
 
 from pathlib import Path

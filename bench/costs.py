@@ -11,8 +11,8 @@ the code shows in them without the noise of a loaded machine. `--profile NAME` r
 endpoint under pyinstrument instead (wall time: waits on PostgreSQL and Redis included);
 `--cpu-profile NAME` under cProfile on CPU time, which leaves the waits out (printed by
 cumulative and by own time). `--first` prints instead what each endpoint's first request costs
-a fresh process — what a new gunicorn worker pays — and `--warm` runs `barcamp.warmup.warm()`
-before, as gunicorn's master does.
+a fresh process — what a new worker would pay — and `--warm` runs `barcamp.warmup.warm()`
+before, as every server worker does.
 """
 
 import argparse
@@ -53,7 +53,7 @@ def main():
         "--first", action="store_true", help="the first request's cost per endpoint, in this order"
     )
     parser.add_argument(
-        "--warm", action="store_true", help="with --first: warm up as gunicorn does"
+        "--warm", action="store_true", help="with --first: warm up as the server workers do"
     )
     parser.add_argument("--postgres", default="postgres://postgres@127.0.0.1:5432")
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/13")

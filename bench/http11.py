@@ -98,13 +98,16 @@ class Connection:
 class Pool:
     """
     Keep-alive connections shared by many clients, as a reverse proxy keeps them to the app
-    (nginx's `keepalive` in deploy/nginx.conf): a request takes an idle connection or opens
-    one, and gives it back when answered. So the server holds as many connections as requests
-    are in flight, not one per phone.
+    (nginx's `keepalive 64` in deploy/nginx.conf): a request takes an idle connection or opens
+    one, and gives it back when answered; beyond `keep_idle` idle ones it closes it, as nginx
+    does. So the server holds as many connections as requests are in flight, not one per phone.
+    (Keeping every connection ever opened left up to a few thousand idle ones after the arrival;
+    granian counts open connections against its limit, and requests over it waited 30 s.)
     """
 
-    def __init__(self, host, port, *, timeout=30.0):
+    def __init__(self, host, port, *, timeout=30.0, keep_idle=64):
         self.host, self.port, self.timeout = host, port, timeout
+        self.keep_idle = keep_idle
         self.idle = []
 
     async def request(self, method, path, headers=None, body=b""):
@@ -116,7 +119,10 @@ class Pool:
         except BaseException:
             connection.close()
             raise
-        self.idle.append(connection)
+        if len(self.idle) < self.keep_idle:
+            self.idle.append(connection)
+        else:
+            connection.close()
         return answer
 
     def close(self):

@@ -3,11 +3,11 @@ The plenum's ten minutes, compressed into about one: a load benchmark of the rea
 
     .venv/bin/python bench/load.py [--phones 1000] [--votes 15] [--duration 60] [--workers N]
 
-Everything runs on this machine, on 127.0.0.1: gunicorn (gthread workers) serving the app
-with DEBUG off, PostgreSQL (a scratch database, dropped and created anew) and Redis (one
-database number, flushed). The load generator is asyncio in this process (bench/http11.py, one
-keep-alive connection per phone), so it shares the CPU with the server; the figures are a
-floor, not a ceiling.
+Everything runs on this machine, on 127.0.0.1: the production server (granian, barcamp/serve.py;
+`--server gunicorn` for gunicorn.conf.py) serving the app with DEBUG off, PostgreSQL (a scratch
+database, dropped and created anew) and Redis (one database number, flushed). The load generator
+is asyncio in this process (bench/http11.py, keep-alive connections shared as a reverse proxy
+keeps them), so it shares the CPU with the server; the figures are a floor, not a ceiling.
 
 1. Baselines, closed loops of 64 connections taking turns in short rounds: /healthz (one
    SELECT 1, no template), an unchanged live poll (204), a vote (a write and a rendered
@@ -33,7 +33,7 @@ import statistics
 import subprocess
 import sys
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -73,9 +73,23 @@ def add_scenario_arguments(parser):
     parser.add_argument("--duration", type=float, default=60.0, help="seconds the votes take")
 
 
+# How each server is started from the repository's root; both read their settings from
+# server_env() below.
+SERVERS = {
+    "granian": ["-m", "barcamp.serve"],
+    "gunicorn": ["-m", "gunicorn", "barcamp.wsgi", "-c", "gunicorn.conf.py"],
+}
+
+
 def add_stack_arguments(parser):
     """The camp's size, the server and where PostgreSQL and Redis are: the same for every bench."""
     parser.add_argument("--sessions", type=int, default=40)
+    parser.add_argument(
+        "--server",
+        choices=SERVERS,
+        default="granian",
+        help="granian (python -m barcamp.serve, the Dockerfile's) or gunicorn (gunicorn.conf.py)",
+    )
     parser.add_argument("--workers", type=int, default=os.cpu_count())
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--port", type=int, default=8765)
@@ -88,7 +102,11 @@ def server_env(args):
     # What the server may take from the caller's environment, to measure a setting.
     passed = {
         name: os.environ[name]
-        for name in ("DATABASE_PREPARED_STATEMENTS", "GUNICORN_MAX_REQUESTS")
+        for name in (
+            "DATABASE_PREPARED_STATEMENTS",
+            "GUNICORN_MAX_REQUESTS",
+            "SERVER_MAX_CONNECTIONS",
+        )
         if name in os.environ
     }
     return {
@@ -108,6 +126,11 @@ def server_env(args):
         "GUNICORN_WORKERS": str(args.workers),
         "GUNICORN_THREADS": str(args.threads),
         "GUNICORN_ACCESS_LOG": "",
+        "SERVER_BIND": f"127.0.0.1:{args.port}",
+        "SERVER_WORKERS": str(args.workers),
+        "SERVER_THREADS": str(args.threads),
+        "SERVER_ACCESS_LOG": "false",
+        "SERVER_LOG_LEVEL": "warning",
         "LOG_LEVEL": "WARNING",
         # The baselines hammer the vote with one phone's session: no limit for the benchmark.
         "RATE_LIMIT_VOTE": "1000000/m",
@@ -210,7 +233,7 @@ def prepare(args):
 
 def start_server(args):
     server = subprocess.Popen(
-        [str(Path(sys.executable).parent / "gunicorn"), "barcamp.wsgi", "-c", "gunicorn.conf.py"],
+        [sys.executable, *SERVERS[args.server]],
         cwd=ROOT,
         env=server_env(args),
         stdout=subprocess.DEVNULL,
@@ -226,20 +249,22 @@ def start_server(args):
         except OSError:
             time.sleep(0.1)
     server.kill()
-    raise SystemExit("gunicorn did not start: " + server.stderr.read().decode()[-2000:])
+    raise SystemExit(f"{args.server} did not start: " + server.stderr.read().decode()[-2000:])
 
 
 class Recorder:
     def __init__(self):
         self.latencies = defaultdict(list)
         self.errors = defaultdict(int)
+        self.failures = Counter()  # (endpoint, what went wrong): a status or an exception's name
         self.unchanged = defaultdict(int)  # answered 204: the page had nothing new
         self.started = time.perf_counter()
 
-    def add(self, name, seconds, ok, status=None):
+    def add(self, name, seconds, ok, status=None, failure=None):
         self.latencies[name].append(seconds)
         if not ok:
             self.errors[name] += 1
+            self.failures[name, failure or f"status {status}"] += 1
         if status == 204:
             self.unchanged[name] += 1
 
@@ -254,8 +279,8 @@ async def request(connection, recorder, name, method, url, *, expect, headers=No
     started = time.perf_counter()
     try:
         status, answer = await connection.request(method, url, headers, body)
-    except Exception:  # noqa: BLE001 - a failed request is an error in the report, not a crash
-        recorder.add(name, time.perf_counter() - started, False)
+    except Exception as exc:  # noqa: BLE001 - a failed request is an error in the report, not a crash
+        recorder.add(name, time.perf_counter() - started, False, failure=type(exc).__name__)
         return None, b""
     recorder.add(name, time.perf_counter() - started, status in expect, status)
     return status, answer
@@ -561,7 +586,7 @@ def main():
 
     print()
     print(
-        f"Machine: {os.cpu_count()} cores; gunicorn {args.workers} workers x {args.threads} threads; "
+        f"Machine: {os.cpu_count()} cores; {args.server} {args.workers} workers x {args.threads} threads; "
         "PostgreSQL and Redis on 127.0.0.1; load generator in the same machine."
     )
     print(
@@ -594,6 +619,13 @@ def main():
         all_errors += errors
         print(row(name, latencies, errors, elapsed, healthz_rate))
     print(row("all", all_latencies, all_errors, elapsed, healthz_rate))
+    if recorder.failures:
+        print(
+            "Errors:",
+            ", ".join(
+                f"{name}: {what} x{n}" for (name, what), n in sorted(recorder.failures.items())
+            ),
+        )
 
     from voting.models import Vote
 

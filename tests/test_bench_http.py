@@ -130,6 +130,26 @@ def test_the_pool_shares_connections_between_clients():
     assert opened == still == 5  # the second round reused the first's connections
 
 
+def test_the_pool_keeps_no_more_idle_connections_than_a_proxy_would():
+    async def scenario():
+        server, port, _seen = await serve()
+        pool = http11.Pool("127.0.0.1", port, keep_idle=2)
+        answers = await asyncio.gather(*(pool.request("GET", "/length") for _ in range(5)))
+        kept = list(pool.idle)
+        again = await pool.request("GET", "/length")
+        reused = pool.idle[-1] in kept
+        pool.close()
+        server.close()
+        return answers, len(kept), again, reused
+
+    answers, kept, again, reused = run(scenario())
+
+    assert answers == [(200, b"hello")] * 5
+    assert kept == 2  # the other three were closed when answered
+    assert again == (200, b"hello")
+    assert reused
+
+
 def test_the_phones_poll_as_htmx_does():
     import load
 

@@ -1,6 +1,7 @@
-"""What of the deployment can be checked without a container engine: compose parses, gunicorn's
-configuration starts the app, static files come compressed and fingerprinted, the settings the
-deployment sets pass Django's deploy checks."""
+"""What of the deployment can be checked without a container engine: compose parses, the
+production server (granian, barcamp/serve.py) and the gunicorn alternative start the app warm,
+static files come compressed and fingerprinted, the settings the deployment sets pass Django's
+deploy checks."""
 
 import gzip
 import os
@@ -14,7 +15,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.http import GUNICORN, free_port
+from tests.http import GUNICORN, SERVER, free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -40,12 +41,12 @@ def test_compose_file_parses_and_runs_two_app_replicas_behind_a_proxy():
     assert "server app:8000;" in (ROOT / "deploy" / "nginx.conf").read_text()
 
 
-def test_dockerfile_installs_the_locked_requirements_and_runs_gunicorn():
+def test_dockerfile_installs_the_locked_requirements_and_runs_the_production_server():
     dockerfile = (ROOT / "Dockerfile").read_text()
 
     assert "pip install --require-hashes -r requirements/run.lock" in dockerfile
     assert "collectstatic --noinput" in dockerfile
-    assert 'CMD ["gunicorn", "barcamp.wsgi"]' in dockerfile
+    assert 'CMD ["python", "-m", "barcamp.serve"]' in dockerfile
     assert "USER barcamp" in dockerfile
 
 
@@ -75,9 +76,12 @@ def test_the_deployment_settings_pass_check_deploy():
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-@pytest.fixture
-def gunicorn(tmp_path, collected_static):
-    """The production server as gunicorn.conf.py configures it, on a free port, with collected static files."""
+SERVERS = {"granian": SERVER, "gunicorn": GUNICORN}
+
+
+@pytest.fixture(params=SERVERS)
+def server(request, tmp_path, collected_static):
+    """A production server as its configuration sets it up, on a free port, with collected static files."""
     port = free_port()
     env = {
         "PATH": os.environ["PATH"],
@@ -88,6 +92,8 @@ def gunicorn(tmp_path, collected_static):
         "STATIC_ROOT": str(collected_static),
         "EMAIL_HOST": "smtp.example.org",
         "SECURE_SSL_REDIRECT": "false",
+        "SERVER_BIND": f"127.0.0.1:{port}",
+        "SERVER_WORKERS": "2",
         "GUNICORN_BIND": f"127.0.0.1:{port}",
         "GUNICORN_WORKERS": "2",
         "GUNICORN_ACCESS_LOG": "",
@@ -99,13 +105,13 @@ def gunicorn(tmp_path, collected_static):
         check=True,
         timeout=120,
     )
-    with (tmp_path / "gunicorn.log").open("w") as log:
-        server = subprocess.Popen(
-            GUNICORN,
+    with (tmp_path / "server.log").open("w") as log:
+        process = subprocess.Popen(
+            SERVERS[request.param],
             cwd=ROOT,
             env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=log,
+            stdout=log,
+            stderr=subprocess.STDOUT,
         )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -115,19 +121,18 @@ def gunicorn(tmp_path, collected_static):
                 break
             except OSError:
                 time.sleep(0.1)
-        yield base
+        yield request.param, base
     finally:
-        server.terminate()
-        server.wait(timeout=20)
+        process.terminate()
+        process.wait(timeout=20)
 
 
-def test_gunicorn_configuration_starts_the_app_and_serves_static_files_compressed_and_fingerprinted(
-    gunicorn,
-):
-    health = urllib.request.urlopen(f"{gunicorn}/healthz", timeout=5)
+def test_the_server_starts_the_app_and_serves_static_files_compressed_and_fingerprinted(server):
+    _name, base = server
+    health = urllib.request.urlopen(f"{base}/healthz", timeout=5)
     page = (
         urllib.request.urlopen(
-            urllib.request.Request(f"{gunicorn}/", headers={"X-Forwarded-Proto": "https"}),
+            urllib.request.Request(f"{base}/", headers={"X-Forwarded-Proto": "https"}),
             timeout=5,
         )
         .read()
@@ -135,7 +140,7 @@ def test_gunicorn_configuration_starts_the_app_and_serves_static_files_compresse
     )
     stylesheet = re.search(r'href="(/static/css/app\.[0-9a-f]{12}\.css)"', page).group(1)
     static = urllib.request.urlopen(
-        urllib.request.Request(gunicorn + stylesheet, headers={"Accept-Encoding": "gzip"}),
+        urllib.request.Request(base + stylesheet, headers={"Accept-Encoding": "gzip"}),
         timeout=5,
     )
 
@@ -145,8 +150,70 @@ def test_gunicorn_configuration_starts_the_app_and_serves_static_files_compresse
     assert b"--color-accent" in gzip.decompress(static.read())
 
 
-def test_gunicorn_warms_the_app_up_in_the_master_before_forking_the_workers(gunicorn, tmp_path):
-    log = (tmp_path / "gunicorn.log").read_text()
+def test_every_worker_starts_warm(server, tmp_path):
+    name, _base = server
+    log = (tmp_path / "server.log").read_text()
 
-    assert "Warmed up in" in log, log
-    assert log.index("Warmed up in") < log.index("Booting worker"), log
+    if name == "gunicorn":
+        # Once, in the master, before it forks the workers.
+        assert "Warmed up in" in log, log
+        assert log.index("Warmed up in") < log.index("Booting worker"), log
+    else:
+        # In each worker, before granian hands it a request: the app is the worker's factory.
+        for _ in range(50):
+            if len(re.findall(r"worker \d+ warmed up in \d+ ms", log)) == 2:
+                break
+            time.sleep(0.1)
+            log = (tmp_path / "server.log").read_text()
+        assert len(re.findall(r"worker \d+ warmed up in \d+ ms", log)) == 2, log
+
+
+def test_the_server_configuration_reads_the_environment(monkeypatch):
+    from granian.constants import Interfaces
+
+    from barcamp import serve
+
+    monkeypatch.setenv("SERVER_BIND", "127.0.0.1:9123")
+    monkeypatch.setenv("SERVER_WORKERS", "3")
+    monkeypatch.setenv("SERVER_THREADS", "4")
+    monkeypatch.setenv("SERVER_MAX_CONNECTIONS", "700")
+    monkeypatch.setenv("SERVER_ACCESS_LOG", "false")
+
+    configured = serve.server()
+
+    assert (configured.bind_addr, configured.bind_port) == ("127.0.0.1", 9123)
+    assert configured.interface == Interfaces.WSGI
+    assert (configured.workers, configured.blocking_threads, configured.backpressure) == (3, 4, 700)
+    assert configured.factory and configured.target == "barcamp.serve:application"
+    assert not configured.log_access
+    assert not configured.websockets
+
+
+def test_each_worker_serves_the_warmed_up_app(monkeypatch):
+    from barcamp import serve, warmup
+    from barcamp.middleware import LivePolls
+
+    calls = []
+    monkeypatch.setattr(warmup, "warm", lambda: calls.append("warm"))
+    monkeypatch.setattr(serve.gc, "freeze", lambda: calls.append("freeze"))
+
+    application = serve.application()
+
+    assert isinstance(application, LivePolls)
+    assert calls == ["warm", "freeze"]
+
+
+def test_a_worker_told_to_stop_while_it_warms_up_stops_instead_of_serving(monkeypatch):
+    import signal
+
+    from barcamp import serve, warmup
+
+    before = signal.getsignal(signal.SIGTERM)
+    monkeypatch.setattr(warmup, "warm", lambda: os.kill(os.getpid(), signal.SIGTERM))
+    monkeypatch.setattr(serve.gc, "freeze", lambda: None)
+
+    with pytest.raises(SystemExit) as stopped:
+        serve.application()
+
+    assert stopped.value.code == 0
+    assert signal.getsignal(signal.SIGTERM) is before

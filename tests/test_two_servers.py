@@ -14,7 +14,7 @@ from django.conf import settings
 from django.db import connection
 
 from tests.factories import make_camp, make_participant, make_session, make_user, open_voting
-from tests.http import GUNICORN, free_port, redis_available
+from tests.http import SERVER, free_port, redis_available
 from voting import services
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -59,14 +59,14 @@ def two_servers(postgres_only, collected_static):
             "REDIS_URL": REDIS_URL,
             "EMAIL_HOST": "smtp.invalid",
             "SECURE_SSL_REDIRECT": "false",
-            "GUNICORN_BIND": f"127.0.0.1:{port}",
-            "GUNICORN_WORKERS": "1",
-            "GUNICORN_ACCESS_LOG": "",
+            "SERVER_BIND": f"127.0.0.1:{port}",
+            "SERVER_WORKERS": "1",
+            "SERVER_ACCESS_LOG": "false",
             "STATIC_ROOT": str(collected_static),
         }
         servers.append(
             subprocess.Popen(
-                GUNICORN,
+                SERVER,
                 cwd=ROOT,
                 env=env,
                 stdout=subprocess.DEVNULL,

@@ -1,4 +1,4 @@
-"""What gunicorn's master does before forking: every worker starts with it done."""
+"""What every server worker has done before it serves (granian's app factory, gunicorn's master)."""
 
 from pathlib import Path
 
