@@ -161,6 +161,9 @@ USER_CACHE_TIMEOUT = 300 if REDIS_URL else 0
 # request; the same condition. A write the cache missed (Redis away at that moment) shows at
 # the latest after this long.
 CAMP_CACHE_TIMEOUT = 60 if REDIS_URL else 0
+# Seconds a viewer's Teilgeber record is read from the cache (events.participant_cache); the
+# same condition and bound.
+PARTICIPANT_CACHE_TIMEOUT = 60 if REDIS_URL else 0
 
 # --- Sessions ---------------------------------------------------------------------------------
 

@@ -55,6 +55,12 @@ def main():
     parser.add_argument(
         "--warm", action="store_true", help="with --first: warm up as the server workers do"
     )
+    parser.add_argument(
+        "--ab",
+        metavar="SETTING=VALUE",
+        help="compare the settings as they are (A) with this one changed (B), in alternating rounds",
+    )
+    parser.add_argument("--rounds", type=int, default=8, help="with --ab: rounds of --n each")
     parser.add_argument("--postgres", default="postgres://postgres@127.0.0.1:5432")
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/13")
     parser.add_argument("endpoints", nargs="*", help="only these endpoints")
@@ -149,6 +155,9 @@ def main():
     if options.first:
         first_requests(options, endpoints, call)
         return
+    if options.ab:
+        compare(options, endpoints, call)
+        return
 
     print(f"CPython {sys.version.split()[0]}, {os.cpu_count()} cores; {options.n} requests each")
     print(f"{'endpoint':<26}{'status':<18}{'queries':>7}{'CPU ms':>9}")
@@ -185,6 +194,36 @@ def main():
             call(make)
         cpu = (time.thread_time() - started) / options.n * 1000
         print(f"{name:<26}{status:<18}{len(queries):>7}{cpu:>9.2f}")
+
+
+def compare(options, endpoints, call):
+    """Median CPU ms per request with the settings as they are (A) and with one changed (B)."""
+    import ast
+    import statistics
+
+    from django.test import override_settings
+
+    name, _, raw = options.ab.partition("=")
+    try:
+        value = ast.literal_eval(raw)
+    except (ValueError, SyntaxError):
+        value = raw
+    print(f"A: as configured; B: {name}={value!r}; {options.rounds} rounds of {options.n} each")
+    print(f"{'endpoint':<26}{'A CPU ms':>9}{'B CPU ms':>9}{'B/A':>7}")
+    for endpoint in options.endpoints or endpoints:
+        make = endpoints[endpoint]
+        costs = {"A": [], "B": []}
+        for round_ in range(options.rounds * 2):
+            version = "AB"[round_ % 2]
+            with override_settings(**({name: value} if version == "B" else {})):
+                for _ in range(20):  # warm, and refill what the other version left
+                    call(make)
+                started = time.thread_time()
+                for _ in range(options.n):
+                    call(make)
+            costs[version].append((time.thread_time() - started) / options.n * 1000)
+        a, b = statistics.median(costs["A"]), statistics.median(costs["B"])
+        print(f"{endpoint:<26}{a:>9.2f}{b:>9.2f}{b / a:>7.2f}")
 
 
 def first_requests(options, endpoints, call):

@@ -7,7 +7,8 @@ class EventsConfig(AppConfig):
     verbose_name = _("Camps")
 
     def ready(self):
-        from . import accounts, camp_cache
+        from . import accounts, camp_cache, participant_cache
 
         accounts.connect_signals()
         camp_cache.connect_signals()
+        participant_cache.connect_signals()

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.functional import cached_property
 
-from . import camp_cache
+from . import camp_cache, participant_cache
 from .models import Camp, Participant
 
 
@@ -54,10 +54,18 @@ def viewer(camp, user):
 
 
 def participant_for(camp, user):
-    """The user's Teilgeber record in the camp (any status), or None."""
+    """The user's Teilgeber record in the camp (any status), or None; from the shared cache
+    when it is there (events.participant_cache), with its camp set."""
     if not user.is_authenticated:
         return None
-    return Participant.objects.filter(camp=camp, user=user).first()
+    participant = participant_cache.get(camp, user)
+    if participant is None:
+        participant = Participant.objects.filter(camp=camp, user=user).first()
+        if participant is None:
+            return None
+        participant_cache.put(participant)
+    Participant._meta.get_field("camp").set_cached_value(participant, camp)
+    return participant
 
 
 def waitlist_position(participant):
