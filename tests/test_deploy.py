@@ -159,13 +159,18 @@ def test_every_worker_starts_warm(server, tmp_path):
         assert "Warmed up in" in log, log
         assert log.index("Warmed up in") < log.index("Booting worker"), log
     else:
-        # In each worker, before granian hands it a request: the app is the worker's factory.
+        # In each worker, before granian starts serving with it: the app is the worker's factory.
         for _ in range(50):
-            if len(re.findall(r"worker \d+ warmed up in \d+ ms", log)) == 2:
+            if log.count("[INFO] Started worker-") == 2:
                 break
             time.sleep(0.1)
             log = (tmp_path / "server.log").read_text()
-        assert len(re.findall(r"worker \d+ warmed up in \d+ ms", log)) == 2, log
+        workers = re.findall(r"Spawning worker-(\d+) with PID: (\d+)", log)
+        assert len(workers) == 2, log
+        for number, pid in workers:
+            assert log.index(f"worker {pid} warmed up in") < log.index(
+                f"Started worker-{number}"
+            ), log
 
 
 def test_the_server_configuration_reads_the_environment(monkeypatch):
