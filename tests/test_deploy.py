@@ -222,3 +222,30 @@ def test_a_worker_told_to_stop_while_it_warms_up_stops_instead_of_serving(monkey
 
     assert stopped.value.code == 0
     assert signal.getsignal(signal.SIGTERM) is before
+
+
+@pytest.mark.django_db
+def test_uploads_are_served_as_sandboxed_files(client, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    (tmp_path / "sponsors").mkdir()
+    (tmp_path / "sponsors" / "logo.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg"><script>alert(document.cookie)</script></svg>'
+    )
+
+    response = client.get("/media/sponsors/logo.svg")
+
+    assert response.status_code == 200
+    assert response["Content-Security-Policy"].startswith("default-src 'none';")
+    assert response["Content-Security-Policy"].endswith("; sandbox")
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_nginx_serves_uploads_with_the_same_sandbox():
+    from barcamp.urls import MEDIA_CSP
+
+    conf = (ROOT / "deploy" / "nginx.conf").read_text()
+    media = conf[conf.index("location /media/") :]
+    media = media[: media.index("\n    }")]
+
+    assert f'add_header Content-Security-Policy "{MEDIA_CSP}" always;' in media
+    assert 'add_header X-Content-Type-Options "nosniff" always;' in media
