@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from barcamp.decorators import login_required, rate_limit
 from barcamp.http import typed_text
 
-from . import notifications, queries, services
+from . import notifications, queries, services, wall
 from .forms import NotificationSettingsForm, ProfileForm
 from .models import Camp, Notification, NotificationSettings
 
@@ -42,8 +42,9 @@ def _render_camp(request, camp, *, status=200):
         "camp": camp,
         "sponsors": camp.sponsors.all(),
         "is_organizer": camp.is_organized_by(request.user),
-        # Lazy: only the whole page shows them, not the registration fragment.
-        "announcements": camp.announcements.pinned(),
+        # Only the whole page shows them, not the registration fragment; kept per version of
+        # the wall, as on the plan and the projector.
+        "announcements": [] if request.htmx else wall.pinned_announcements(camp),
         **queries.registration_state(camp, request.user),
     }
     template = "events/camp.html#registration" if request.htmx else "events/camp.html"

@@ -280,6 +280,30 @@ def test_pinned_announcements_are_read_once_per_version_of_the_wall(
     assert [a.text for a in changed] == ["WiFi: barcamp", "Lunch in the foyer"]
 
 
+def test_the_camp_page_reads_the_pinned_announcements_once_per_version_of_the_wall(
+    client, camp, organizer, django_capture_on_commit_callbacks
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def page():
+        with CaptureQueriesContext(connection) as queries:
+            body = client.get(f"/{camp.slug}/").text
+        return body, [q for q in queries if 'FROM "events_announcement"' in q["sql"]]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        wall.post_announcement(camp=camp, by=organizer, text="Lunch in the foyer")
+    first, first_queries = page()
+    again, again_queries = page()
+    with django_capture_on_commit_callbacks(execute=True):
+        wall.post_announcement(camp=camp, by=organizer, text="WiFi: barcamp")
+    changed, changed_queries = page()
+
+    assert (len(first_queries), again_queries, len(changed_queries)) == (1, [], 1)
+    assert "Lunch in the foyer" in again
+    assert "WiFi: barcamp" in changed
+
+
 @pytest.mark.parametrize(
     ("text", "message"),
     [("", "Write the announcement first."), ("x" * 281, "at most 280 characters")],
