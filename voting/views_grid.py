@@ -203,11 +203,11 @@ def plan(request, camp_slug):
         **_shared_plan_parts(request, camp, day, published, rateable, grid_version),
         "agenda": entries,
         "rateable": rateable,
-        # The full page only: the poll's partial does not need the extra query.
+        # The full page only: the poll's partial does not need it.
         "camp_feedback_open": (
             viewer.is_registered
             and not request.htmx
-            and queries.camp_now(camp) >= feedback.camp_feedback_opens_at(camp)
+            and queries.camp_now(camp) >= _camp_feedback_opens_at(camp)
         ),
         "announcements": wall.pinned_announcements(camp),
         "version": live.page_version(
@@ -224,6 +224,18 @@ def plan(request, camp_slug):
     }
     template = "voting/plan.html#plan-live" if request.htmx else "voting/plan.html"
     return render(request, template, context)
+
+
+def _camp_feedback_opens_at(camp):
+    """When the camp's feedback opens (its first slot), kept per version of the plan in each
+    process: every Teilgeber's plan page asks. Slots change through the admin and the slot
+    generator, which give every topic new tokens; the camp's day and zone are in the key."""
+    return live.memoized(
+        camp.slug,
+        (live.PLAN,),
+        ("camp-feedback-opens", camp.start_date, camp.time_zone),
+        lambda: feedback.camp_feedback_opens_at(camp),
+    )
 
 
 def _shared_plan_parts(request, camp, day, published, rateable, grid_version):

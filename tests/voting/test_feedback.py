@@ -621,3 +621,32 @@ def test_csv_cell_leaves_plain_text():
     assert feedback.csv_cell("gut – 5") == "gut – 5"
     assert feedback.csv_cell(None) == ""
     assert feedback.csv_cell(4) == "4"
+
+
+def test_the_plan_asks_when_camp_feedback_opens_once_per_version_of_the_plan(
+    client, started, django_capture_on_commit_callbacks
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from events import live
+
+    camp = started["camp"]
+    client.force_login(started["teilgeber"].user)
+
+    def plan():
+        with CaptureQueriesContext(connection) as queries:
+            page = client.get(reverse("voting:plan", args=[camp.slug])).content.decode()
+        first_slot = [
+            q for q in queries if 'FROM "events_slot"' in q["sql"] and "LIMIT 1" in q["sql"]
+        ]
+        return page, first_slot
+
+    page, first = plan()
+    _, again = plan()
+    with django_capture_on_commit_callbacks(execute=True):
+        live.mark_changed(camp.slug)  # what the admin does when a slot changes
+    _, changed = plan()
+
+    assert reverse("voting:camp-feedback", args=[camp.slug]) in page
+    assert (len(first), again, len(changed)) == (1, [], 1)
