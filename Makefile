@@ -30,6 +30,7 @@ run: $(VENV)/.run-installed
 # One test worker per core (pytest-xdist); tests that share a resource name an xdist_group.
 test: $(VENV)/.test-installed
 	@sh scripts/ensure-chromium
+	@sh scripts/ensure-nginx
 	$(PY) -m pytest -n auto --dist loadgroup $(PYTEST_ARGS)
 
 lint: $(VENV)/.test-installed

@@ -15,14 +15,17 @@ urlpatterns = [
     path("account/data/", voting_privacy.my_data, name="my-data"),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
-# Uploads are files, never pages of ours: an SVG logo or a document opened on its own runs no
-# script with our origin (deploy/nginx.conf sends the same when nginx serves them).
-MEDIA_CSP = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox"
+# Uploads are files, never pages of ours: an SVG logo opened on its own runs no script with our
+# origin (deploy/nginx.conf sends the same when nginx serves them). Only SVG can carry one
+# (slides are checked PDF and office files), and a sandbox would keep browsers from showing a
+# PDF; every other file gets the site's own policy.
+SVG_CSP = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox"
 
 
 def serve_media(request, path):
     response = serve(request, path, document_root=settings.MEDIA_ROOT)
-    response["Content-Security-Policy"] = MEDIA_CSP
+    if path.lower().endswith(".svg"):
+        response["Content-Security-Policy"] = SVG_CSP
     return response
 
 
