@@ -2,9 +2,8 @@ from allauth.account import auth_backends
 from django.conf import settings
 from django.contrib.auth import backends, get_user_model
 from django.core.cache import cache
-from django.db import transaction
 
-from .cached_rows import from_row_values, row_values
+from .cached_rows import drop, from_row_values, row_values
 
 
 def user_display(user):
@@ -50,13 +49,8 @@ class AuthenticationBackend(CachedUserMixin, auth_backends.AuthenticationBackend
 
 
 def forget_user(sender, instance, using, **kwargs):
-    """
-    Drops a saved or deleted user from the cache: at once, and again after the commit, since a
-    request that read the old row before the commit could have put it back in between.
-    """
-    key = _user_cache_key(instance.pk)
-    cache.delete(key)
-    transaction.on_commit(lambda: cache.delete(key), using=using)
+    """Drops a saved or deleted user from the cache, at once and again after the commit."""
+    drop([_user_cache_key(instance.pk)], using=using)
 
 
 def connect_signals():

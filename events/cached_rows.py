@@ -1,5 +1,19 @@
 """Model rows kept in the cache as field values: not pickled models, which break across Django
-upgrades, and only used while their fields are the model's (events.accounts, events.camp_cache)."""
+upgrades, and only used while their fields are the model's (events.accounts, events.camp_cache,
+events.participant_cache)."""
+
+from django.core.cache import cache
+from django.db import transaction
+
+
+def drop(keys, *, using="default"):
+    """Drops cached rows at once, and again after the current transaction commits: a request that
+    read the old row before the commit could have put it back in between."""
+    keys = list(keys)
+    if not keys:
+        return
+    cache.delete_many(keys)
+    transaction.on_commit(lambda: cache.delete_many(keys), using=using)
 
 
 def row_values(instance):

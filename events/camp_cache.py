@@ -16,9 +16,8 @@ changes a camp and must not lose a concurrent change locks a fresh row
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
 
-from .cached_rows import from_row_values, row_values
+from .cached_rows import drop, from_row_values, row_values
 from .models import Camp, Series
 
 
@@ -56,11 +55,7 @@ def put(camp):
 
 def forget(*slugs, using="default"):
     """Drops these camps from the cache, now and after the current transaction commits."""
-    keys = [_key(slug) for slug in slugs]
-    if not keys:
-        return
-    cache.delete_many(keys)
-    transaction.on_commit(lambda: cache.delete_many(keys), using=using)
+    drop([_key(slug) for slug in slugs], using=using)
 
 
 def _forget_old_slug(sender, instance, using, raw=False, **kwargs):

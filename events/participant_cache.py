@@ -14,9 +14,8 @@ Writes that bypass the signals (`QuerySet.update()`: the check-in at the door) m
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
 
-from .cached_rows import from_row_values, row_values
+from .cached_rows import drop, from_row_values, row_values
 from .models import Participant
 
 
@@ -43,11 +42,7 @@ def put(participant):
 
 def forget(pairs, using="default"):
     """Drops the records of these (camp id, user id) pairs, now and after the current transaction commits."""
-    keys = [_key(camp_id, user_id) for camp_id, user_id in pairs if user_id is not None]
-    if not keys:
-        return
-    cache.delete_many(keys)
-    transaction.on_commit(lambda: cache.delete_many(keys), using=using)
+    drop([_key(camp_id, user_id) for camp_id, user_id in pairs if user_id is not None], using=using)
 
 
 def forget_rows(queryset):
