@@ -165,6 +165,11 @@ CAMP_CACHE_TIMEOUT = 60 if REDIS_URL else 0
 # same condition and bound.
 PARTICIPANT_CACHE_TIMEOUT = 60 if REDIS_URL else 0
 
+# Seconds between new tokens of a camp's tallies per process (events.live): a vote shows on the
+# projector at most this much later, and a plenum's hundreds of votes a second cost a few
+# Redis writes instead of one each.
+LIVE_VOTES_INTERVAL = float(os.environ.get("LIVE_VOTES_INTERVAL", "0.25"))
+
 # --- Sessions ---------------------------------------------------------------------------------
 
 # Every logged-in poll reads the session: with Redis it comes from there (the database stays the

@@ -10,10 +10,13 @@ every app process sees the same ones; a lost token (cache restart) only costs ev
 one extra render.
 """
 
+import atexit
 import secrets
 import threading
+import time
 from collections import OrderedDict
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
@@ -58,7 +61,7 @@ def current_version(camp_slug, topics=ALL):
     return _tokens(camp_slug, topics) or ".".join("0" for _topic in topics)
 
 
-class _Memo:
+class Memo:
     """Values derived from a camp's live state, kept in this process per version of their topics.
 
     The version is shared (the cache), so every process serves the same state; each keeps its
@@ -86,7 +89,7 @@ class _Memo:
             self.values.clear()
 
 
-_memo = _Memo(size=256)
+_memo = Memo(size=256)
 
 
 def memo_version(camp_slug, topics):
@@ -141,10 +144,75 @@ def is_current(camp_slug, topics, seen):
 def mark_changed(camp_slug, *topics):
     """After the current transaction commits, give the topics (all if none given) new tokens."""
     keys = _keys(camp_slug, topics or ALL)
-    if len(keys) == 1:
-        # One SET, not a pipeline: a vote marks one topic, a thousand times a minute.
-        transaction.on_commit(lambda: cache.set(keys[0], secrets.token_hex(4), timeout=None))
+    if topics == (VOTES,):
+        transaction.on_commit(lambda: _votes_tokens.publish(keys[0]))
+    elif len(keys) == 1:
+        transaction.on_commit(lambda: _publish(keys[0]))
     else:
         transaction.on_commit(
             lambda: cache.set_many({key: secrets.token_hex(4) for key in keys}, timeout=None)
         )
+
+
+def _publish(key):
+    cache.set(key, secrets.token_hex(4), timeout=None)
+
+
+class _Coalescing:
+    """
+    Gives a key a new token at most once per `interval` seconds in this process: a change at
+    once when the last one is longer ago, the changes within the interval with one new token
+    at its end.
+
+    A vote changes only the tallies, and the plenum casts hundreds a second: a new token for
+    each was a Redis round trip per vote for a projector that polls every two seconds. A token
+    set at the end of the interval is set after every change it covers has committed, so a
+    page rendered under it shows them all (what `memoized` relies on).
+    """
+
+    def __init__(self, interval):
+        self.interval = interval
+        self.lock = threading.Lock()
+        self.last = {}  # key: time.monotonic() of its last new token
+        self.pending = {}  # key: the timer that gives it its new token at the end of the interval
+
+    def publish(self, key):
+        interval = self.interval()
+        now = time.monotonic()
+        with self.lock:
+            if key in self.pending:
+                return
+            last = self.last.get(key)
+            if last is not None and (wait := last + interval - now) > 0:
+                timer = self.pending[key] = threading.Timer(wait, self._flush, [key])
+                timer.daemon = True
+                timer.start()
+                return
+            self.last[key] = now
+        _publish(key)
+
+    def _flush(self, key):
+        with self.lock:
+            if self.pending.pop(key, None) is None:
+                return  # flushed or cleared meanwhile
+            self.last[key] = time.monotonic()
+        _publish(key)
+
+    def clear(self):
+        with self.lock:
+            timers, self.pending = self.pending, {}
+            self.last.clear()
+        for timer in timers.values():
+            timer.cancel()
+
+    def flush_all(self):
+        """The tokens still due, at once: a process that stops must not take them along."""
+        with self.lock:
+            timers, self.pending = self.pending, {}
+        for key, timer in timers.items():
+            timer.cancel()
+            _publish(key)
+
+
+_votes_tokens = _Coalescing(interval=lambda: settings.LIVE_VOTES_INTERVAL)
+atexit.register(_votes_tokens.flush_all)

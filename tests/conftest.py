@@ -91,6 +91,7 @@ def _fresh_cache():
 
     cache.clear()
     live._memo.clear()
+    live._votes_tokens.clear()
     yield
 
 

@@ -1,3 +1,5 @@
+import time
+
 import pytest
 from django.core.cache import cache
 from django.db import connection
@@ -140,6 +142,104 @@ def test_live_version_is_recreated_and_stable_after_the_cache_lost_it(camp):
 
     assert recreated is not None
     assert live.cached_version(camp.slug) == recreated
+
+
+# --- The tallies' token: at most one new token per interval and process ------------------------
+
+
+def _vote_and_commit(camp, session, capture):
+    with capture(execute=True):
+        services.set_vote(session=session, participant=make_participant(camp=camp), want=True)
+
+
+def _wait_for_change(camp, version, seconds=5.0):
+    deadline = time.monotonic() + seconds
+    while live.cached_version(camp.slug, (live.VOTES,)) == version:
+        assert time.monotonic() < deadline, "the tallies' token did not change"
+        time.sleep(0.01)
+
+
+def test_votes_within_the_interval_share_one_new_token_at_its_end(
+    camp, settings, django_capture_on_commit_callbacks
+):
+    settings.LIVE_VOTES_INTERVAL = 0.5
+    session = make_session(camp=camp)
+    before = live.current_version(camp.slug, (live.VOTES,))
+
+    _vote_and_commit(camp, session, django_capture_on_commit_callbacks)
+    first = live.cached_version(camp.slug, (live.VOTES,))
+    for _ in range(3):
+        _vote_and_commit(camp, session, django_capture_on_commit_callbacks)
+    right_after = live.cached_version(camp.slug, (live.VOTES,))
+    _wait_for_change(camp, first)
+
+    assert first != before  # the first vote of a quiet moment shows at once
+    assert right_after == first  # the next ones wait for the end of the interval ...
+    assert live.cached_version(camp.slug, (live.VOTES,)) != first  # ... and then show
+
+
+def test_votes_of_an_interval_cost_two_cache_writes(
+    camp, settings, django_capture_on_commit_callbacks, monkeypatch
+):
+    settings.LIVE_VOTES_INTERVAL = 0.3
+    session = make_session(camp=camp)
+    writes = []
+    set_token = live._publish
+    monkeypatch.setattr(live, "_publish", lambda key: (writes.append(key), set_token(key)))
+    live.current_version(camp.slug, (live.VOTES,))
+
+    for _ in range(10):
+        _vote_and_commit(camp, session, django_capture_on_commit_callbacks)
+    before_the_end = len(writes)
+    time.sleep(0.6)
+
+    assert (before_the_end, len(writes)) == (1, 2)
+
+
+def test_a_stopping_process_sets_the_tokens_still_due(
+    camp, settings, django_capture_on_commit_callbacks
+):
+    settings.LIVE_VOTES_INTERVAL = 60
+    session = make_session(camp=camp)
+    _vote_and_commit(camp, session, django_capture_on_commit_callbacks)
+    first = live.cached_version(camp.slug, (live.VOTES,))
+    _vote_and_commit(camp, session, django_capture_on_commit_callbacks)
+    held = live.cached_version(camp.slug, (live.VOTES,))
+
+    live._votes_tokens.flush_all()
+
+    assert held == first
+    assert live.cached_version(camp.slug, (live.VOTES,)) != first
+
+
+def test_the_tallies_of_camps_have_their_own_intervals(
+    camp, settings, django_capture_on_commit_callbacks
+):
+    settings.LIVE_VOTES_INTERVAL = 60
+    other = make_camp()
+    open_voting(other)
+    here, there = make_session(camp=camp), make_session(camp=other)
+    _vote_and_commit(camp, here, django_capture_on_commit_callbacks)
+    before = live.current_version(other.slug, (live.VOTES,))
+
+    _vote_and_commit(other, there, django_capture_on_commit_callbacks)
+
+    assert live.cached_version(other.slug, (live.VOTES,)) != before
+
+
+def test_a_change_of_another_topic_is_never_held_back(
+    camp, settings, django_capture_on_commit_callbacks
+):
+    settings.LIVE_VOTES_INTERVAL = 60
+    session = make_session(camp=camp)
+    _vote_and_commit(camp, session, django_capture_on_commit_callbacks)
+    _vote_and_commit(camp, session, django_capture_on_commit_callbacks)  # held back
+    before = live.current_version(camp.slug, (live.PITCH,))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        live.mark_changed(camp.slug, live.PITCH)
+
+    assert live.cached_version(camp.slug, (live.PITCH,)) != before
 
 
 # --- The quick vote (one statement) keeps every rule of set_vote ---------------------------------
