@@ -88,8 +88,10 @@ def _fresh_cache():
     from django.core.cache import cache
 
     from events import live
+    from events.templatetags import shared_fragments
 
     cache.clear()
+    shared_fragments._fragments.clear()
     live._memo.clear()
     live._votes_tokens.clear()
     yield
