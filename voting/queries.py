@@ -35,8 +35,13 @@ def session_list(*, camp, participant=None, sort="newest", mine=False, **filters
     return sessions.order_by("-created_at", "-pk")
 
 
-def vote_count(session):
-    return Vote.objects.filter(session=session).count()
+def vote_count_and_mine(session, participant=None):
+    """The session's vote count, and whether the Teilgeber is among its votes (one query)."""
+    votes = Vote.objects.filter(session=session)
+    if participant is None:
+        return votes.count(), False
+    result = votes.aggregate(count=Count("pk"), mine=Count("pk", filter=Q(participant=participant)))
+    return result["count"], result["mine"] > 0
 
 
 def voted_session_ids(participant):

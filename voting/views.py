@@ -321,10 +321,11 @@ def _pitch_context(request, camp, viewer, pitch_version):
     if pitch and pitch.running and pitch.current:
         # A copy for this viewer: the memoized session is shared by every request.
         session = copy.copy(pitch.current)
-        session.vote_count = queries.vote_count(session)
+        session.vote_count, mine = queries.vote_count_and_mine(session, viewer.participant)
         participant_id = viewer.participant.pk if viewer.participant else None
         hosted = {h.session_id for h in session.hosts.all() if h.participant_id == participant_id}
-        _decorate([session], camp=camp, viewer=viewer, states=states, hosted=hosted)
+        voted = {session.pk} if mine else set()
+        _decorate([session], camp=camp, viewer=viewer, states=states, voted=voted, hosted=hosted)
     return {"camp": camp, "viewer": viewer, "pitch": pitch, "session": session}
 
 

@@ -418,6 +418,38 @@ def test_unchanged_pitch_poll_is_204_without_a_query(client, camp, django_assert
     assert phone.content == b""
 
 
+@pytest.mark.parametrize("voted", [True, False])
+def test_the_pitch_page_shows_the_count_and_the_viewers_vote(client, camp, teilgeber, voted):
+    session = make_session(camp=camp)
+    make_vote(session)
+    if voted:
+        make_vote(session, teilgeber)
+    services.start_pitch(camp=camp, date=camp.start_date)
+
+    html = client.get(reverse("voting:pitch", args=[camp.slug])).content.decode()
+
+    assert f"<strong>{2 if voted else 1}</strong>" in html
+    assert f'aria-pressed="{"true" if voted else "false"}"' in html
+
+
+def test_the_pitch_page_of_a_teilgeber_makes_one_query(
+    client, camp, teilgeber, settings, django_assert_num_queries
+):
+    # What production keeps in Redis; the suite's cache is this process's memory.
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cache"
+    settings.USER_CACHE_TIMEOUT = settings.CAMP_CACHE_TIMEOUT = 60
+    settings.PARTICIPANT_CACHE_TIMEOUT = 60
+    client.force_login(teilgeber.user)
+    make_vote(make_session(camp=camp))
+    services.start_pitch(camp=camp, date=camp.start_date)
+    client.get(reverse("voting:pitch", args=[camp.slug]))  # the pitch, kept per version
+
+    with django_assert_num_queries(1):  # the count and the viewer's vote
+        response = client.get(reverse("voting:pitch", args=[camp.slug]))
+
+    assert response.status_code == 200
+
+
 def test_changed_pitch_poll_renders_the_new_state(
     client, camp, teilgeber, django_capture_on_commit_callbacks
 ):
