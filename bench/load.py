@@ -105,6 +105,7 @@ def server_env(args):
         for name in (
             "DATABASE_PREPARED_STATEMENTS",
             "GUNICORN_MAX_REQUESTS",
+            "LIVE_VOTES_INTERVAL",
             "SERVER_MAX_CONNECTIONS",
         )
         if name in os.environ
