@@ -24,8 +24,9 @@ from events.live import Memo
 
 register = template.Library()
 
-# Fragments x camps x languages x the values they name: a few hundred kept per process.
-_fragments = Memo(size=1024)
+# Fragments x camps x languages x the values they name (a vote count among them): a few thousand
+# small strings per process.
+_fragments = Memo(size=4096)
 
 
 class SharedNode(template.Node):

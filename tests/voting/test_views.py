@@ -397,6 +397,25 @@ def test_quick_vote_bad_input_is_400(client, camp, teilgeber):
     assert Vote.objects.count() == 0
 
 
+def test_each_vote_button_of_the_list_is_its_own(client, camp, teilgeber):
+    mine, other = make_session(camp=camp), make_session(camp=camp)
+    make_vote(mine, teilgeber)
+    for _ in range(2):
+        make_vote(other)
+
+    html = client.get(reverse("voting:session-list", args=[camp.slug])).content.decode()
+
+    buttons = {int(pk): body for pk, body in re.findall(r'id="vote-(\d+)">(.*?)</div>', html, re.S)}
+    for session, want, pressed, count in ((mine, 0, "true", 1), (other, 1, "false", 2)):
+        body = buttons[session.pk]
+        assert f'action="{reverse("voting:vote", args=[camp.slug, session.pk])}"' in body
+        assert f'name="want" value="{want}"' in body
+        assert f'aria-pressed="{pressed}"' in body
+        assert f"<strong>{count}</strong>" in body
+        assert 'name="csrfmiddlewaretoken"' in body  # the form works without JavaScript too
+        assert 'name="next"' in body
+
+
 # --- The live pitch ----------------------------------------------------------------------------
 
 
