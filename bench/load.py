@@ -106,6 +106,7 @@ def server_env(args):
             "DATABASE_PREPARED_STATEMENTS",
             "GUNICORN_MAX_REQUESTS",
             "LIVE_VOTES_INTERVAL",
+            "VOTE_SYNCHRONOUS_COMMIT",
             "SERVER_MAX_CONNECTIONS",
         )
         if name in os.environ

@@ -1,7 +1,9 @@
 """Every write of the voting app: votes, voting days, the live pitch, merging duplicates."""
 
+import functools
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -96,15 +98,24 @@ def set_vote(*, session, participant, want=None):
     return want
 
 
-def _quick_vote_sql():
+@functools.cache
+def _quick_vote_sql(*, synchronous_commit):
     vote, session, camp = Vote._meta.db_table, Session._meta.db_table, Camp._meta.db_table
     participant, host = Participant._meta.db_table, SessionHost._meta.db_table
     day = VotingDay._meta.db_table
+    # The statement runs in a transaction of its own (autocommit), which this makes commit
+    # without waiting for the disk (settings.VOTE_SYNCHRONOUS_COMMIT): PostgreSQL evaluates a
+    # volatile function in FROM once, and the setting lasts until the commit.
+    commit_mode = (
+        ""
+        if synchronous_commit
+        else "CROSS JOIN (SELECT set_config('synchronous_commit', 'off', true)) AS commit_mode"
+    )
     # The rules of set_vote, as a condition on the one row the statement writes: a camp without
     # a vote budget, the user's registered Teilgeber record in it, a visible session of it, its
     # day's voting open, the Teilgeber not one of its hosts.
     allowed = f"""
-        FROM {session} s
+        FROM {session} s {commit_mode}
         JOIN {camp} c ON c.id = s.camp_id
         JOIN {participant} p ON p.camp_id = s.camp_id
         JOIN {day} d ON d.camp_id = s.camp_id AND d.date = s.day
@@ -151,7 +162,9 @@ def vote_quickly(*, camp_slug, user, session_id, want):
     """
     if not user.is_authenticated:
         return None
-    insert, delete, count = _QUICK_VOTE_SQL
+    insert, delete, count = _quick_vote_sql(
+        synchronous_commit=settings.VOTE_SYNCHRONOUS_COMMIT or connection.vendor != "postgresql"
+    )
     params = {
         "session": session_id,
         "camp": camp_slug,
@@ -171,9 +184,6 @@ def vote_quickly(*, camp_slug, user, session_id, want):
         cursor.execute(count, params)
         camp_id, hide_counts, votes = cursor.fetchone()
     return QuickVote(camp_id=camp_id, hide_counts_until_closed=bool(hide_counts), vote_count=votes)
-
-
-_QUICK_VOTE_SQL = _quick_vote_sql()
 
 
 def _preparing_cursor():

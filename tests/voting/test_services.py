@@ -386,6 +386,54 @@ def test_vote_quickly_is_planned_once_per_connection_on_postgresql(
     assert not Vote.objects.filter(participant=voter).exists()
 
 
+def _commit_mode_after(camp, want):
+    session = make_session(camp=camp)
+    voter = make_participant(camp=camp)
+    if want is False:
+        make_vote(session, voter)
+    with connection.cursor() as cursor:
+        # The test runs in a transaction: what the statement set for its commit is still set.
+        cursor.execute("SHOW synchronous_commit")
+        assert cursor.fetchone()[0] == "on"
+        quick = services.vote_quickly(
+            camp_slug=camp.slug, user=voter.user, session_id=session.pk, want=want
+        )
+        cursor.execute("SHOW synchronous_commit")
+        assert quick is not None
+        return cursor.fetchone()[0]
+
+
+@pytest.mark.parametrize("want", [True, False])
+def test_a_vote_commits_without_waiting_for_the_disk(camp, postgres_only, want):
+    assert _commit_mode_after(camp, want) == "off"
+
+
+@pytest.mark.parametrize("want", [True, False])
+def test_a_vote_waits_for_the_disk_when_the_settings_say_so(camp, postgres_only, settings, want):
+    settings.VOTE_SYNCHRONOUS_COMMIT = True
+
+    assert _commit_mode_after(camp, want) == "on"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_connection_waits_for_the_disk_again_after_the_vote(postgres_only):
+    camp = make_camp()
+    open_voting(camp)
+    voter = make_participant(camp=camp)
+    session = make_session(camp=camp)
+
+    quick = services.vote_quickly(
+        camp_slug=camp.slug, user=voter.user, session_id=session.pk, want=True
+    )
+
+    # Autocommit, as in a request: the setting ended with the vote's own transaction, so the
+    # next write on this (pooled) connection waits for the disk.
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW synchronous_commit")
+        assert cursor.fetchone()[0] == "on"
+    assert quick is not None and Vote.objects.filter(participant=voter).exists()
+
+
 def test_merge_sessions_unites_hosts_and_votes_counting_nobody_twice(camp):
     keep_host, duplicate_host = make_participant(camp=camp), make_participant(camp=camp)
     keep = make_session(camp=camp, host=keep_host)
