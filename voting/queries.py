@@ -3,6 +3,7 @@
 import datetime
 from dataclasses import dataclass, field
 
+from django.db import connection
 from django.db.models import Count, Q
 from django.utils import timezone
 
@@ -37,11 +38,16 @@ def session_list(*, camp, participant=None, sort="newest", mine=False, **filters
 
 def vote_count_and_mine(session, participant=None):
     """The session's vote count, and whether the Teilgeber is among its votes (one query)."""
-    votes = Vote.objects.filter(session=session)
-    if participant is None:
-        return votes.count(), False
-    result = votes.aggregate(count=Count("pk"), mine=Count("pk", filter=Q(participant=participant)))
-    return result["count"], result["mine"] > 0
+    # A statement of its own, because every phone's pitch page asks it: compiling the same
+    # question as an ORM aggregate() cost more CPU than the rest of the pitch's context.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT count(*), count(CASE WHEN participant_id = %s THEN 1 END)"
+            f" FROM {Vote._meta.db_table} WHERE session_id = %s",
+            [participant.pk if participant else None, session.pk],
+        )
+        count, mine = cursor.fetchone()
+    return count, mine > 0
 
 
 def voted_session_ids(participant):
