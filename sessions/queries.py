@@ -36,14 +36,6 @@ def filtered_sessions(*, camp, search="", tag="", day=None, format=""):
     return sessions
 
 
-def hosted_session_ids(participant):
-    if participant is None:
-        return set()
-    return set(
-        SessionHost.objects.filter(participant=participant).values_list("session_id", flat=True)
-    )
-
-
 def camp_tags(camp):
     """Every tag used by the camp's visible sessions, sorted."""
     tags = set()

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from events import live
 from events.models import Participant, Room, Slot
-from sessions.models import Session
+from sessions.models import Session, SessionHost
 from sessions.queries import filtered_sessions, for_display
 
 from .models import LivePitch, LockedSlot, Placement, PublishedPlan, Vote, VotingDay
@@ -50,11 +50,24 @@ def vote_count_and_mine(session, participant=None):
     return count, mine > 0
 
 
-def voted_session_ids(participant):
-    """The ids of the sessions the Teilgeber wants to go to (one query)."""
+def own_session_ids(participant):
+    """(voted, hosted): the ids of the sessions the Teilgeber wants to go to, and of those they
+    host (one query)."""
     if participant is None:
-        return set()
-    return set(Vote.objects.filter(participant=participant).values_list("session_id", flat=True))
+        return set(), set()
+    # One plain statement for both: every phone's plan page asks, and two ORM querysets cost
+    # a fifth of its CPU.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT session_id, 0 FROM {Vote._meta.db_table} WHERE participant_id = %s"
+            f" UNION ALL SELECT session_id, 1 FROM {SessionHost._meta.db_table}"
+            " WHERE participant_id = %s",
+            [participant.pk, participant.pk],
+        )
+        voted, hosted = set(), set()
+        for session_id, host in cursor.fetchall():
+            (hosted if host else voted).add(session_id)
+    return voted, hosted
 
 
 def day_states(camp):

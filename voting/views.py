@@ -30,8 +30,10 @@ QUICK_SKIPPED = "quick-vote-skipped-{camp_id}"
 def _decorate(sessions, *, camp, viewer, states=None, voted=None, hosted=None):
     """Give each session what its vote button shows to this viewer."""
     states = queries.day_states(camp) if states is None else states
-    voted = queries.voted_session_ids(viewer.participant) if voted is None else voted
-    hosted = session_queries.hosted_session_ids(viewer.participant) if hosted is None else hosted
+    if voted is None or hosted is None:
+        own_voted, own_hosted = queries.own_session_ids(viewer.participant)
+        voted = own_voted if voted is None else voted
+        hosted = own_hosted if hosted is None else hosted
     # Only a camp that hides counts needs to know (one query) whether the viewer organizes it.
     organizer = camp.hide_counts_until_closed and viewer.is_organizer
     for session in sessions:

@@ -189,10 +189,8 @@ def plan(request, camp_slug):
     published = queries.published_grid(camp, day, version=grid_version)
     entries, rateable = [], set()
     if published and viewer.participant:
-        hosted = session_queries.hosted_session_ids(viewer.participant)
-        entries = queries.agenda(
-            published, voted=queries.voted_session_ids(viewer.participant), hosted=hosted
-        )
+        voted, hosted = queries.own_session_ids(viewer.participant)
+        entries = queries.agenda(published, voted=voted, hosted=hosted)
         if viewer.is_registered:
             rateable = feedback.started_session_ids(published, queries.camp_now(camp)) - hosted
     context = {
@@ -341,7 +339,8 @@ def agenda_ics(request, camp_slug, token):
     participant = Participant.objects.filter(camp=camp, calendar_token=token).first()
     if participant is None:
         raise Http404
-    mine = queries.voted_session_ids(participant) | session_queries.hosted_session_ids(participant)
+    voted, hosted = queries.own_session_ids(participant)
+    mine = voted | hosted
     return _calendar(
         camp,
         request,

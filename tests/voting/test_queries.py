@@ -35,3 +35,19 @@ def test_vote_count_and_mine_without_a_teilgeber_or_votes(camp):
 
     assert queries.vote_count_and_mine(session) == (1, False)
     assert queries.vote_count_and_mine(make_session(camp=camp), None) == (0, False)
+
+
+def test_own_session_ids_tells_votes_from_hosted_sessions(camp, django_assert_num_queries):
+    me, other = make_participant(camp=camp), make_participant(camp=camp)
+    wanted, foreign = make_session(camp=camp), make_session(camp=camp)
+    hosted = make_session(camp=camp, host=me)
+    make_vote(session=wanted, participant=me)
+    make_vote(session=foreign, participant=other)
+    make_vote(session=hosted, participant=other)
+
+    with django_assert_num_queries(1):
+        voted, mine = queries.own_session_ids(me)
+
+    assert (voted, mine) == ({wanted.pk}, {hosted.pk})
+    assert queries.own_session_ids(other) == ({foreign.pk, hosted.pk}, set())
+    assert queries.own_session_ids(None) == (set(), set())

@@ -563,3 +563,27 @@ def test_board_announcement_clicked_twice_is_pinned_once(organizer_client):
 
     assert Announcement.objects.count() == 1
     assert f'name="nonce" value="{nonce}"' in page.content.decode()
+
+
+def test_the_plan_page_of_a_teilgeber_makes_one_query(client, settings, django_assert_num_queries):
+    # What production keeps in Redis; the suite's cache is this process's memory.
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cache"
+    settings.USER_CACHE_TIMEOUT = settings.CAMP_CACHE_TIMEOUT = 60
+    settings.PARTICIPANT_CACHE_TIMEOUT = 60
+    camp, rooms, slots, sessions = make_day()
+    publish(camp, sessions, rooms, slots)
+    teilgeber = make_participant(camp=camp)
+    make_vote(sessions[0], teilgeber)
+    hosted = make_session(camp=camp, host=teilgeber, title="My own session")
+    grid.move_session(session=hosted, room=rooms[1], slot=slots[2])
+    grid.publish_plan(camp=camp, date=camp.start_date)
+    client.force_login(teilgeber.user)
+    client.get(reverse("voting:plan", args=[camp.slug]))  # the plan, kept per version
+
+    with at(camp, 9), django_assert_num_queries(1):  # the viewer's votes and hosted sessions
+        response = client.get(reverse("voting:plan", args=[camp.slug]))
+
+    assert [entry["session"].title for entry in response.context["agenda"]] == [
+        sessions[0].title,
+        "My own session",
+    ]
