@@ -1,6 +1,7 @@
 import datetime
 import secrets
 import zoneinfo
+from typing import NamedTuple
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -145,6 +146,20 @@ class CampQuerySet(models.QuerySet):
         return self.filter(organizers=user)
 
 
+class CampFacts(NamedTuple):
+    """What every visitor of the camp page sees of the camp, as plain values: a part of a page
+    rendered from them can be kept under them (`{% shared %}`) and is new when one changes."""
+
+    slug: str
+    name: str
+    start_date: datetime.date
+    end_date: datetime.date
+    venue_name: str
+    venue_address: str
+    hashtag: str
+    description: str
+
+
 class Camp(models.Model):
     class Visibility(models.TextChoices):
         LISTED = "listed", _("listed on the start page")
@@ -245,6 +260,10 @@ class Camp(models.Model):
 
     def get_absolute_url(self):
         return reverse("events:camp", kwargs={"camp_slug": self.slug})
+
+    @property
+    def facts(self):
+        return CampFacts(*(getattr(self, name) for name in CampFacts._fields))
 
     def clean(self):
         if self.start_date and self.end_date and self.end_date < self.start_date:

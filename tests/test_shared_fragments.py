@@ -1,9 +1,13 @@
 """`{% shared %}`: the parts of a page that are the same for everybody, rendered once per process."""
 
+import datetime
+from unittest import mock
+
 import pytest
 from django.template import Context, Template, TemplateSyntaxError
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 
 from tests.factories import make_camp, make_participant
 
@@ -121,3 +125,46 @@ def test_the_footer_links_follow_the_login(client):
 
     assert my_data not in anonymous
     assert my_data in logged_in
+
+
+def test_the_camp_page_shows_the_camps_changed_facts(client):
+    camp = make_camp(
+        name="Barcamp Alt",
+        venue_name="Stadthalle",
+        venue_address="Marktplatz 1",
+        hashtag="bcalt",
+        description="Das alte Programm.",
+    )
+    client.get(camp.get_absolute_url())
+
+    camp.name, camp.venue_name, camp.venue_address = "Barcamp Neu", "Rathaus", "Domplatz 2"
+    camp.hashtag, camp.description = "bcneu", "Das neue Programm."
+    camp.end_date = camp.start_date + datetime.timedelta(days=1)
+    camp.save()
+    html = client.get(camp.get_absolute_url()).text
+
+    for new in ("Barcamp Neu", "Rathaus", "Domplatz 2", "#bcneu", "Das neue Programm."):
+        assert new in html
+    for old in ("Barcamp Alt", "Stadthalle", "Marktplatz 1", "#bcalt", "Das alte Programm."):
+        assert old not in html
+    assert date_format(camp.end_date, "j. F Y") in html
+
+
+class Tomorrow(datetime.datetime):
+    @classmethod
+    def now(cls, tz=None):
+        return datetime.datetime.now(tz) + datetime.timedelta(days=1)
+
+
+def test_the_camp_page_links_the_documentation_from_the_camps_first_day(client):
+    camp = make_camp(start_date=timezone.localdate() + datetime.timedelta(days=1))
+    camp.end_date = camp.start_date
+    camp.save()
+    documentation = reverse("voting:documentation", args=[camp.slug])
+
+    today = client.get(camp.get_absolute_url()).text
+    with mock.patch("django.template.defaulttags.datetime", Tomorrow):
+        tomorrow = client.get(camp.get_absolute_url()).text
+
+    assert documentation not in today
+    assert documentation in tomorrow
