@@ -571,9 +571,11 @@ def main():
             f"Scenario: {args.phones} phones, {args.votes} votes each over {args.duration:.0f} s ...",
             flush=True,
         )
+        generator_cpu = time.process_time()
         recorder, successes, elapsed = asyncio.run(
             scenario(args, args.port, camp.slug, session_ids, cookies)
         )
+        generator_cpu = time.process_time() - generator_cpu
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
@@ -621,6 +623,11 @@ def main():
         all_errors += errors
         print(row(name, latencies, errors, elapsed, healthz_rate))
     print(row("all", all_latencies, all_errors, elapsed, healthz_rate))
+    # What the phones took of the cores the server needed: the figures above are a floor.
+    print(
+        f"The load generator used {generator_cpu:.0f} s of CPU in the scenario's {elapsed:.0f} s:"
+        f" {generator_cpu / elapsed / os.cpu_count():.0%} of this machine."
+    )
     if recorder.failures:
         print(
             "Errors:",
