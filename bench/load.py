@@ -261,9 +261,11 @@ class Recorder:
         self.failures = Counter()  # (endpoint, what went wrong): a status or an exception's name
         self.unchanged = defaultdict(int)  # answered 204: the page had nothing new
         self.started = time.perf_counter()
+        self.timeline = []  # (when the request was sent, seconds into the run; its latency)
 
     def add(self, name, seconds, ok, status=None, failure=None):
         self.latencies[name].append(seconds)
+        self.timeline.append((time.perf_counter() - seconds - self.started, seconds))
         if not ok:
             self.errors[name] += 1
             self.failures[name, failure or f"status {status}"] += 1
@@ -469,6 +471,21 @@ async def scenario(args, port, camp_slug, session_ids, cookies):
     return recorder, successes, elapsed
 
 
+TIMELINE_STEP = 10
+
+
+def timeline(recorder):
+    """The p99 of each stretch of the run: whether the tail is the arrival or the whole run."""
+    stretches = defaultdict(list)
+    for sent, seconds in recorder.timeline:
+        stretches[int(sent // TIMELINE_STEP)].append(seconds)
+    if not stretches:
+        return "-"
+    return " ".join(
+        f"{1000 * percentile(stretches[index], 99):.0f}" for index in range(max(stretches) + 1)
+    )
+
+
 def percentile(values, q):
     if not values:
         return float("nan")
@@ -623,6 +640,10 @@ def main():
         all_errors += errors
         print(row(name, latencies, errors, elapsed, healthz_rate))
     print(row("all", all_latencies, all_errors, elapsed, healthz_rate))
+    print(
+        f"  p99 ms by {TIMELINE_STEP} s of the scenario, by when the request was sent:",
+        timeline(recorder),
+    )
     # What the phones took of the cores the server needed: the figures above are a floor.
     print(
         f"The load generator used {generator_cpu:.0f} s of CPU in the scenario's {elapsed:.0f} s:"

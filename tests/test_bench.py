@@ -42,6 +42,11 @@ def test_the_load_benchmark_runs_in_one_command_and_finds_every_vote_once(postgr
     assert "met     no errors: 0" in result.stdout
     assert re.search(r"^healthz +\d+ +0 ", result.stdout, re.MULTILINE), result.stdout
     assert re.search(r"^vote +\d+ +0 ", result.stdout, re.MULTILINE), result.stdout
+    # Where in the run the tail was, and what the phones took of the machine.
+    assert re.search(r"p99 ms by 10 s of the scenario, [^:]*: \d+", result.stdout), result.stdout
+    assert re.search(
+        r"The load generator used \d+ s of CPU .*: \d+% of this machine", result.stdout
+    )
 
 
 def run_benchmark(postgres, tmp_path, *, phones, votes):
