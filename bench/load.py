@@ -395,7 +395,9 @@ async def scenario(args, port, camp_slug, session_ids, cookies):
         )
         plan_version = (VERSION.search(body) or [b"", b"-"])[1].decode()
 
-        # The pitch page and the plan page poll side by side, as two open tabs would.
+        # The pitch page and the plan page poll side by side, as two pages shown at once would
+        # (a split screen): more than a phone asks, whose page in a background tab or in a
+        # pocket skips its polls (static/js/polls.js).
         done = asyncio.Event()
         pollers = [
             asyncio.create_task(

@@ -94,3 +94,51 @@ def test_a_phone_takes_its_vote_back_with_the_button_the_vote_brought(open_as, l
     expect(phone.get_by_role("button", name="I want to go")).to_have_attribute(
         "aria-pressed", "false"
     )
+
+
+HIDE = """() => {
+  Object.defineProperty(document, "hidden", {configurable: true, get: () => true});
+  Object.defineProperty(document, "visibilityState", {configurable: true, get: () => "hidden"});
+  document.dispatchEvent(new Event("visibilitychange"));
+}"""
+TICKS = """() => {
+  if (!window.pollTicks) {
+    window.pollTicks = [];
+    document.addEventListener("htmx:confirm", () => window.pollTicks.push(performance.now()));
+  }
+  return window.pollTicks.length;
+}"""
+SHOW = """() => {
+  delete document.hidden;
+  delete document.visibilityState;
+  document.dispatchEvent(new Event("visibilitychange"));
+}"""
+
+
+def test_a_hidden_phone_skips_its_polls_and_shows_the_pitch_at_once_when_shown(
+    open_as, live_server, plenum
+):
+    camp, _second, _organizer, phone_users = plenum
+    from voting import services
+
+    phone = open_as(phone_users[0], PHONE)
+    polls = []
+    phone.on("request", lambda request: "/pitch/?v=" in request.url and polls.append(request.url))
+    phone.goto(f"{live_server.url}/{camp.slug}/pitch/")
+    expect(phone.locator("#pitch-live")).to_contain_text("No pitch is running right now")
+    phone.wait_for_timeout(2_500)
+    assert polls, "a shown page polls every 2 s"
+
+    phone.evaluate(HIDE)  # the phone goes into a pocket
+    polls.clear()
+    services.start_pitch(camp=camp, date=camp.start_date)
+    phone.wait_for_timeout(4_500)
+    # Shown right after a tick of the timer (a poll skipped), so the next is 2 s away.
+    ticks = phone.evaluate(TICKS)
+    while phone.evaluate(TICKS) == ticks:  # (the page's CSP keeps wait_for_function out)
+        phone.wait_for_timeout(20)
+    while_hidden = list(polls)
+    phone.evaluate(SHOW)
+
+    assert while_hidden == []
+    expect(phone.locator(".pitch-title")).to_have_text("Warm-up round", timeout=1_000)
