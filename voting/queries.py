@@ -38,11 +38,11 @@ def session_list(*, camp, participant=None, sort="newest", mine=False, **filters
 
 def vote_count_and_mine(session, participant=None):
     """The session's vote count, and whether the Teilgeber is among its votes (one query)."""
-    # A statement of its own, because every phone's pitch page asks it: compiling the same
-    # question as an ORM aggregate() cost more CPU than the rest of the pitch's context.
+    # A plain statement, because every phone's pitch page asks: as an ORM aggregate(), which
+    # Django compiles anew each time, the page cost a quarter more CPU (bench/README.md).
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT count(*), count(CASE WHEN participant_id = %s THEN 1 END)"
+            "SELECT count(*), count(CASE WHEN participant_id = %s THEN 1 END)"
             f" FROM {Vote._meta.db_table} WHERE session_id = %s",
             [participant.pk if participant else None, session.pk],
         )
@@ -55,8 +55,8 @@ def own_session_ids(participant):
     host (one query)."""
     if participant is None:
         return set(), set()
-    # One plain statement for both: every phone's plan page asks, and two ORM querysets cost
-    # a fifth of its CPU.
+    # One plain statement for both, because every phone's plan page asks: with two ORM
+    # querysets the page cost 1.4 times the CPU (bench/README.md).
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT session_id, 0 FROM {Vote._meta.db_table} WHERE participant_id = %s"
