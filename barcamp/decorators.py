@@ -65,7 +65,7 @@ def live_page(*topics):
     def decorator(view):
         @wraps(view)
         def wrapper(request, camp_slug, *args, **kwargs):
-            if is_unchanged_poll(request, camp_slug, topics):
+            if not request.META.get(POLL_CHANGED) and is_unchanged_poll(request, camp_slug, topics):
                 return HttpResponse(status=204)
             return view(request, camp_slug, *args, **kwargs)
 
@@ -73,6 +73,11 @@ def live_page(*topics):
         return wrapper
 
     return decorator
+
+
+# Set in the WSGI environ by barcamp.middleware.LivePolls when it found a poll changed (a key
+# that no request header can set: those arrive as HTTP_*).
+POLL_CHANGED = "barcamp.poll_changed"
 
 
 def is_unchanged_poll(request, camp_slug, topics):

@@ -14,7 +14,7 @@ from django.shortcuts import render
 from django.urls import Resolver404, get_urlconf, resolve
 from django.utils import translation
 
-from .decorators import is_unchanged_poll
+from .decorators import POLL_CHANGED, is_unchanged_poll
 
 logger = logging.getLogger(__name__)
 
@@ -76,6 +76,8 @@ class LivePolls:
         if self.security.process_request(request) is not None:
             return None
         if not is_unchanged_poll(request, *page):
+            # The view need not ask the cache again (live_page): a version only moves on.
+            request.environ[POLL_CHANGED] = True
             return None
         return self.security.process_response(request, HttpResponse(status=204))
 

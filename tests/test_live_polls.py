@@ -160,3 +160,41 @@ def test_a_poll_for_a_host_not_served_goes_to_django_for_its_400():
 
     assert call(LivePolls(django), request("camp.example"))[0] == "204 No Content"
     assert call(LivePolls(reached), request("evil.example"))[2] == b"reached"
+
+
+def test_a_changed_poll_asks_the_cache_for_its_version_once(monkeypatch):
+    from barcamp.wsgi import application
+
+    camp = make_camp()
+    url = reverse("voting:pitch", args=[camp.slug])
+    checks = []
+    is_current = live.is_current
+
+    def counting(*args, **kwargs):
+        checks.append(args)
+        return is_current(*args, **kwargs)
+
+    monkeypatch.setattr(live, "is_current", counting)
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        status, _headers, body = call(application, poll(url, v="stale"))
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+
+    assert status == "200 OK" and b"pitch-live" in body
+    assert len(checks) == 1  # in front of Django; the view trusts it
+
+
+def test_a_header_cannot_tell_the_view_that_a_poll_was_checked(client):
+    camp = make_camp()
+    version = live.current_version(camp.slug, PITCH_PAGE)
+
+    response = client.get(
+        reverse("voting:pitch", args=[camp.slug]),
+        {"v": version},
+        headers={"HX-Request": "true", "barcamp.poll_changed": "1"},
+    )
+
+    assert response.status_code == 204
