@@ -15,7 +15,9 @@ keeps them), so it shares the CPU with the server; the figures are a floor, not 
 2. The scenario: `--phones` Teilgeber with logged-in sessions open the camp, pitch and plan
    pages, then poll the pitch every 2 s and the plan every 3 s the way the pages do (htmx's
    timer, sending the version they rendered, beside the taps), and cast `--votes` votes each,
-   spread over `--duration` seconds; one projector polls every 2 s. Afterwards every vote that got a success answer is checked in the database:
+   spread over `--duration` seconds; one projector polls every 2 s. With `--pitch-every S` the
+   moderator taps Next every S seconds, and every phone's next pitch poll renders the new
+   session. Afterwards every vote that got a success answer is checked in the database:
    there exactly once, and no vote without one.
 
 Prints throughput and p50/p95/p99 latency per endpoint, errors, and each endpoint's throughput
@@ -55,6 +57,12 @@ def parse_args():
         "--baseline-seconds", type=float, default=3.0, help="per endpoint and round"
     )
     parser.add_argument("--baseline-rounds", type=int, default=4)
+    parser.add_argument(
+        "--pitch-every",
+        type=float,
+        default=0.0,
+        help="seconds between the moderator's taps on Next (0: one pitch the whole run)",
+    )
     add_stack_arguments(parser)
     return check_phones(parser.parse_args())
 
@@ -262,6 +270,7 @@ class Recorder:
         self.unchanged = defaultdict(int)  # answered 204: the page had nothing new
         self.started = time.perf_counter()
         self.timeline = []  # (when the request was sent, seconds into the run; its latency)
+        self.pitch_steps = 0  # the moderator's taps on Next (--pitch-every)
 
     def add(self, name, seconds, ok, status=None, failure=None):
         self.latencies[name].append(seconds)
@@ -454,8 +463,28 @@ async def scenario(args, port, camp_slug, session_ids, cookies):
             stop,
         )
 
+    async def moderator(stop):
+        """The moderator taps Next every --pitch-every s: every phone's next pitch poll renders
+        the new session, the plenum's burst (the phones vote from their lists all the same)."""
+        from events.models import Camp
+        from voting import services
+
+        def step():
+            try:
+                services.step_pitch(camp=Camp.objects.get(slug=camp_slug), step=1)
+            except services.PitchError:  # the end of the queue: the last pitch stays
+                pass
+
+        while not stop.is_set():
+            try:
+                await asyncio.wait_for(stop.wait(), args.pitch_every)
+            except TimeoutError:
+                await asyncio.to_thread(step)  # the ORM is not for the event loop's thread
+                recorder.pitch_steps += 1
+
     stop = asyncio.Event()
     watcher = asyncio.create_task(projector(stop))
+    pitching = asyncio.create_task(moderator(stop)) if args.pitch_every > 0 else None
     started = time.perf_counter()
     phones = [asyncio.create_task(phone(i, c)) for i, c in enumerate(cookies)]
     done, pending = await asyncio.wait(phones, timeout=args.duration + 30)
@@ -469,6 +498,8 @@ async def scenario(args, port, camp_slug, session_ids, cookies):
     elapsed = time.perf_counter() - started
     stop.set()
     await watcher
+    if pitching:
+        await pitching
     connection.close()
     return recorder, successes, elapsed
 
@@ -625,7 +656,10 @@ def main():
             f"{rate / hz:.0%}" for rate, hz in zip(rounds[name], rounds["healthz"], strict=True)
         )
         print(f"  {name} / healthz by round: {per_round}")
-    print(f"\nScenario ({elapsed:.0f} s):")
+    pitches = (
+        f", the moderator tapped Next {recorder.pitch_steps} times" if args.pitch_every else ""
+    )
+    print(f"\nScenario ({elapsed:.0f} s{pitches}):")
     print(HEADER)
     all_latencies, all_errors = [], 0
     for name in (

@@ -42,6 +42,7 @@ def test_the_load_benchmark_runs_in_one_command_and_finds_every_vote_once(postgr
     assert "met     no errors: 0" in result.stdout
     assert re.search(r"^healthz +\d+ +0 ", result.stdout, re.MULTILINE), result.stdout
     assert re.search(r"^vote +\d+ +0 ", result.stdout, re.MULTILINE), result.stdout
+    assert re.search(r"the moderator tapped Next [1-9]\d* times", result.stdout), result.stdout
     # Where in the run the tail was, and what the phones took of the machine.
     assert re.search(r"p99 ms by 10 s of the scenario, [^:]*: \d+", result.stdout), result.stdout
     assert re.search(
@@ -55,6 +56,7 @@ def run_benchmark(postgres, tmp_path, *, phones, votes):
             sys.executable,
             "bench/load.py",
             *("--phones", str(phones), "--votes", str(votes), "--duration", "6"),
+            *("--pitch-every", "2"),  # the moderator taps Next meanwhile
             *("--baseline-rounds", "1", "--baseline-seconds", "1", "--workers", "1"),
             *("--port", str(free_port()), "--postgres", postgres, "--redis", REDIS_URL),
             # Its own scratch database: the benchmark drops and creates it.
