@@ -238,6 +238,12 @@ def prepare(args):
         store[HASH_SESSION_KEY] = user.get_session_auth_hash()
         store.create()
         cookies.append(store.session_key)
+    # Statistics for the rows just loaded, as autovacuum would have them by the plenum: without
+    # them PostgreSQL plans the camp's thousand Teilgeber as one row.
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
     return camp, [s.pk for s in sessions], participants[: args.phones], cookies
 
 
