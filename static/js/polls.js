@@ -5,10 +5,14 @@
 // parts poll as before.
 (function () {
   "use strict";
+  const POLLING = /(^|,)\s*every\s/;
   document.addEventListener("htmx:confirm", function (event) {
+    if (!document.hidden) return;
+    const elt = event.detail.elt;
     const trigger = event.detail.triggeringEvent;
-    // A poll comes from htmx's timer, without an event; a tap has one and is never held back.
-    const polled = !trigger || trigger.type === "visibilitychange";
-    if (polled && document.hidden) event.preventDefault();
+    // htmx's timer fires without an event; a tap or a typed search has one and is never held
+    // back, nor is a part that does not poll.
+    const tick = !trigger || trigger.type === "visibilitychange";
+    if (tick && POLLING.test(elt.getAttribute("hx-trigger") || "")) event.preventDefault();
   });
 })();
