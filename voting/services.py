@@ -99,7 +99,9 @@ def set_vote(*, session, participant, want=None):
 
 
 @functools.cache
-def _quick_vote_sql(*, synchronous_commit):
+def _quick_vote_sql(*, vendor, synchronous_commit):
+    """The quick vote's statements: on PostgreSQL one that writes and counts, elsewhere a write
+    and a count."""
     vote, session, camp = Vote._meta.db_table, Session._meta.db_table, Camp._meta.db_table
     participant, host = Participant._meta.db_table, SessionHost._meta.db_table
     day = VotingDay._meta.db_table
@@ -136,12 +138,27 @@ def _quick_vote_sql(*, synchronous_commit):
           AND participant_id IN (SELECT p.id {allowed})
     """
     # What the answer's button shows: the count, and whether the camp hides counts for now.
-    count = f"""
+    if vendor != "postgresql":
+        count = f"""
+            SELECT c.id, c.hide_counts_until_closed,
+                   (SELECT count(*) FROM {vote} v WHERE v.session_id = %(session)s)
+            FROM {camp} c WHERE c.slug = %(camp)s
+        """
+        return {True: (insert, count), False: (delete, count)}
+    # On PostgreSQL the write and the count are one statement, one round trip. Its parts share
+    # one snapshot, so the count does not see the write yet: the statement adds (or takes off)
+    # what the write changed, 1 or 0, which it also returns.
+    counted = f"""
         SELECT c.id, c.hide_counts_until_closed,
                (SELECT count(*) FROM {vote} v WHERE v.session_id = %(session)s)
+               {{sign}} (SELECT count(*) FROM changed),
+               (SELECT count(*) FROM changed)
         FROM {camp} c WHERE c.slug = %(camp)s
     """
-    return insert, delete, count
+    return {
+        True: (f"WITH changed AS ({insert} RETURNING 1) {counted.format(sign='+')}",),
+        False: (f"WITH changed AS ({delete} RETURNING 1) {counted.format(sign='-')}",),
+    }
 
 
 @dataclass(frozen=True)
@@ -162,9 +179,10 @@ def vote_quickly(*, camp_slug, user, session_id, want):
     """
     if not user.is_authenticated:
         return None
-    insert, delete, count = _quick_vote_sql(
-        synchronous_commit=settings.VOTE_SYNCHRONOUS_COMMIT or connection.vendor != "postgresql"
-    )
+    statements = _quick_vote_sql(
+        vendor=connection.vendor,
+        synchronous_commit=settings.VOTE_SYNCHRONOUS_COMMIT or connection.vendor != "postgresql",
+    )[bool(want)]
     params = {
         "session": session_id,
         "camp": camp_slug,
@@ -177,12 +195,20 @@ def vote_quickly(*, camp_slug, user, session_id, want):
     with _preparing_cursor() as cursor:
         # Outside a transaction, like set_vote's hot path: the unique constraint decides, so
         # a second tap at the same moment changes nothing.
-        cursor.execute(insert if want else delete, params)
-        if cursor.rowcount != 1:
-            return None
-        live.mark_changed(camp_slug, live.VOTES)
-        cursor.execute(count, params)
-        camp_id, hide_counts, votes = cursor.fetchone()
+        if len(statements) == 1:
+            cursor.execute(statements[0], params)
+            row = cursor.fetchone()
+            if row is None or row[3] != 1:
+                return None
+        else:
+            write, count = statements
+            cursor.execute(write, params)
+            if cursor.rowcount != 1:
+                return None
+            cursor.execute(count, params)
+            row = cursor.fetchone()
+    live.mark_changed(camp_slug, live.VOTES)
+    camp_id, hide_counts, votes = row[:3]
     return QuickVote(camp_id=camp_id, hide_counts_until_closed=bool(hide_counts), vote_count=votes)
 
 
