@@ -82,6 +82,34 @@ class LivePolls:
         return self.security.process_response(request, HttpResponse(status=204))
 
 
+class WholeBodies:
+    """
+    WSGI: a response whose body is whole (Django's HttpResponse, not a streaming or file
+    response) goes to the server as a list of one bytes object, its request finished first.
+
+    Handed Django's response object, granian takes its path for iterators: it calls back into
+    Python for each chunk, the end and close(), each call a new wait for the GIL of a busy
+    worker; handed a list, it sends the bytes in one call. With wrk on this machine, votes and
+    pages were served 6-20 % faster (bench/README.md). Streaming and file responses (whitenoise,
+    exports) pass through as they are, and so does anything that is not Django's.
+    """
+
+    def __init__(self, application):
+        self.application = application
+
+    def __call__(self, environ, start_response):
+        response = self.application(environ, start_response)
+        if not isinstance(response, HttpResponse):
+            return response
+        try:
+            body = response.content
+        finally:
+            # request_finished: the database connection goes back to its pool, as it would
+            # after the server had iterated the response.
+            response.close()
+        return [body]
+
+
 @functools.lru_cache(maxsize=4096)
 def _live_page(path, urlconf):
     """(camp slug, topics) of the live page at this path, or None: resolved once per path."""
