@@ -82,17 +82,23 @@ def waitlist_position(participant):
 
 
 def registration_state(camp, user):
-    """What the camp page shows about registration, in three queries."""
+    """What the camp page shows about registration. The free seats are counted (a query) only
+    for whoever may still join: a Teilgeber who is in or on the waitlist does not see them, and
+    during the plenum a thousand of them open the camp page."""
     participant = participant_for(camp, user)
-    registered = camp.participants.registered().count()
     opens_at = camp.registration_opens_at
     now = timezone.now()
+    is_open = camp.is_registration_open(now=now)
+    joined = participant is not None and (participant.is_registered or participant.is_waitlisted)
     return {
         "participant": participant,
-        "registered_count": registered,
-        "free_seats": max(0, camp.capacity - registered),
+        "free_seats": (
+            max(0, camp.capacity - camp.participants.registered().count())
+            if is_open and not joined
+            else None
+        ),
         "waitlist_position": waitlist_position(participant),
-        "registration_is_open": camp.is_registration_open(now=now),
+        "registration_is_open": is_open,
         "registration_opens_at": opens_at if opens_at and opens_at > now else None,
     }
 

@@ -94,6 +94,47 @@ def test_camp_page_does_not_ask_the_database_whether_a_teilgeber_organizes_it(
     assert not [query for query in queries if "organizers" in query["sql"]]
 
 
+def _counts_seats(queries):
+    """The queries that count the camp's registered Teilgeber."""
+    return [
+        q
+        for q in queries
+        if "count(" in q["sql"].lower()
+        and "events_participant" in q["sql"]
+        and "'registered'" in q["sql"]
+    ]
+
+
+@pytest.mark.parametrize("status", [Participant.Status.REGISTERED, Participant.Status.WAITLISTED])
+def test_camp_page_of_a_teilgeber_who_is_in_does_not_count_the_seats(
+    teilgeber_client, django_assert_max_num_queries, status
+):
+    camp = make_camp(capacity=10)
+    make_participant(camp=camp, user=teilgeber_client.user, status=status)
+    teilgeber_client.get(f"/{camp.slug}/")  # warm the session and the language
+
+    with django_assert_max_num_queries(8) as queries:
+        response = teilgeber_client.get(f"/{camp.slug}/")
+
+    assert response.status_code == 200
+    assert "seats left" not in response.content.decode()
+    assert not _counts_seats(queries)
+
+
+def test_camp_page_counts_the_seats_for_whoever_may_still_join(
+    teilgeber_client, django_assert_max_num_queries
+):
+    camp = make_camp(capacity=10)
+    make_participant(camp=camp)
+    make_participant(camp=camp, user=teilgeber_client.user, status=Participant.Status.CANCELLED)
+
+    with django_assert_max_num_queries(8) as queries:
+        response = teilgeber_client.get(f"/{camp.slug}/")
+
+    assert "9 seats left." in response.content.decode()
+    assert len(_counts_seats(queries)) == 1
+
+
 def test_register_anonymous_is_sent_to_login(client):
     camp = make_camp()
 
