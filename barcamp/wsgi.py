@@ -1,10 +1,12 @@
 import os
 
-from django.core.wsgi import get_wsgi_application
+import django
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "barcamp.settings")
-application = get_wsgi_application()
+# What django.core.wsgi.get_wsgi_application() does, with the project's handler.
+django.setup(set_prefix=False)
 
-from barcamp.middleware import LivePolls, WholeBodies  # noqa: E402  (needs the settings set up above)
+from barcamp.handler import Handler  # noqa: E402  (needs the apps loaded above)
+from barcamp.middleware import LivePolls, WholeBodies  # noqa: E402
 
-application = LivePolls(WholeBodies(application))
+application = LivePolls(WholeBodies(Handler()))

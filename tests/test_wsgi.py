@@ -74,3 +74,37 @@ def test_streams_files_and_other_bodies_pass_through_unchanged(finished, make):
 
     assert WholeBodies(application)({}, start_response) is answer
     assert finished == []  # the server closes them when it has sent them
+
+
+@pytest.mark.django_db
+def test_a_path_is_resolved_once_and_its_match_serves_every_request_for_it(finished):
+    from barcamp.handler import _resolve
+    from barcamp.wsgi import application
+
+    camp = make_camp()
+    path = reverse("events:camp", args=[camp.slug])
+    _resolve.cache_clear()
+
+    for _ in range(3):
+        body = application(RequestFactory().get(path).environ, start_response)
+        assert camp.name.encode() in body[0]
+
+    info = _resolve.cache_info()
+    assert (info.misses, info.hits) == (1, 2)
+
+
+@pytest.mark.django_db
+def test_an_unknown_path_is_a_404_and_is_not_kept(finished):
+    from barcamp.handler import _resolve
+    from barcamp.wsgi import application
+
+    statuses = []
+    _resolve.cache_clear()
+
+    application(
+        RequestFactory().get("/no/such/page/here/").environ,
+        lambda status, headers, exc_info=None: statuses.append(status),
+    )
+
+    assert statuses == ["404 Not Found"]
+    assert _resolve.cache_info().currsize == 0
