@@ -7,8 +7,9 @@ class EventsConfig(AppConfig):
     verbose_name = _("Camps")
 
     def ready(self):
-        from . import accounts, camp_cache, participant_cache
+        from . import accounts, camp_cache, participant_cache, sponsors
 
         accounts.connect_signals()
         camp_cache.connect_signals()
         participant_cache.connect_signals()
+        sponsors.connect_signals()

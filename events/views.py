@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from barcamp.decorators import login_required, rate_limit
 from barcamp.http import typed_text
 
-from . import notifications, queries, services, wall
+from . import notifications, queries, services, sponsors, wall
 from .forms import NotificationSettingsForm, ProfileForm
 from .models import Camp, Notification, NotificationSettings
 
@@ -40,10 +40,10 @@ def home(request):
 def _render_camp(request, camp, *, status=200):
     context = {
         "camp": camp,
-        "sponsors": camp.sponsors.all(),
         "is_organizer": camp.is_organized_by(request.user),
-        # Only the whole page shows them, not the registration fragment; kept per version of
-        # the wall, as on the plan and the projector.
+        # Only the whole page shows them, not the registration fragment; each kept per version
+        # of the wall or the plan, as on the plan and the projector.
+        "sponsors": [] if request.htmx else sponsors.for_camp(camp),
         "announcements": [] if request.htmx else wall.pinned_announcements(camp),
         **queries.registration_state(camp, request.user),
     }

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from barcamp.decorators import is_unchanged_poll, live_page, login_required, rate_limit
 from barcamp.http import as_id, safe_next, typed_text
-from events import live, wall
+from events import live, sponsors, wall
 from events import queries as event_queries
 from events.models import Camp
 from sessions import permissions as session_permissions
@@ -390,7 +390,6 @@ def projector(request, camp_slug):
     context = {
         **_pitch_context(request, camp, viewer, pitch_version),
         "join_url": request.build_absolute_uri(camp.get_absolute_url()),
-        "sponsors": camp.sponsors.all(),
     }
     grid = None
     if context["session"] is None:
@@ -398,7 +397,7 @@ def projector(request, camp_slug):
     context["version"] = live.page_version(version, changes_at=grid.changes_at if grid else None)
     if request.htmx:
         return render(request, "voting/projector.html#projector-stage", context)
-    context.update(_projector_wall_context(request, camp))
+    context.update(_projector_wall_context(request, camp), sponsors=sponsors.for_camp(camp))
     return render(request, "voting/projector.html", context)
 
 
