@@ -23,7 +23,7 @@ from django.utils import timezone
 
 PITCH = "pitch"  # the live pitch, the queue, the sessions themselves
 VOTES = "votes"  # tallies
-PLAN = "plan"  # the published grid and the pinned announcements
+PLAN = "plan"  # the published grid, the pinned announcements, the sponsors
 DRAFT = "draft"  # the organizers' draft grid
 WALL = "wall"  # the wall's posts and the pinned announcements
 ALL = (PITCH, VOTES, PLAN, DRAFT, WALL)
