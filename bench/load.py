@@ -548,6 +548,16 @@ def row(name, latencies, errors, seconds, baseline=None, *, share=None):
 HEADER = f"{'endpoint':<16}{'requests':>8}{'errors':>7}{'throughput':>11} {'of hz':>6}  {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7}"
 
 
+def cpu_probe():
+    """CPU milliseconds of a fixed pure-Python loop: how fast this (shared, virtual) machine runs
+    right now. Its speed drifts by up to twice within an hour, and every figure above with it."""
+    started = time.process_time()
+    total = 0
+    for i in range(3_000_000):
+        total += i * i % 7
+    return (time.process_time() - started) * 1000
+
+
 def main():
     args = parse_args()
     if (
@@ -560,6 +570,7 @@ def main():
         flush=True,
     )
     camp, session_ids, participants, cookies = prepare(args)
+    probe_before = cpu_probe()
     server = start_server(args)
     try:
         from events import live
@@ -636,6 +647,7 @@ def main():
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
 
+    probe_after = cpu_probe()
     healthz_rate = len(base_results["healthz"][0]) / base_results["healthz"][2]
 
     def ratio(name):
@@ -648,6 +660,10 @@ def main():
     print(
         f"Machine: {os.cpu_count()} cores; {args.server} {args.workers} workers x {args.threads} threads; "
         "PostgreSQL and Redis on 127.0.0.1; load generator in the same machine."
+    )
+    print(
+        f"CPU probe (bench/load.py cpu_probe, lower is faster): {probe_before:.0f} ms before the "
+        f"baselines, {probe_after:.0f} ms after the scenario."
     )
     print(
         f"\nBaselines (closed loop, 64 connections, {args.baseline_rounds} rounds of "

@@ -48,6 +48,8 @@ def test_the_load_benchmark_runs_in_one_command_and_finds_every_vote_once(postgr
     assert re.search(
         r"The load generator used \d+ s of CPU .*: \d+% of this machine", result.stdout
     )
+    # How fast the machine ran, before and after: its speed drifts, and the figures with it.
+    assert re.search(r"CPU probe .*: \d+ ms before the baselines, \d+ ms after", result.stdout)
 
 
 def run_benchmark(postgres, tmp_path, *, phones, votes):
