@@ -193,6 +193,8 @@ def plan(request, camp_slug):
         entries = queries.agenda(published, voted=voted, hosted=hosted)
         if viewer.is_registered:
             rateable = feedback.started_session_ids(published, queries.camp_now(camp)) - hosted
+        for entry in entries:
+            entry["rateable"] = entry["session"].pk in rateable
     context = {
         "camp": camp,
         "viewer": viewer,

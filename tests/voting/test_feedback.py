@@ -17,6 +17,7 @@ from tests.factories import (
     make_room,
     make_session,
     make_slot,
+    make_vote,
 )
 from voting import feedback, grid
 from voting.models import CampFeedback, SessionFeedback
@@ -463,6 +464,35 @@ def test_plan_links_started_sessions_of_a_past_day(client, started):
 
     assert feedback_url(started["session"]) in page
     assert reverse("voting:camp-feedback", args=[started["camp"].slug]) in page
+
+
+def _agenda(page):
+    return page.split('<section class="agenda"', 1)[1].split("</section>", 1)[0]
+
+
+def test_plan_agenda_links_the_rating_of_a_started_session_it_lists(client, started):
+    make_vote(started["session"], started["teilgeber"])
+    client.force_login(started["teilgeber"].user)
+
+    page = client.get(
+        reverse("voting:plan", args=[started["camp"].slug]),
+        {"day": started["camp"].start_date.isoformat()},
+    ).content.decode()
+
+    assert started["session"].title in _agenda(page)
+    assert feedback_url(started["session"]) in _agenda(page)
+
+
+def test_plan_agenda_has_no_rating_link_before_the_start(client):
+    camp, (session,) = camp_with_plan(days_from_today=5)
+    me = make_participant(camp=camp)
+    make_vote(session, me)
+    client.force_login(me.user)
+
+    page = client.get(reverse("voting:plan", args=[camp.slug])).content.decode()
+
+    assert session.title in _agenda(page)
+    assert feedback_url(session) not in _agenda(page)
 
 
 def test_plan_has_no_rating_links_for_visitors(client, started):

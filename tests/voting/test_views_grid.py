@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from events import live, wall
 from events.models import Announcement, Slot
+from sessions.services import update_session
 from tests.factories import (
     make_camp,
     make_organizer,
@@ -273,6 +274,43 @@ def test_plan_shows_now_next_and_the_agenda_with_clashes(client):
         ("Session 2", False),
     ]
     assert "at the same time as another of your sessions" in response.content.decode()
+
+
+def test_plan_agenda_entries_are_shared_yet_each_viewer_sees_their_own(
+    client, django_capture_on_commit_callbacks
+):
+    camp, rooms, slots, sessions = make_day(rooms=1, slots=1, sessions=1)
+    host = sessions[0].hosts.get().participant
+    voter = make_participant(camp=camp)
+    make_vote(sessions[0], voter)
+    publish(camp, sessions, rooms, slots)
+    client.cookies["django_language"] = "en"
+    url = reverse("voting:plan", args=[camp.slug])
+
+    client.force_login(voter.user)
+    as_voter = client.get(url).content.decode()
+    client.force_login(host.user)
+    as_host = client.get(url).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        update_session(
+            session=sessions[0],
+            title="Renamed",
+            description="",
+            format=sessions[0].format,
+            language=sessions[0].language,
+            tags=[],
+            length=1,
+            day=sessions[0].day,
+        )
+    renamed = client.get(url).content.decode()
+
+    agenda = [
+        page.split('<section class="agenda"', 1)[1].split("</section>", 1)[0]
+        for page in (as_voter, as_host, renamed)
+    ]
+    assert "Session 0" in agenda[0] and "you host it" not in agenda[0]
+    assert "Session 0" in agenda[1] and "you host it" in agenda[1]
+    assert "Renamed" in agenda[2] and "Session 0" not in agenda[2]
 
 
 def test_plan_shows_what_was_published_not_the_draft(client):
