@@ -15,6 +15,9 @@ while the phones arrive (the first third of the run). Serving a request of an en
 1 / capacity of the machine; summed over the requests the scenario sends per second, that is
 the share of the machine it needs. Above 100 % the queues grow as long as the load lasts, and
 no latency target holds.
+
+On Linux it also splits each request's CPU by where it was spent: the app server's processes,
+PostgreSQL's and Redis's (their CPU time from /proc before and after, over the requests).
 """
 
 import argparse
@@ -94,20 +97,59 @@ def cpu_times():
     return user + nice + system + irq + softirq, sum(fields)
 
 
-def wrk(args, url, script, *script_args):
-    """Throughput, responses that were not 2xx/3xx, and the share of the CPU busy meanwhile."""
-    before = cpu_times()
+# Where a request's CPU goes: the server's processes (its process group), PostgreSQL, Redis.
+PARTS = ("app", "PostgreSQL", "Redis")
+
+
+def cpu_by_part(server_pid):
+    """CPU seconds used so far by each of PARTS's processes that are running (Linux), or None."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    used = dict.fromkeys(PARTS, 0.0)
+    try:
+        pids = [name for name in os.listdir("/proc") if name.isdigit()]
+    except OSError:
+        return None
+    for pid in pids:
+        try:
+            stat = Path(f"/proc/{pid}/stat").read_text()
+        except OSError:
+            continue  # gone meanwhile
+        command = stat[stat.index("(") + 1 : stat.rindex(")")]
+        # After the command: state, ppid, pgrp, ...; utime and stime are the 12th and 13th.
+        fields = stat[stat.rindex(")") + 2 :].split()
+        if int(fields[2]) == server_pid:
+            part = "app"
+        elif command.startswith("postgres"):
+            part = "PostgreSQL"
+        elif command.startswith("redis-server"):
+            part = "Redis"
+        else:
+            continue
+        used[part] += (int(fields[11]) + int(fields[12])) / ticks
+    return used
+
+
+def wrk(args, url, script, *script_args, server_pid):
+    """Throughput, responses that were not 2xx/3xx, the share of the CPU busy meanwhile, and
+    CPU ms per request by part (or None)."""
+    before, parts_before = cpu_times(), cpu_by_part(server_pid)
     result = subprocess.run(
         ["wrk", "-t1", "-c64", f"-d{args.seconds}s", "-s", script, url, "--", *script_args],
         capture_output=True,
         text=True,
         check=True,
     )
-    after = cpu_times()
+    after, parts_after = cpu_times(), cpu_by_part(server_pid)
     rate = re.search(r"Requests/sec:\s+([\d.]+)", result.stdout)
+    count = re.search(r"(\d+) requests in", result.stdout)
     failed = re.search(r"Non-2xx or 3xx responses: (\d+)", result.stdout)
     busy = (after[0] - before[0]) / (after[1] - before[1]) if before and after else float("nan")
-    return float(rate[1]), int(failed[1]) if failed else 0, busy
+    per_request = None
+    if parts_before and parts_after and int(count[1]):
+        per_request = {
+            part: (parts_after[part] - parts_before[part]) * 1000 / int(count[1]) for part in PARTS
+        }
+    return float(rate[1]), int(failed[1]) if failed else 0, busy, per_request
 
 
 def main():
@@ -153,13 +195,18 @@ def main():
     base = f"http://127.0.0.1:{args.port}"
     rates = {name: [] for name in endpoints}
     busy = {name: [] for name in endpoints}
+    split = {name: [] for name in endpoints}
     failures = dict.fromkeys(endpoints, 0)
     try:
         for _round in range(args.rounds):
             for name, (script, *script_args) in endpoints.items():
-                rate, failed, cpu = wrk(args, base + "/", script, *script_args)
+                rate, failed, cpu, per_request = wrk(
+                    args, base + "/", script, *script_args, server_pid=server.pid
+                )
                 rates[name].append(rate)
                 busy[name].append(cpu)
+                if per_request:
+                    split[name].append(per_request)
                 failures[name] += failed
             # The next round's vote starts again from the first session: from no votes, too.
             Vote.objects.filter(session__camp=camp).delete()
@@ -186,6 +233,16 @@ def main():
             f"{name:<16}{value:>8.0f}/s  {share:>6.0%}  {cpu:>8.0%}  {1000 / value:>17.2f}  "
             f"{rounds}{note}"
         )
+    if all(split.values()):
+        print("\nCPU ms per request, by where it was spent (the median of the rounds):")
+        print(f"{'endpoint':<16}" + "".join(f"{part:>12}" for part in PARTS))
+        for name, rounds_split in split.items():
+            print(
+                f"{name:<16}"
+                + "".join(
+                    f"{statistics.median(r[part] for r in rounds_split):>12.3f}" for part in PARTS
+                )
+            )
 
     if args.only:
         return 0
