@@ -162,8 +162,9 @@ class LocaleMiddleware(django_locale.LocaleMiddleware):
 
 class DatabaseUnavailableMiddleware:
     """
-    The database went away mid-request (a restart, a failover): answer 503 with "nothing was
-    saved, try again" instead of a 500. The transaction was rolled back, so a retry is safe;
+    The database went away mid-request (a restart, a failover), or a statement ran out of time
+    (DATABASE_STATEMENT_TIMEOUT): answer 503 with "nothing was saved, try again" instead of a
+    500. The transaction was rolled back, so a retry is safe;
     the connection pool replaces dead connections by itself.
     """
 

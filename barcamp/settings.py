@@ -4,6 +4,7 @@ give a development set-up on SQLite that needs nothing else (see README, "Config
 """
 
 import os
+import re
 from pathlib import Path
 
 import dj_database_url
@@ -126,6 +127,20 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["OPTIONS"]["prepare_threshold"] = (
         5 if env_bool("DATABASE_PREPARED_STATEMENTS", True) else None
     )
+    # PostgreSQL cancels a statement that runs longer, and its request gets the 503 "nothing was
+    # saved" (barcamp.middleware.DatabaseUnavailableMiddleware): a runaway query must not hold a
+    # pooled connection and a worker thread while the plenum waits. "0" turns it off (for a long
+    # migration, say). Set at connect, so it costs no round trip.
+    statement_timeout = os.environ.get("DATABASE_STATEMENT_TIMEOUT", "").strip() or "30s"
+    if not re.fullmatch(r"\d+(ms|s|min|h)?", statement_timeout):
+        raise ImproperlyConfigured(
+            "DATABASE_STATEMENT_TIMEOUT must be a duration such as 30s, 500ms or 2min (0: none),"
+            f" not {statement_timeout!r}."
+        )
+    # Beside any options that DATABASE_URL brings (?options=...).
+    libpq_options = [DATABASES["default"]["OPTIONS"].get("options", "")]
+    libpq_options.append(f"-c statement_timeout={statement_timeout}")
+    DATABASES["default"]["OPTIONS"]["options"] = " ".join(libpq_options).strip()
 
 # Whether a vote's answer waits until PostgreSQL has flushed it to disk. It does not by default:
 # a vote is committed with synchronous_commit off (voting.services.vote_quickly), which spares

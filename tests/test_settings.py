@@ -102,6 +102,43 @@ def test_prepared_statements_can_be_switched_off_for_a_pooler(value, expected):
     assert result.stdout.strip() == expected, result.stderr
 
 
+@pytest.mark.parametrize(
+    ("url", "value", "expected"),
+    [
+        ("postgres://app@db.internal/barcamp", "", "-c statement_timeout=30s"),
+        ("postgres://app@db.internal/barcamp", "500ms", "-c statement_timeout=500ms"),
+        ("postgres://app@db.internal/barcamp", "0", "-c statement_timeout=0"),
+        (
+            "postgres://app@db.internal/barcamp?options=-c%20search_path%3Dcamps",
+            "2min",
+            "-c search_path=camps -c statement_timeout=2min",
+        ),
+    ],
+)
+def test_statements_have_a_time_limit_on_postgresql(url, value, expected):
+    code = (
+        "from django.conf import settings as s; print(s.DATABASES['default']['OPTIONS']['options'])"
+    )
+    env = {**PRODUCTION, "DATABASE_URL": url, "DATABASE_STATEMENT_TIMEOUT": value}
+
+    result = manage("shell", "--no-imports", "-c", code, env=env)
+
+    assert result.stdout.strip() == expected, result.stderr
+
+
+def test_a_statement_time_limit_that_is_no_duration_is_an_error():
+    env = {
+        **PRODUCTION,
+        "DATABASE_URL": "postgres://app@db.internal/barcamp",
+        "DATABASE_STATEMENT_TIMEOUT": "30 seconds",
+    }
+
+    result = manage("check", env=env)
+
+    assert result.returncode != 0
+    assert "DATABASE_STATEMENT_TIMEOUT must be a duration such as 30s" in result.stderr
+
+
 def test_redis_url_selects_the_shared_cache_and_rate_limits_count_in_it():
     code = (
         "from django.conf import settings as s; c = s.CACHES; "

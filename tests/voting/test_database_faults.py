@@ -1,7 +1,9 @@
 """PostgreSQL drops every connection in the middle of voting: the app recovers by itself."""
 
+import os
 from concurrent.futures import ThreadPoolExecutor
 
+import psycopg
 import pytest
 from django.db import connection
 
@@ -101,3 +103,52 @@ def test_pool_replaces_connections_the_server_closed_before_they_fail_a_request(
 
     # The pool's check sees the closed sockets as the connections leave it: no request fails.
     assert [vote(session) for session in sessions[1:]] == [200, 200, 200]
+
+
+@pytest.mark.postgres
+def test_connections_carry_the_statement_time_limit(postgres_only, db):
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW statement_timeout")
+        assert cursor.fetchone()[0] == os.environ.get("DATABASE_STATEMENT_TIMEOUT", "30s")
+
+
+@pytest.mark.postgres
+def test_a_vote_over_the_time_limit_answers_503_and_a_retry_counts_once(
+    postgres_only, transactional_db, client
+):
+    camp = make_camp()
+    open_voting(camp)
+    session = make_session(camp=camp)
+    voter = make_participant(camp=camp)
+    client.force_login(voter.user)
+    url = f"/{camp.slug}/sessions/{session.pk}/vote/"
+    # Another transaction holds the votes' table, as a runaway statement would.
+    blocker = psycopg.connect(**_connection_arguments(), autocommit=False)
+    blocker.execute("LOCK TABLE voting_vote IN ACCESS EXCLUSIVE MODE")
+    with connection.cursor() as cursor:
+        cursor.execute("SET statement_timeout = '300ms'")  # this connection serves the client
+    try:
+        response = client.post(url, {"want": "1"}, headers={"HX-Request": "true"})
+    finally:
+        blocker.rollback()
+        blocker.close()
+        with connection.cursor() as cursor:
+            cursor.execute("RESET statement_timeout")
+
+    assert response.status_code == 503
+    assert "Nichts wurde gespeichert" in response.content.decode()  # German, the default
+    assert not Vote.objects.filter(session=session).exists()
+
+    assert client.post(url, {"want": "1"}, headers={"HX-Request": "true"}).status_code == 200
+    assert Vote.objects.filter(session=session, participant=voter).count() == 1
+
+
+def _connection_arguments():
+    settings = connection.settings_dict
+    return {
+        "dbname": settings["NAME"],
+        "user": settings["USER"],
+        "password": settings["PASSWORD"],
+        "host": settings["HOST"] or "127.0.0.1",
+        "port": settings["PORT"] or 5432,
+    }
