@@ -11,6 +11,7 @@ one extra render.
 """
 
 import atexit
+import contextvars
 import secrets
 import threading
 import time
@@ -33,10 +34,43 @@ def _keys(camp_slug, topics):
     return [f"live:{camp_slug}:{topic}" for topic in topics]
 
 
+# The tokens read so far in a poll's request (`reading_once`), or None outside one.
+_read_in_this_poll = contextvars.ContextVar("live_tokens_read_in_this_poll", default=None)
+
+
+class reading_once:  # noqa: N801 - used as a function: `with live.reading_once():`
+    """
+    Within: each token is read from the cache once, and later reads reuse it.
+
+    For a poll's request (barcamp.middleware.LivePolls), which reads a page's tokens to compare
+    them with the version the page shows, and when they differ reads them again to render the
+    page (its version, what it keeps in `memoized`), twice on the plan and the projector. A
+    version read earlier in the request is never newer than the data the page reads after it,
+    which is all a version must be; a poll writes nothing that would give it new tokens.
+    A class, not a generator: every poll enters it, also the unchanged ones.
+    """
+
+    def __enter__(self):
+        self.reset = _read_in_this_poll.set({})
+
+    def __exit__(self, *exc_info):
+        _read_in_this_poll.reset(self.reset)
+
+
+def _read(keys):
+    read = _read_in_this_poll.get()
+    if read is None:
+        return cache.get_many(keys)
+    unread = [key for key in keys if key not in read]
+    if unread:
+        read.update(cache.get_many(unread))
+    return {key: read[key] for key in keys if key in read}
+
+
 def cached_version(camp_slug, topics=ALL):
     """The camp's version of these topics if the cache has it, else None: what an unchanged poll costs."""
     keys = _keys(camp_slug, topics)
-    tokens = cache.get_many(keys)
+    tokens = _read(keys)
     if len(tokens) != len(keys):
         return None
     return ".".join(tokens[key] for key in keys)
@@ -45,12 +79,15 @@ def cached_version(camp_slug, topics=ALL):
 def _tokens(camp_slug, topics):
     """The topics' tokens, created on first use or after the cache lost them; None if it cannot keep them."""
     keys = _keys(camp_slug, topics)
-    tokens = cache.get_many(keys)
+    tokens = _read(keys)
     missing = [key for key in keys if key not in tokens]
     if missing:
         for key in missing:
             cache.add(key, secrets.token_hex(4), timeout=None)
-        tokens = cache.get_many(keys)
+        # Another process may have created them first: read what the cache keeps.
+        tokens = {**tokens, **cache.get_many(missing)}
+        if (read := _read_in_this_poll.get()) is not None:
+            read.update(tokens)
     if len(tokens) != len(keys):
         return None
     return ".".join(tokens[key] for key in keys)
