@@ -167,8 +167,8 @@ class DatabaseUnavailableMiddleware:
     """
     The database went away mid-request (a restart, a failover), or a statement ran out of time
     (DATABASE_STATEMENT_TIMEOUT): answer 503 with "nothing was saved, try again" instead of a
-    500. The transaction was rolled back, so a retry is safe;
-    the connection pool replaces dead connections by itself.
+    500. The transaction was rolled back, so a retry is safe; the connection pool replaces dead
+    connections by itself.
     """
 
     def __init__(self, get_response):
