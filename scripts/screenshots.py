@@ -111,6 +111,10 @@ def main():
 
         def badge_png(browser, path):
             """The first badge sheet as PNG (needs pdftoppm from poppler-utils)."""
+            if shutil.which("pdftoppm") is None:
+                # The other screenshots are still worth taking.
+                print("skipped door-badges.png: needs pdftoppm (apt-get install poppler-utils)")
+                return
             context = browser.new_context()
             context.add_cookies(
                 [
