@@ -147,9 +147,10 @@ def test_live_version_is_recreated_and_stable_after_the_cache_lost_it(camp):
 # --- The tallies' token: at most one new token per interval and process ------------------------
 
 
-def _vote_and_commit(camp, session, capture):
+def _vote_and_commit(camp, session, capture, participant=None):
+    participant = participant or make_participant(camp=camp)
     with capture(execute=True):
-        services.set_vote(session=session, participant=make_participant(camp=camp), want=True)
+        services.set_vote(session=session, participant=participant, want=True)
 
 
 def _wait_for_change(camp, version, seconds=5.0):
@@ -162,14 +163,16 @@ def _wait_for_change(camp, version, seconds=5.0):
 def test_votes_within_the_interval_share_one_new_token_at_its_end(
     camp, settings, django_capture_on_commit_callbacks
 ):
-    settings.LIVE_VOTES_INTERVAL = 0.5
+    # Long enough for the votes to fall within one interval on a busy machine too.
+    settings.LIVE_VOTES_INTERVAL = 1.5
     session = make_session(camp=camp)
+    voters = [make_participant(camp=camp) for _ in range(4)]
     before = live.current_version(camp.slug, (live.VOTES,))
 
-    _vote_and_commit(camp, session, django_capture_on_commit_callbacks)
+    _vote_and_commit(camp, session, django_capture_on_commit_callbacks, voters[0])
     first = live.cached_version(camp.slug, (live.VOTES,))
-    for _ in range(3):
-        _vote_and_commit(camp, session, django_capture_on_commit_callbacks)
+    for voter in voters[1:]:
+        _vote_and_commit(camp, session, django_capture_on_commit_callbacks, voter)
     right_after = live.cached_version(camp.slug, (live.VOTES,))
     _wait_for_change(camp, first)
 
@@ -181,20 +184,21 @@ def test_votes_within_the_interval_share_one_new_token_at_its_end(
 def test_votes_of_an_interval_cost_two_cache_writes(
     camp, settings, django_capture_on_commit_callbacks, monkeypatch
 ):
-    settings.LIVE_VOTES_INTERVAL = 0.3
+    settings.LIVE_VOTES_INTERVAL = 1.5
     session = make_session(camp=camp)
+    voters = [make_participant(camp=camp) for _ in range(10)]
     writes = []
     set_token = live._publish
     monkeypatch.setattr(live, "_publish", lambda key: (writes.append(key), set_token(key)))
     live.current_version(camp.slug, (live.VOTES,))
 
-    for _ in range(10):
-        _vote_and_commit(camp, session, django_capture_on_commit_callbacks)
+    for voter in voters:
+        _vote_and_commit(camp, session, django_capture_on_commit_callbacks, voter)
     before_the_end = len(writes)
     deadline = time.monotonic() + 5
     while len(writes) < 2 and time.monotonic() < deadline:
         time.sleep(0.01)
-    time.sleep(0.3)  # one more interval: nothing else is due
+    time.sleep(1.5)  # one more interval: nothing else is due
 
     assert (before_the_end, len(writes)) == (1, 2)
 
