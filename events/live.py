@@ -12,6 +12,7 @@ one extra render.
 
 import atexit
 import contextvars
+import logging
 import secrets
 import threading
 import time
@@ -21,6 +22,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
+
+logger = logging.getLogger(__name__)
 
 PITCH = "pitch"  # the live pitch, the queue, the sessions themselves
 VOTES = "votes"  # tallies
@@ -205,49 +208,70 @@ class _Coalescing:
     each was a Redis round trip per vote for a projector that polls every two seconds. A token
     set at the end of the interval is set after every change it covers has committed, so a
     page rendered under it shows them all (what `memoized` relies on).
+
+    The tokens due later are set by one thread per process that sleeps until the next is due.
+    A timer thread for each cost the vote that started it a wait for the new thread to run,
+    and each thread a Redis client and connection of its own (Django's caches are per thread).
     """
 
     def __init__(self, interval):
         self.interval = interval
-        self.lock = threading.Lock()
+        self.condition = threading.Condition()
         self.last = {}  # key: time.monotonic() of its last new token
-        self.pending = {}  # key: the timer that gives it its new token at the end of the interval
+        self.pending = {}  # key: time.monotonic() at which it gets its new token
+        self.thread = None
 
     def publish(self, key):
         interval = self.interval()
         now = time.monotonic()
-        with self.lock:
+        with self.condition:
             if key in self.pending:
                 return
             last = self.last.get(key)
-            if last is not None and (wait := last + interval - now) > 0:
-                timer = self.pending[key] = threading.Timer(wait, self._flush, [key])
-                timer.daemon = True
-                timer.start()
+            if last is not None and last + interval > now:
+                self.pending[key] = last + interval
+                self._start_thread()
+                self.condition.notify()
                 return
             self.last[key] = now
         _publish(key)
 
-    def _flush(self, key):
-        with self.lock:
-            if self.pending.pop(key, None) is None:
-                return  # flushed or cleared meanwhile
-            self.last[key] = time.monotonic()
-        _publish(key)
+    def _start_thread(self):
+        # Per process: a worker forked from a process that had one does not inherit it.
+        if self.thread is None or not self.thread.is_alive():
+            self.thread = threading.Thread(target=self._run, name="live-tokens", daemon=True)
+            self.thread.start()
+
+    def _run(self):
+        while True:
+            with self.condition:
+                while not (due := self._take_due()):
+                    next_at = min(self.pending.values(), default=None)
+                    self.condition.wait(None if next_at is None else next_at - time.monotonic())
+            for key in due:
+                try:
+                    _publish(key)
+                except Exception:  # the thread must go on: the next votes need it
+                    logger.exception("Could not give %s a new token", key)
+
+    def _take_due(self):
+        now = time.monotonic()
+        due = [key for key, at in self.pending.items() if at <= now]
+        for key in due:
+            del self.pending[key]
+            self.last[key] = now
+        return due
 
     def clear(self):
-        with self.lock:
-            timers, self.pending = self.pending, {}
+        with self.condition:
+            self.pending.clear()
             self.last.clear()
-        for timer in timers.values():
-            timer.cancel()
 
     def flush_all(self):
         """The tokens still due, at once: a process that stops must not take them along."""
-        with self.lock:
-            timers, self.pending = self.pending, {}
-        for key, timer in timers.items():
-            timer.cancel()
+        with self.condition:
+            due, self.pending = list(self.pending), {}
+        for key in due:
             _publish(key)
 
 

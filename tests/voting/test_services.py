@@ -1,3 +1,4 @@
+import threading
 import time
 
 import pytest
@@ -201,6 +202,46 @@ def test_votes_of_an_interval_cost_two_cache_writes(
     time.sleep(1.5)  # one more interval: nothing else is due
 
     assert (before_the_end, len(writes)) == (1, 2)
+
+
+def _wait_for(condition, seconds=5.0):
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "the token was not set in time"
+        time.sleep(0.005)
+
+
+def test_the_tokens_due_later_are_set_by_one_thread_of_the_process(monkeypatch):
+    coalescing = live._Coalescing(interval=lambda: 0.05)
+    setters = []
+    monkeypatch.setattr(live, "_publish", lambda key: setters.append(threading.current_thread()))
+
+    coalescing.publish("tallies")  # at once, by the voter's thread
+    for held in range(1, 4):
+        coalescing.publish("tallies")  # within the interval: held back to its end
+        _wait_for(lambda count=held + 1: len(setters) == count)
+
+    assert setters[0] is threading.current_thread()
+    later = set(setters[1:])
+    assert len(later) == 1 and threading.current_thread() not in later
+
+
+def test_the_tokens_thread_goes_on_after_a_failure(monkeypatch):
+    coalescing = live._Coalescing(interval=lambda: 0.05)
+    set_keys = []
+
+    def publish(key):
+        if key == "broken":
+            raise RuntimeError("a token that cannot be set")
+        set_keys.append(key)
+
+    monkeypatch.setattr(live, "_publish", publish)
+    coalescing.last.update(broken=time.monotonic(), tallies=time.monotonic())
+    coalescing.publish("broken")
+    _wait_for(lambda: not coalescing.pending)
+    coalescing.publish("tallies")
+
+    _wait_for(lambda: set_keys == ["tallies"])
 
 
 def test_a_stopping_process_sets_the_tokens_still_due(
