@@ -1,13 +1,19 @@
 """A Redis cache that fails open: when Redis is gone the app keeps working without it."""
 
 import logging
+import os
+import socket
+import struct
 
+import redis
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import ConnectionError, TimeoutError
 
 logger = logging.getLogger(__name__)
 UNAVAILABLE = (ConnectionError, TimeoutError, OSError)
+# Seconds a read or write may take when the settings name none (redis-py's default).
+REDIS_IO_TIMEOUT = 5
 
 
 # INCRBY only a key that is there, in one round trip.
@@ -27,6 +33,54 @@ if value == tonumber(ARGV[1]) then
 end
 return value
 """
+
+
+# This process's id, kept up to date across forks (PidCachingConnectionPool).
+_pid = os.getpid()
+
+
+def _forked():
+    global _pid
+    _pid = os.getpid()
+
+
+os.register_at_fork(after_in_child=_forked)
+
+
+class PidCachingConnectionPool(redis.ConnectionPool):
+    """
+    redis-py's pool, noticing a fork without asking the kernel. redis-py compares its pid with
+    os.getpid() as it hands out a connection and as it takes it back, and each os.getpid() is a
+    system call: two per command, on a machine where system calls are dear (bench/README.md).
+    """
+
+    def _checkpid(self):
+        if self.pid != _pid:
+            super()._checkpid()  # forked: redis-py makes the child its own connections
+
+
+class KernelTimeoutConnection(redis.connection.Connection):
+    """
+    A connection whose reads and writes time out in the kernel (SO_RCVTIMEO, SO_SNDTIMEO)
+    instead of in Python. A Python socket with a timeout polls before every send and every
+    receive: two system calls more per command, each letting go of the interpreter lock that
+    the worker's other thread then takes. Here the socket blocks, and the kernel gives up after
+    `io_timeout` seconds; redis-py reports that as a ConnectionError ("Resource temporarily
+    unavailable") and closes the connection, and the caches fail open as for a dead Redis.
+    """
+
+    def __init__(self, *, io_timeout=None, **kwargs):
+        self.io_timeout = io_timeout
+        super().__init__(**kwargs)
+
+    def _connect(self):
+        sock = super()._connect()
+        if self.io_timeout:
+            seconds = int(self.io_timeout)
+            timeval = struct.pack("ll", seconds, int((self.io_timeout - seconds) * 1_000_000))
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVTIMEO, timeval)
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDTIMEO, timeval)
+        return sock
 
 
 class ReusingRedisCacheClient(RedisCacheClient):
@@ -83,6 +137,13 @@ class FailOpenRedisCache(RedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
         self._class = ReusingRedisCacheClient
+        options = {"pool_class": PidCachingConnectionPool, **self._options}
+        if "connection_class" not in options:
+            # The socket_timeout of the settings, kept by the kernel.
+            options["connection_class"] = KernelTimeoutConnection
+            options["io_timeout"] = options.pop("socket_timeout", REDIS_IO_TIMEOUT)
+            options["socket_timeout"] = None
+        self._options = options
 
     def _fail_open(self, operation, default, call, *args):
         try:

@@ -1,6 +1,10 @@
 """The Redis cache (barcamp.cache) against a real Redis: what rate limits and live versions rely on."""
 
 import os
+import socket
+import struct
+import threading
+import time
 from unittest import mock
 
 import pytest
@@ -137,3 +141,78 @@ def test_replies_are_parsed_by_hiredis(cache):
         assert isinstance(connection._parser, _HiredisParser)
     finally:
         pool.release(connection)
+
+
+@pytest.fixture
+def silent_redis():
+    """A server that takes connections and never answers, as a Redis that hangs."""
+    server = socket.create_server(("127.0.0.1", 0))
+    held = []
+
+    def accept():
+        while True:
+            try:
+                connection, _ = server.accept()
+            except OSError:
+                return  # closed
+            held.append(connection)
+
+    threading.Thread(target=accept, daemon=True).start()
+    yield f"redis://127.0.0.1:{server.getsockname()[1]}/0"
+    server.close()
+    for connection in held:
+        connection.close()
+
+
+def test_a_redis_that_does_not_answer_reads_as_a_miss_after_the_timeout(silent_redis):
+    hanging = FailOpenRedisCache(
+        silent_redis, {"OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2}}
+    )
+
+    started = time.monotonic()
+    value = hanging.get("key", "default")
+    hanging.set("key", "value")
+    took = time.monotonic() - started
+
+    assert value == "default"
+    assert took < 2  # two timeouts of 0.2 s, not a request held up
+
+
+def test_reads_and_writes_time_out_in_the_kernel_not_in_python(cache):
+    # A Python timeout polls before every send and receive: two system calls per command more.
+    pool = cache._cache.get_client().connection_pool
+    connection = pool.get_connection()
+    try:
+        sock = connection._sock
+        timeout = struct.unpack("ll", sock.getsockopt(socket.SOL_SOCKET, socket.SO_RCVTIMEO, 16))
+        assert sock.gettimeout() is None
+        assert timeout == (5, 0)  # redis-py's default when the settings name none
+    finally:
+        pool.release(connection)
+
+
+def test_a_command_does_not_ask_the_kernel_for_the_process_id(cache):
+    cache.get("warm")  # the first command connects
+
+    with mock.patch("os.getpid", wraps=os.getpid) as getpid:
+        cache.set("key", "value")
+        cache.get("key")
+
+    assert getpid.call_count == 0
+
+
+# The child only reads through this cache, which no other thread of the test process uses.
+@pytest.mark.filterwarnings("ignore:This process .* is multi-threaded")
+def test_a_forked_child_makes_its_own_connections(cache):
+    cache.set("key", "value")
+    pool = cache._cache.get_client().connection_pool
+    pid = os.fork()
+    if pid == 0:  # the child: a shared socket would mix its replies with the parent's
+        try:
+            ok = cache.get("key") == "value" and pool.pid == os.getpid()
+        finally:
+            os._exit(0 if ok else 1)
+    _, status = os.waitpid(pid, 0)
+
+    assert os.waitstatus_to_exitcode(status) == 0
+    assert cache.get("key") == "value"
