@@ -12,6 +12,8 @@ from redis.exceptions import ConnectionError, TimeoutError
 
 logger = logging.getLogger(__name__)
 UNAVAILABLE = (ConnectionError, TimeoutError, OSError)
+# Where get_and_follow's target key takes the pointer's value.
+POINTER = "{pointer}"
 # Seconds a read or write may take when the settings name none (redis-py's default).
 REDIS_IO_TIMEOUT = 5
 
@@ -32,6 +34,19 @@ if value == tonumber(ARGV[1]) then
   redis.call('EXPIRE', KEYS[1], ARGV[2])
 end
 return value
+"""
+
+
+# The value of KEYS[1], the pointer in KEYS[2], and the value of the key it points at
+# (ARGV[1] .. pointer .. ARGV[2]), in one round trip. The third key is not declared in KEYS,
+# so not for Redis Cluster.
+GET_AND_FOLLOW = """
+local pointer = redis.call('GET', KEYS[2])
+local pointed = false
+if pointer then
+  pointed = redis.call('GET', ARGV[1] .. pointer .. ARGV[2])
+end
+return {redis.call('GET', KEYS[1]), pointer, pointed}
 """
 
 
@@ -95,6 +110,7 @@ class ReusingRedisCacheClient(RedisCacheClient):
         self._clients = {}
         self._incr_if_exists = None
         self._incr_with_expiry = None
+        self._get_and_follow = None
 
     def get_client(self, key=None, *, write=False):
         pool = self._get_connection_pool(write)
@@ -122,6 +138,14 @@ class ReusingRedisCacheClient(RedisCacheClient):
         if self._incr_with_expiry is None:
             self._incr_with_expiry = client.register_script(INCR_WITH_EXPIRY)
         return self._incr_with_expiry(keys=[key], args=[delta, timeout], client=client)
+
+    def get_and_follow(self, key, pointer_key, target_key):
+        client = self.get_client(key, write=True)  # a script: on the primary
+        if self._get_and_follow is None:
+            self._get_and_follow = client.register_script(GET_AND_FOLLOW)
+        before, _, after = target_key.partition(POINTER)
+        values = self._get_and_follow(keys=[key, pointer_key], args=[before, after], client=client)
+        return tuple(None if value is None else self._serializer.loads(value) for value in values)
 
 
 class FailOpenRedisCache(RedisCache):
@@ -154,6 +178,22 @@ class FailOpenRedisCache(RedisCache):
 
     def get(self, key, default=None, version=None):
         return self._fail_open("get", default, super().get, key, default, version)
+
+    def get_and_follow(self, key, pointer_key, target_key):
+        """
+        The value of `key`, the pointer at `pointer_key`, and the value of the key it points
+        at, in one round trip: a pointer is an integer (Redis holds it as it is, not pickled),
+        and `target_key` is the key pointed at with POINTER in place of that integer. Each is
+        None when it is not there, all three when Redis is away.
+        """
+        return self._fail_open(
+            "get_and_follow",
+            (None, None, None),
+            self._cache.get_and_follow,
+            self.make_and_validate_key(key),
+            self.make_and_validate_key(pointer_key),
+            self.make_and_validate_key(target_key),
+        )
 
     def get_many(self, keys, version=None):
         return self._fail_open("get_many", {}, super().get_many, keys, version)

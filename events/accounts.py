@@ -1,3 +1,5 @@
+import contextvars
+
 from allauth.account import auth_backends
 from django.conf import settings
 from django.contrib.auth import backends, get_user_model
@@ -11,8 +13,26 @@ def user_display(user):
     return user.email or user.get_username()
 
 
-def _user_cache_key(user_id):
+def user_cache_key(user_id):
     return f"auth-user:{user_id}"
+
+
+# The logged-in user's cached row as the session brought it along (events.session_store):
+# (user id as text, row values or None when the cache had none), until get_user takes it.
+_brought_along = contextvars.ContextVar("cached_user_brought_along", default=None)
+
+
+def bring_along(user_id, values):
+    """Offer get_user the user's cached row, read with the session (None: not in the cache)."""
+    _brought_along.set(None if user_id is None else (str(user_id), values))
+
+
+def _cached_row(user_id):
+    brought = _brought_along.get()
+    if brought is not None and brought[0] == str(user_id):
+        _brought_along.set(None)
+        return brought[1]
+    return cache.get(user_cache_key(user_id))
 
 
 class CachedUserMixin:
@@ -30,13 +50,12 @@ class CachedUserMixin:
     def get_user(self, user_id):
         if not settings.USER_CACHE_TIMEOUT:
             return super().get_user(user_id)
-        key = _user_cache_key(user_id)
-        user = from_row_values(get_user_model(), cache.get(key))
+        user = from_row_values(get_user_model(), _cached_row(user_id))
         if user is not None:
             return user if self.user_can_authenticate(user) else None
         user = super().get_user(user_id)
         if user is not None:
-            cache.set(key, row_values(user), settings.USER_CACHE_TIMEOUT)
+            cache.set(user_cache_key(user_id), row_values(user), settings.USER_CACHE_TIMEOUT)
         return user
 
 
@@ -50,7 +69,7 @@ class AuthenticationBackend(CachedUserMixin, auth_backends.AuthenticationBackend
 
 def forget_user(sender, instance, using, **kwargs):
     """Drops a saved or deleted user from the cache, at once and again after the commit."""
-    drop([_user_cache_key(instance.pk)], using=using)
+    drop([user_cache_key(instance.pk)], using=using)
 
 
 def connect_signals():
