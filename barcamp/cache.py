@@ -162,7 +162,10 @@ class FailOpenRedisCache(RedisCache):
         super().__init__(server, params)
         self._class = ReusingRedisCacheClient
         options = {"pool_class": PidCachingConnectionPool, **self._options}
-        if "connection_class" not in options:
+        # Plain TCP only: a rediss:// or unix:// address brings its own connection class (TLS,
+        # a Unix socket), which a connection_class here would replace.
+        plain_tcp = all(server.startswith("redis://") for server in self._servers)
+        if plain_tcp and "connection_class" not in options:
             # The socket_timeout of the settings, kept by the kernel.
             options["connection_class"] = KernelTimeoutConnection
             options["io_timeout"] = options.pop("socket_timeout", REDIS_IO_TIMEOUT)

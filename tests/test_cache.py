@@ -216,3 +216,19 @@ def test_a_forked_child_makes_its_own_connections(cache):
 
     assert os.waitstatus_to_exitcode(status) == 0
     assert cache.get("key") == "value"
+
+
+@pytest.mark.parametrize(
+    ("location", "connection_class"),
+    [
+        ("rediss://127.0.0.1:6380/0", "SSLConnection"),
+        ("unix:///run/redis/redis.sock?db=0", "UnixDomainSocketConnection"),
+        ("redis://127.0.0.1:6379/0", "KernelTimeoutConnection"),
+    ],
+)
+def test_an_address_keeps_the_connection_its_scheme_needs(location, connection_class):
+    cache = FailOpenRedisCache(location, {"OPTIONS": {"socket_timeout": 0.2}})
+
+    pool = cache._cache._get_connection_pool(write=True)
+
+    assert pool.connection_class.__name__ == connection_class
