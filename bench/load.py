@@ -36,6 +36,7 @@ import subprocess
 import sys
 import time
 from collections import Counter, defaultdict
+from importlib import import_module
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -175,7 +176,6 @@ def prepare(args):
         SESSION_KEY,
         get_user_model,
     )
-    from django.contrib.sessions.backends.db import SessionStore
     from django.utils import timezone
 
     from events.models import Camp, Participant, Room, Slot
@@ -230,6 +230,9 @@ def prepare(args):
     services.start_pitch(camp=camp, date=camp.start_date)
     grid.plan_day(camp=camp, date=camp.start_date)
     grid.publish_plan(camp=camp, date=camp.start_date)
+    # The production session store (events.session_store): a login leaves a session in the
+    # database and in the cache, with the pointer to its user.
+    SessionStore = import_module(settings.SESSION_ENGINE).SessionStore
     cookies = []
     for user in users[: args.phones]:
         store = SessionStore()
