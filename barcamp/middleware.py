@@ -180,8 +180,15 @@ class DatabaseUnavailableMiddleware:
     def process_exception(self, request, exception):
         if not isinstance(exception, (db.OperationalError, db.InterfaceError)):
             return None
+        # PostgreSQL's code for a statement it cancelled (DATABASE_STATEMENT_TIMEOUT): the
+        # database is there, a statement ran too long or waited too long for a lock.
+        timed_out = getattr(exception.__cause__, "sqlstate", None) == "57014"
         logger.warning(
-            "database unavailable during %s %s: %s", request.method, request.path, exception
+            "%s during %s %s: %s",
+            "statement timed out" if timed_out else "database unavailable",
+            request.method,
+            request.path,
+            exception,
         )
         template = "503.html#message" if getattr(request, "htmx", False) else "503.html"
         try:
