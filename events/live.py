@@ -37,7 +37,7 @@ def _keys(camp_slug, topics):
     return [f"live:{camp_slug}:{topic}" for topic in topics]
 
 
-# The tokens read so far in a poll's request (`reading_once`), or None outside one.
+# The tokens read so far in a request that reads them once (`reading_once`), or None.
 _read_in_this_poll = contextvars.ContextVar("live_tokens_read_in_this_poll", default=None)
 
 
@@ -47,10 +47,11 @@ class reading_once:  # noqa: N801 - used as a function: `with live.reading_once(
 
     For a poll's request (barcamp.middleware.LivePolls), which reads a page's tokens to compare
     them with the version the page shows, and when they differ reads them again to render the
-    page (its version, what it keeps in `memoized`), twice on the plan and the projector. A
-    version read earlier in the request is never newer than the data the page reads after it,
-    which is all a version must be; a poll writes nothing that would give it new tokens.
-    A class, not a generator: every poll enters it, also the unchanged ones.
+    page (its version, what it keeps in `memoized`), twice on the plan and the projector; and
+    for a live page's GET (`read_ahead`). A version read earlier in the request is never newer
+    than the data the page reads after it, which is all a version must be; neither writes
+    anything that would give it new tokens. A class, not a generator: every poll enters it,
+    also the unchanged ones.
     """
 
     def __enter__(self):
@@ -58,6 +59,21 @@ class reading_once:  # noqa: N801 - used as a function: `with live.reading_once(
 
     def __exit__(self, *exc_info):
         _read_in_this_poll.reset(self.reset)
+
+
+def reading():
+    """Whether this request reads each token once (within `reading_once`)."""
+    return _read_in_this_poll.get() is not None
+
+
+def read_ahead(camp_slug):
+    """
+    Within `reading_once`: all the camp's tokens in one read. A page reads the tokens of several
+    topics, each where it needs them (the plan page its plan's three times, the pitch's and the
+    wall's once): one round trip to Redis for all of them instead of one for each.
+    """
+    if reading():
+        _read(_keys(camp_slug, ALL))
 
 
 def _read(keys):

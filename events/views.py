@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from barcamp.decorators import login_required, rate_limit
 from barcamp.http import typed_text
 
-from . import notifications, queries, services, sponsors, wall
+from . import live, notifications, queries, services, sponsors, wall
 from .forms import NotificationSettingsForm, ProfileForm
 from .models import Camp, Notification, NotificationSettings
 
@@ -53,7 +53,11 @@ def _render_camp(request, camp, *, status=200):
 
 @require_GET
 def camp_detail(request, camp_slug):
-    return _render_camp(request, queries.get_camp(camp_slug))
+    # The sponsors and the pinned announcements read the plan's and the wall's tokens: in one
+    # round trip to Redis (events.live.read_ahead).
+    with live.reading_once():
+        live.read_ahead(camp_slug)
+        return _render_camp(request, queries.get_camp(camp_slug))
 
 
 @require_POST

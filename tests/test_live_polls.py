@@ -10,6 +10,7 @@ from barcamp.middleware import LivePolls
 from events import live
 from tests.factories import make_camp
 from voting.views import PITCH_PAGE
+from voting.views_grid import PLAN_PAGE
 
 pytestmark = pytest.mark.django_db
 
@@ -229,3 +230,31 @@ def test_a_poll_reads_the_tokens_anew(deployed, django_capture_on_commit_callbac
     assert call(deployed, poll(url, v=live.current_version(camp.slug, PITCH_PAGE)))[0] == (
         "204 No Content"
     )
+
+
+@pytest.mark.parametrize("url_name", ["events:camp", "voting:pitch", "voting:plan"])
+def test_a_page_reads_all_its_camps_tokens_at_once(deployed, monkeypatch, url_name):
+    camp = make_camp()
+    url = reverse(url_name, args=[camp.slug])
+    call(deployed, RequestFactory().get(url))  # tokens made, what is kept per process kept
+    counting = CountingCache(live.cache)
+    monkeypatch.setattr(live, "cache", counting)
+
+    status, _headers, _body = call(deployed, RequestFactory().get(url))
+
+    assert status == "200 OK"
+    assert counting.reads == [[f"live:{camp.slug}:{topic}" for topic in live.ALL]]
+
+
+def test_a_page_reads_the_tokens_anew(deployed, django_capture_on_commit_callbacks):
+    camp = make_camp()
+    url = reverse("voting:plan", args=[camp.slug])
+    before = call(deployed, RequestFactory().get(url))[2]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        live.mark_changed(camp.slug, live.PLAN)
+    after = call(deployed, RequestFactory().get(url))[2]
+
+    version = live.current_version(camp.slug, PLAN_PAGE)
+    assert f"v={version}".encode() in after
+    assert f"v={version}".encode() not in before
