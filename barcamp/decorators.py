@@ -60,7 +60,7 @@ def live_page(*topics):
     authentication and the view run (it finds the topics on the view); the check here covers
     the view when it is reached some other way (the test client, a poll Django must see).
     Behind LivePolls it repeats the check from the tokens that one read (events.live.reading_once).
-    Any other request of the page reads all the camp's tokens at once (events.live.read_ahead).
+    Any other GET of the page reads all the camp's tokens at once (events.live.read_ahead).
     Only for pages anybody may see: the 204 comes before any permission check.
     """
 
@@ -69,7 +69,8 @@ def live_page(*topics):
         def wrapper(request, camp_slug, *args, **kwargs):
             if is_unchanged_poll(request, camp_slug, topics):
                 return HttpResponse(status=204)
-            if live.reading():  # a changed poll: LivePolls read the page's tokens
+            # A changed poll (LivePolls read the page's tokens), or a POST, which writes: as is.
+            if live.reading() or request.method != "GET":
                 return view(request, camp_slug, *args, **kwargs)
             with live.reading_once():
                 live.read_ahead(camp_slug)

@@ -38,7 +38,7 @@ def _keys(camp_slug, topics):
 
 
 # The tokens read so far in a request that reads them once (`reading_once`), or None.
-_read_in_this_poll = contextvars.ContextVar("live_tokens_read_in_this_poll", default=None)
+_read_in_this_request = contextvars.ContextVar("live_tokens_read_in_this_request", default=None)
 
 
 class reading_once:  # noqa: N801 - used as a function: `with live.reading_once():`
@@ -55,15 +55,15 @@ class reading_once:  # noqa: N801 - used as a function: `with live.reading_once(
     """
 
     def __enter__(self):
-        self.reset = _read_in_this_poll.set({})
+        self.reset = _read_in_this_request.set({})
 
     def __exit__(self, *exc_info):
-        _read_in_this_poll.reset(self.reset)
+        _read_in_this_request.reset(self.reset)
 
 
 def reading():
     """Whether this request reads each token once (within `reading_once`)."""
-    return _read_in_this_poll.get() is not None
+    return _read_in_this_request.get() is not None
 
 
 def read_ahead(camp_slug):
@@ -77,7 +77,7 @@ def read_ahead(camp_slug):
 
 
 def _read(keys):
-    read = _read_in_this_poll.get()
+    read = _read_in_this_request.get()
     if read is None:
         return cache.get_many(keys)
     unread = [key for key in keys if key not in read]
@@ -105,7 +105,7 @@ def _tokens(camp_slug, topics):
             cache.add(key, secrets.token_hex(4), timeout=None)
         # Another process may have created them first: read what the cache keeps.
         tokens = {**tokens, **cache.get_many(missing)}
-        if (read := _read_in_this_poll.get()) is not None:
+        if (read := _read_in_this_request.get()) is not None:
             read.update(tokens)
     if len(tokens) != len(keys):
         return None

@@ -496,3 +496,17 @@ def test_camp_page_shows_the_pinned_announcements(client, camp, organizer):
 
     assert '<p class="announcement">Lunch at one</p>' in content
     assert "Old news" not in content
+
+
+def test_a_post_to_the_wall_reads_its_tokens_as_it_needs_them(as_anna, camp, monkeypatch):
+    # A POST writes: the page it renders after reads the tokens then, not all at its start
+    # (events.live.read_ahead is for GETs).
+    reads = []
+    get_many = live.cache.get_many
+    monkeypatch.setattr(
+        live.cache, "get_many", lambda keys: (reads.append(keys), get_many(keys))[1]
+    )
+
+    as_anna.post(url(camp), {"text": "Hallo", "nonce": "n1"}, headers=HTMX)
+
+    assert reads and all(len(keys) < len(live.ALL) for keys in reads)
