@@ -45,6 +45,8 @@ def test_the_load_benchmark_runs_in_one_command_and_finds_every_vote_once(postgr
     assert re.search(r"the moderator tapped Next [1-9]\d* times", result.stdout), result.stdout
     # Where in the run the tail was, and what the phones took of the machine.
     assert re.search(r"p99 ms by 10 s of the scenario, [^:]*: \d+", result.stdout), result.stdout
+    # How much of the tail the load generator's own event loop added.
+    assert re.search(r"the load generator's own delay, [^:]*: \d+", result.stdout), result.stdout
     assert re.search(
         r"The load generator used \d+ s of CPU .*: \d+% of this machine", result.stdout
     )
