@@ -192,6 +192,11 @@ PARTICIPANT_CACHE_TIMEOUT = 60 if REDIS_URL else 0
 # Redis writes instead of one each.
 LIVE_VOTES_INTERVAL = float(os.environ.get("LIVE_VOTES_INTERVAL", "0.25"))
 
+# Seconds an unchanged poll may be answered from the tokens its process read or set lately
+# (events.live), without asking Redis: a change made through another process shows at most this
+# much later, and the plenum's hundreds of polls a second cost each process a few Redis reads.
+LIVE_TOKENS_MAX_AGE = float(os.environ.get("LIVE_TOKENS_MAX_AGE", "0.1"))
+
 # --- Sessions ---------------------------------------------------------------------------------
 
 # Every logged-in poll reads the session: with Redis it comes from there (the database stays the

@@ -114,6 +114,7 @@ def server_env(args):
         for name in (
             "DATABASE_PREPARED_STATEMENTS",
             "GUNICORN_MAX_REQUESTS",
+            "LIVE_TOKENS_MAX_AGE",
             "LIVE_VOTES_INTERVAL",
             "VOTE_SYNCHRONOUS_COMMIT",
             "SERVER_MAX_CONNECTIONS",

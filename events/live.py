@@ -2,10 +2,11 @@
 The live version of a camp: tokens that change whenever something on its live pages does.
 
 Phones, the projector and door signs poll with the version they last rendered. Reading the
-version is one cache round trip (no database, no rendering), so an unchanged poll is nearly
-free; a page is rendered again only after a change it shows. Changes come in topics, so that
-a vote, which only the projector's count and the board show, does not make a thousand phones
-re-render their pitch page. The tokens live in the shared cache (Redis in production) so that
+version is one cache round trip (no database, no rendering), or none when this process read or
+set the same tokens within LIVE_TOKENS_MAX_AGE, so an unchanged poll is nearly free; a page is
+rendered again only after a change it shows. Changes come in topics, so that a vote, which only
+the projector's count and the board show, does not make a thousand phones re-render their pitch
+page. The tokens live in the shared cache (Redis in production) so that
 every app process sees the same ones; a lost token (cache restart) only costs every client
 one extra render.
 """
@@ -79,11 +80,47 @@ def read_ahead(camp_slug):
 def _read(keys):
     read = _read_in_this_request.get()
     if read is None:
-        return cache.get_many(keys)
+        return _get_many(keys)
     unread = [key for key in keys if key not in read]
     if unread:
-        read.update(cache.get_many(unread))
+        read.update(_get_many(unread))
     return {key: read[key] for key in keys if key in read}
+
+
+def _get_many(keys):
+    asked = time.monotonic()
+    tokens = cache.get_many(keys)
+    _remember(tokens, asked)
+    for key in keys:
+        if key not in tokens:  # lost with the cache, or never made: not to be trusted either
+            _seen.pop(key, None)
+    return tokens
+
+
+# The tokens this process read from the cache or set there: key -> (token, the time.monotonic()
+# before it was read or set). A plain dict: its reads and writes are atomic between threads.
+_seen = {}
+_SEEN_KEYS = 4096  # a few hundred camps of five topics: dropped all at once beyond that
+
+
+def _remember(tokens, when):
+    if len(_seen) > _SEEN_KEYS:
+        _seen.clear()
+    for key, token in tokens.items():
+        _seen[key] = (token, when)
+
+
+def _seen_version(camp_slug, topics):
+    """The topics' version from the tokens this process read or set within the last
+    LIVE_TOKENS_MAX_AGE seconds, or None."""
+    oldest = time.monotonic() - settings.LIVE_TOKENS_MAX_AGE
+    tokens = []
+    for key in _keys(camp_slug, topics):
+        entry = _seen.get(key)
+        if entry is None or entry[1] < oldest:
+            return None
+        tokens.append(entry[0])
+    return ".".join(tokens)
 
 
 def cached_version(camp_slug, topics=ALL):
@@ -104,7 +141,7 @@ def _tokens(camp_slug, topics):
         for key in missing:
             cache.add(key, secrets.token_hex(4), timeout=None)
         # Another process may have created them first: read what the cache keeps.
-        tokens = {**tokens, **cache.get_many(missing)}
+        tokens = {**tokens, **_get_many(missing)}
         if (read := _read_in_this_request.get()) is not None:
             read.update(tokens)
     if len(tokens) != len(keys):
@@ -194,6 +231,8 @@ def is_current(camp_slug, topics, seen):
     tokens, _, stale_at = seen.partition("~")
     if stale_at and not (stale_at.isdigit() and timezone.now().timestamp() < int(stale_at)):
         return False
+    if settings.LIVE_TOKENS_MAX_AGE and tokens == _seen_version(camp_slug, topics):
+        return True
     return tokens == cached_version(camp_slug, topics)
 
 
@@ -205,13 +244,19 @@ def mark_changed(camp_slug, *topics):
     elif len(keys) == 1:
         transaction.on_commit(lambda: _publish(keys[0]))
     else:
-        transaction.on_commit(
-            lambda: cache.set_many({key: secrets.token_hex(4) for key in keys}, timeout=None)
-        )
+        transaction.on_commit(lambda: _set({key: secrets.token_hex(4) for key in keys}))
 
 
 def _publish(key):
-    cache.set(key, secrets.token_hex(4), timeout=None)
+    token, when = secrets.token_hex(4), time.monotonic()
+    cache.set(key, token, timeout=None)
+    _remember({key: token}, when)
+
+
+def _set(tokens):
+    when = time.monotonic()
+    cache.set_many(tokens, timeout=None)
+    _remember(tokens, when)
 
 
 class _Coalescing:

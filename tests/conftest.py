@@ -94,6 +94,7 @@ def _fresh_cache():
     shared_fragments._fragments.clear()
     live._memo.clear()
     live._votes_tokens.clear()
+    live._seen.clear()
     yield
 
 

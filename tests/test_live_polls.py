@@ -1,5 +1,7 @@
 """Unchanged polls of live pages are answered in front of Django, before the rest of the stack runs."""
 
+import time
+
 import pytest
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
@@ -9,7 +11,7 @@ from django.urls import reverse
 from barcamp.middleware import LivePolls
 from events import live
 from tests.factories import make_camp
-from voting.views import PITCH_PAGE
+from voting.views import PITCH_PAGE, PROJECTOR_PAGE
 from voting.views_grid import PLAN_PAGE
 
 pytestmark = pytest.mark.django_db
@@ -258,3 +260,99 @@ def test_a_page_reads_the_tokens_anew(deployed, django_capture_on_commit_callbac
     version = live.current_version(camp.slug, PLAN_PAGE)
     assert f"v={version}".encode() in after
     assert f"v={version}".encode() not in before
+
+
+# --- The tokens a process read lately (LIVE_TOKENS_MAX_AGE) --------------------------------
+
+
+def another_process_changes(camp, topic):
+    """What another app process does on a change: a new token in the shared cache, which this
+    process has not seen."""
+    live.cache.set(f"live:{camp.slug}:{topic}", "0ther", timeout=None)
+
+
+def test_an_unchanged_poll_is_answered_from_the_tokens_its_process_read_lately(
+    deployed, monkeypatch, settings
+):
+    settings.LIVE_TOKENS_MAX_AGE = 60
+    camp = make_camp()
+    url = reverse("voting:plan", args=[camp.slug])
+    version = live.current_version(camp.slug, PLAN_PAGE)
+    counting = CountingCache(live.cache)
+    monkeypatch.setattr(live, "cache", counting)
+
+    statuses = [call(deployed, poll(url, v=version))[0] for _ in range(3)]
+
+    assert statuses == ["204 No Content"] * 3
+    assert counting.reads == []
+
+
+def test_without_a_max_age_every_poll_asks_the_cache(deployed, monkeypatch, settings):
+    settings.LIVE_TOKENS_MAX_AGE = 0
+    camp = make_camp()
+    url = reverse("voting:pitch", args=[camp.slug])
+    version = live.current_version(camp.slug, PITCH_PAGE)
+    counting = CountingCache(live.cache)
+    monkeypatch.setattr(live, "cache", counting)
+
+    statuses = [call(deployed, poll(url, v=version))[0] for _ in range(2)]
+
+    assert statuses == ["204 No Content"] * 2
+    assert len(counting.reads) == 2
+
+
+def test_a_change_through_another_process_shows_once_the_tokens_read_are_older_than_max_age(
+    deployed, settings
+):
+    settings.LIVE_TOKENS_MAX_AGE = 60
+    camp = make_camp()
+    url = reverse("voting:pitch", args=[camp.slug])
+    version = live.current_version(camp.slug, PITCH_PAGE)
+    another_process_changes(camp, live.PITCH)
+
+    within = call(deployed, poll(url, v=version))[0]
+    settings.LIVE_TOKENS_MAX_AGE = 0.05
+    time.sleep(0.06)
+    after = call(deployed, poll(url, v=version))
+
+    assert within == "204 No Content"  # what this process read 0 s ago: at most max age behind
+    assert after[0] == "200 OK" and b"pitch-live" in after[2]
+
+
+@pytest.mark.parametrize("topics", [(live.PITCH,), (live.VOTES,), (live.PITCH, live.PLAN)])
+def test_a_change_through_this_process_shows_at_the_next_poll(
+    deployed, django_capture_on_commit_callbacks, settings, topics
+):
+    # The process that made the change knows its new token: no wait for max age.
+    settings.LIVE_TOKENS_MAX_AGE = 60
+    camp = make_camp()
+    url = reverse("voting:projector", args=[camp.slug])
+    version = live.current_version(camp.slug, PROJECTOR_PAGE)
+    assert call(deployed, poll(url, v=version))[0] == "204 No Content"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        live.mark_changed(camp.slug, *topics)
+
+    assert call(deployed, poll(url, v=version))[0] == "200 OK"
+
+
+def test_a_page_newer_than_the_tokens_its_process_read_is_checked_against_the_cache(
+    deployed, monkeypatch, settings
+):
+    # The page came from another process, after a change this one has not seen yet: the poll
+    # asks the cache rather than render the page again.
+    settings.LIVE_TOKENS_MAX_AGE = 60
+    camp = make_camp()
+    url = reverse("voting:pitch", args=[camp.slug])
+    live.current_version(camp.slug, PITCH_PAGE)
+    another_process_changes(camp, live.PITCH)
+    counting = CountingCache(live.cache)
+    monkeypatch.setattr(live, "cache", counting)
+
+    status = call(deployed, poll(url, v="0ther"))[0]
+
+    assert status == "204 No Content"
+    assert counting.reads == [[f"live:{camp.slug}:{live.PITCH}"]]
+    # ... and what it read is what the next polls compare with.
+    assert call(deployed, poll(url, v="0ther"))[0] == "204 No Content"
+    assert len(counting.reads) == 1
