@@ -9,7 +9,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django_htmx.http import HttpResponseClientRedirect
 from django_ratelimit.decorators import ratelimit
 
-from events import live
+from events import camp_cache, live
 
 
 def login_required(view):
@@ -60,7 +60,8 @@ def live_page(*topics):
     authentication and the view run (it finds the topics on the view); the check here covers
     the view when it is reached some other way (the test client, a poll Django must see).
     Behind LivePolls it repeats the check from the tokens that one read (events.live.reading_once).
-    Any other GET of the page reads all the camp's tokens at once (events.live.read_ahead).
+    Any other GET of the page reads all the camp's tokens and its cached row at once
+    (events.live.read_ahead).
     Only for pages anybody may see: the 204 comes before any permission check.
     """
 
@@ -73,7 +74,7 @@ def live_page(*topics):
             if live.reading() or request.method != "GET":
                 return view(request, camp_slug, *args, **kwargs)
             with live.reading_once():
-                live.read_ahead(camp_slug)
+                live.read_ahead(camp_slug, camp_cache.key(camp_slug))
                 return view(request, camp_slug, *args, **kwargs)
 
         wrapper.live_topics = topics

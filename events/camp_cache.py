@@ -17,11 +17,13 @@ changes a camp and must not lose a concurrent change locks a fresh row
 from django.conf import settings
 from django.core.cache import cache
 
+from . import live
 from .cached_rows import drop, from_row_values, row_values
 from .models import Camp, Series
 
 
-def _key(slug):
+def key(slug):
+    """The camp's cache key: for `events.live.read_ahead`, which reads it with the camp's tokens."""
     return f"camp:{slug}"
 
 
@@ -29,7 +31,9 @@ def get(slug):
     """The camp with its series as last cached, or None (not cached, or of another shape)."""
     if not settings.CAMP_CACHE_TIMEOUT:
         return None
-    entry = cache.get(_key(slug))
+    entry = live.take_read_ahead(key(slug))
+    if entry is live.NOT_READ:
+        entry = cache.get(key(slug))
     if not isinstance(entry, dict):
         return None
     camp = from_row_values(Camp, entry.get("camp"))
@@ -50,12 +54,12 @@ def put(camp):
         return
     series = row_values(camp.series) if camp.series else None
     entry = {"camp": row_values(camp), "series": series}
-    cache.set(_key(camp.slug), entry, settings.CAMP_CACHE_TIMEOUT)
+    cache.set(key(camp.slug), entry, settings.CAMP_CACHE_TIMEOUT)
 
 
 def forget(*slugs, using="default"):
     """Drops these camps from the cache, now and after the current transaction commits."""
-    drop([_key(slug) for slug in slugs], using=using)
+    drop([key(slug) for slug in slugs], using=using)
 
 
 def _forget_old_slug(sender, instance, using, raw=False, **kwargs):

@@ -38,7 +38,8 @@ def _keys(camp_slug, topics):
     return [f"live:{camp_slug}:{topic}" for topic in topics]
 
 
-# The tokens read so far in a request that reads them once (`reading_once`), or None.
+# The tokens read so far in a request that reads them once (`reading_once`), or None; and the
+# other keys `read_ahead` read with them, until they are taken.
 _read_in_this_request = contextvars.ContextVar("live_tokens_read_in_this_request", default=None)
 
 
@@ -67,14 +68,35 @@ def reading():
     return _read_in_this_request.get() is not None
 
 
-def read_ahead(camp_slug):
+def read_ahead(camp_slug, *others):
     """
     Within `reading_once`: all the camp's tokens in one read. A page reads the tokens of several
     topics, each where it needs them (the plan page its plan's three times, the pitch's and the
-    wall's once): one round trip to Redis for all of them instead of one for each.
+    wall's once): one round trip to Redis for all of them instead of one for each. `others`:
+    cache keys the request reads next (the camp's row), in the same round trip, for
+    `take_read_ahead`.
     """
-    if reading():
-        _read(_keys(camp_slug, ALL))
+    read = _read_in_this_request.get()
+    if read is None:
+        return
+    keys = _keys(camp_slug, ALL)
+    asked = time.monotonic()
+    values = cache.get_many([*keys, *others])
+    tokens = {key: values[key] for key in keys if key in values}
+    _learn(keys, tokens, asked)
+    read.update(tokens)
+    read.update({key: values.get(key) for key in others})
+
+
+NOT_READ = object()
+
+
+def take_read_ahead(key):
+    """What `read_ahead` read for this cache key (one of its `others`) in this request, once:
+    its value, None when the cache did not have it, NOT_READ when it was not read ahead or was
+    taken already (a later read asks the cache, which may have it by then)."""
+    read = _read_in_this_request.get()
+    return NOT_READ if read is None else read.pop(key, NOT_READ)
 
 
 def _read(keys):
@@ -90,11 +112,16 @@ def _read(keys):
 def _get_many(keys):
     asked = time.monotonic()
     tokens = cache.get_many(keys)
+    _learn(keys, tokens, asked)
+    return tokens
+
+
+def _learn(keys, tokens, asked):
+    """Keeps the tokens read of these keys, as of `asked`."""
     _remember(tokens, asked)
     for key in keys:
         if key not in tokens:  # lost with the cache, or never made: not to be trusted either
             _seen.pop(key, None)
-    return tokens
 
 
 # The tokens this process read from the cache or set there: key -> (token, the time.monotonic()

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from barcamp.decorators import login_required, rate_limit
 from barcamp.http import typed_text
 
-from . import live, notifications, queries, services, sponsors, wall
+from . import camp_cache, live, notifications, queries, services, sponsors, wall
 from .forms import NotificationSettingsForm, ProfileForm
 from .models import Camp, Notification, NotificationSettings
 
@@ -54,9 +54,9 @@ def _render_camp(request, camp, *, status=200):
 @require_GET
 def camp_detail(request, camp_slug):
     # The sponsors and the pinned announcements read the plan's and the wall's tokens: in one
-    # round trip to Redis (events.live.read_ahead).
+    # round trip to Redis with the camp's row (events.live.read_ahead).
     with live.reading_once():
-        live.read_ahead(camp_slug)
+        live.read_ahead(camp_slug, camp_cache.key(camp_slug))
         return _render_camp(request, queries.get_camp(camp_slug))
 
 

@@ -9,7 +9,7 @@ from django.test import RequestFactory, override_settings
 from django.urls import reverse
 
 from barcamp.middleware import LivePolls
-from events import live
+from events import camp_cache, live
 from tests.factories import make_camp
 from voting.views import PITCH_PAGE, PROJECTOR_PAGE
 from voting.views_grid import PLAN_PAGE
@@ -166,14 +166,18 @@ def test_a_poll_for_a_host_not_served_goes_to_django_for_its_400():
 
 
 class CountingCache:
-    """The cache, noting the keys of every get_many() (how events.live reads tokens)."""
+    """The cache, noting the keys of every get_many() (how events.live reads tokens) and get()."""
 
     def __init__(self, cache):
-        self.cache, self.reads = cache, []
+        self.cache, self.reads, self.gets = cache, [], []
 
     def get_many(self, keys):
         self.reads.append(list(keys))
         return self.cache.get_many(keys)
+
+    def get(self, key, *args, **kwargs):
+        self.gets.append(key)
+        return self.cache.get(key, *args, **kwargs)
 
     def __getattr__(self, name):
         return getattr(self.cache, name)
@@ -235,17 +239,35 @@ def test_a_poll_reads_the_tokens_anew(deployed, django_capture_on_commit_callbac
 
 
 @pytest.mark.parametrize("url_name", ["events:camp", "voting:pitch", "voting:plan"])
-def test_a_page_reads_all_its_camps_tokens_at_once(deployed, monkeypatch, url_name):
+def test_a_page_reads_all_its_camps_tokens_and_its_row_at_once(
+    deployed, monkeypatch, settings, url_name
+):
+    settings.CAMP_CACHE_TIMEOUT = 60  # as with Redis
     camp = make_camp()
     url = reverse(url_name, args=[camp.slug])
-    call(deployed, RequestFactory().get(url))  # tokens made, what is kept per process kept
+    call(deployed, RequestFactory().get(url))  # tokens made, the camp cached, what is kept kept
     counting = CountingCache(live.cache)
     monkeypatch.setattr(live, "cache", counting)
+    monkeypatch.setattr(camp_cache, "cache", counting)
 
-    status, _headers, _body = call(deployed, RequestFactory().get(url))
+    status, _headers, body = call(deployed, RequestFactory().get(url))
 
-    assert status == "200 OK"
-    assert counting.reads == [[f"live:{camp.slug}:{topic}" for topic in live.ALL]]
+    assert status == "200 OK" and camp.name.encode() in body
+    tokens = [f"live:{camp.slug}:{topic}" for topic in live.ALL]
+    assert counting.reads == [[*tokens, f"camp:{camp.slug}"]]
+    assert f"camp:{camp.slug}" not in counting.gets
+
+
+def test_a_page_of_a_camp_not_cached_reads_it_from_the_database(deployed, settings):
+    settings.CAMP_CACHE_TIMEOUT = 60
+    camp = make_camp()
+    url = reverse("voting:plan", args=[camp.slug])
+    camp_cache.forget(camp.slug)
+
+    status, _headers, body = call(deployed, RequestFactory().get(url))
+
+    assert status == "200 OK" and camp.name.encode() in body
+    assert camp_cache.get(camp.slug) is not None  # kept for the next requests
 
 
 def test_a_page_reads_the_tokens_anew(deployed, django_capture_on_commit_callbacks):
@@ -356,3 +378,15 @@ def test_a_page_newer_than_the_tokens_its_process_read_is_checked_against_the_ca
     # ... and what it read is what the next polls compare with.
     assert call(deployed, poll(url, v="0ther"))[0] == "204 No Content"
     assert len(counting.reads) == 1
+
+
+def test_what_was_read_ahead_is_taken_once():
+    camp = make_camp()
+    live.cache.set("camp-extra", {"a": 1})
+
+    with live.reading_once():
+        live.read_ahead(camp.slug, "camp-extra", "not-there")
+        taken = [live.take_read_ahead(key) for key in ("camp-extra", "camp-extra", "not-there")]
+
+    assert taken == [{"a": 1}, live.NOT_READ, None]
+    assert live.take_read_ahead("camp-extra") is live.NOT_READ  # outside the request's reading
