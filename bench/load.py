@@ -721,7 +721,8 @@ def main():
         timeline(recorder.timeline),
     )
     print(
-        "  the load generator's own delay, p99 ms by 10 s (its event loop woke up late by):",
+        f"  the load generator's own delay, p99 ms by {TIMELINE_STEP} s"
+        " (its event loop woke up late by):",
         timeline(recorder.lags),
     )
     # What the phones took of the cores the server needed: the figures above are a floor.

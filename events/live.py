@@ -6,9 +6,8 @@ version is one cache round trip (no database, no rendering), or none when this p
 set the same tokens within LIVE_TOKENS_MAX_AGE, so an unchanged poll is nearly free; a page is
 rendered again only after a change it shows. Changes come in topics, so that a vote, which only
 the projector's count and the board show, does not make a thousand phones re-render their pitch
-page. The tokens live in the shared cache (Redis in production) so that
-every app process sees the same ones; a lost token (cache restart) only costs every client
-one extra render.
+page. The tokens live in the shared cache (Redis in production) so that every app process sees
+the same ones; a lost token (cache restart) only costs every client one extra render.
 """
 
 import atexit
