@@ -149,6 +149,29 @@ def test_plans_obey_every_hard_rule(data):
     assert len(result.moves) == (metrics["moves"] or 0)
     for move in result.moves:
         assert result.placements.get(move.session) == move.new != move.old
+    if not instance.previous:
+        assert earlier_free_cells_that_cost_nothing(instance, result.placements) == []
+
+
+def earlier_free_cells_that_cost_nothing(instance, placements) -> list[tuple[str, Cell]]:
+    """(session, cell) pairs: a free cell of an earlier slot of the session's day that it could
+    move to without lowering the score or breaking a rule (the earliest-slots rule forbids any)."""
+    value = score(instance, placements)["score"]
+    order = [t.id for t in instance.slots]
+    day = {t.id: t.day for t in instance.slots}
+    found = []
+    for sid, cell in placements.items():
+        for slot in order[: order.index(cell.slot)]:
+            if day[slot] != day[cell.slot]:
+                continue
+            for room in instance.rooms:
+                moved = {**placements, sid: Cell(room.id, slot)}
+                if (
+                    not check_placements(instance, moved)
+                    and score(instance, moved)["score"] >= value
+                ):
+                    found.append((sid, Cell(room.id, slot)))
+    return found
 
 
 @FAST
@@ -294,6 +317,156 @@ def test_a_stale_previous_plan_is_improved_and_moves_are_reported():
     assert judged(data, result.placements)["moves"] == len(result.moves)
     for move in result.moves:
         assert move.old == parse_instance(data).previous[move.session]
+
+
+# ---------------------------------------------------------------- rule left-out, earliest slots
+
+
+def test_no_session_is_left_out_while_a_room_is_free_for_it():
+    """Big's voters all go to Main already, and it overflows the small room by 37: the score
+    alone would leave it out, but an organizer would not leave a room empty beside it."""
+    voters = [f"p{i}" for i in range(47)]
+    data = grid(
+        rooms=(("Hall", 50), ("Small", 10)),
+        slots=(("A1", 1),),
+        sessions=[session("Main", ["h1"], voters), session("Big", ["h2"], voters)],
+    )
+
+    result = plan(data)
+
+    assert result.placements == {"Main": Cell("Hall", "A1"), "Big": Cell("Small", "A1")}
+    assert judged(data, result.placements)["overflow"] == 37
+
+
+def test_a_session_stays_out_only_where_no_room_is_free_for_it():
+    data = grid(
+        rooms=(("R1", 10),),
+        slots=(("A1", 1), ("A2", 1)),
+        sessions=[
+            session("S1", ["h1"], ["a", "b", "c"]),
+            session("S2", ["h2"], ["a", "b"]),
+            session("S3", ["h3"], ["c"]),
+        ],
+    )
+
+    result = plan(data)
+
+    assert set(result.placements) == {"S1", "S2"}  # two cells: the least wanted one waits
+    assert check_placements(parse_instance(data), result.placements) == []
+
+
+def test_with_spare_cells_the_earliest_slots_fill_first():
+    slots = tuple((f"D1-{k}", 1) for k in range(7))
+    rooms = (("R1", 30), ("R2", 20), ("R3", 10))
+    apart = grid(rooms, slots, [session(f"S{i}", [f"h{i}"], [f"v{i}"]) for i in range(3)])
+    # Every session shares a voter with the others: in one slot they would clash.
+    clashing = grid(rooms, slots, [session(f"S{i}", [f"h{i}"], ["fan"]) for i in range(3)])
+
+    assert {c.slot for c in plan(apart).placements.values()} == {"D1-0"}
+    assert sorted(c.slot for c in plan(clashing).placements.values()) == ["D1-0", "D1-1", "D1-2"]
+
+
+def test_the_earliest_slots_of_a_date_fill_first_across_its_breaks():
+    """The app's days are runs of slots between breaks (a two-slot session never spans lunch);
+    they share their calendar date, whose morning fills first."""
+    data = grid(
+        rooms=(("R1", 30),),
+        slots=(("Morning", 1), ("Afternoon", 2), ("Evening", 3)),
+        sessions=[session(f"S{i}", [f"h{i}"], ["fan"]) for i in range(2)],
+    )
+    for slot in data["slots"]:
+        slot["date"] = "2026-12-07"
+
+    result = plan(data)
+
+    assert sorted(c.slot for c in result.placements.values()) == ["Afternoon", "Morning"]
+
+
+def test_earliest_slots_do_not_move_sessions_of_the_previous_plan():
+    data = grid(
+        rooms=(("R1", 30),),
+        slots=(("A1", 1), ("A2", 1), ("A3", 1)),
+        sessions=[session("S1", ["h1"], ["a"]), session("S2", ["h2"], ["a"])],
+    )
+    data["previous"] = {"S1": {"room": "R1", "slot": "A2"}, "S2": {"room": "R1", "slot": "A3"}}
+
+    result = plan(data)
+
+    assert result.moves == []
+
+
+# ---------------------------------------------------------------- each hard rule, one counter-example
+
+
+def rules_broken(data: dict, placements: dict[str, Cell]) -> list[str]:
+    """The rules the planner's own check reports; the shared judge must reject the plan too."""
+    with pytest.raises(judge.PlanError):
+        judged(data, placements)
+    return [p.rule for p in check_placements(parse_instance(data), placements)]
+
+
+VALID = {
+    "S1": Cell("R1", "A1"),
+    "S2": Cell("R2", "A1"),
+    "S3": Cell("R1", "A2"),
+    "S4": Cell("R2", "A2"),
+}
+
+
+@pytest.mark.parametrize(
+    ("change", "rule"),
+    [
+        ({"S1": Cell("R9", "A1")}, "unknown-id"),
+        ({"S1": Cell("R1", "Z9")}, "unknown-id"),
+        ({"S2": Cell("R1", "A1")}, "one-session-per-cell"),
+        ({"S3": Cell("R2", "A1"), "S2": Cell("R1", "A2")}, "host-double-booked"),
+        ({"S4": None}, "left-out"),
+    ],
+)
+def test_each_hard_rule_is_reported(change, rule):
+    data = grid(
+        slots=(("A1", 1), ("A2", 1)),
+        sessions=[
+            session("S1", ["h1"], ["a"]),
+            session("S2", ["h2"], ["b"]),
+            session("S3", ["h1"], ["c"]),  # shares its host with S1
+            session("S4", ["h3"], ["d"]),
+        ],
+    )
+    assert check_placements(parse_instance(data), VALID) == []
+    judged(data, VALID)  # the shared judge accepts the plan before the change
+    placements = {sid: cell for sid, cell in {**VALID, **change}.items() if cell is not None}
+
+    assert rules_broken(data, placements) == [rule]
+
+
+def test_a_pin_not_kept_is_reported():
+    data = grid(sessions=[session("S1", ["h1"], pinned={"room": "R1", "slot": "A1"})])
+
+    assert rules_broken(data, {"S1": Cell("R2", "A1")}) == ["pinned-session"]
+
+
+def test_a_two_slot_session_in_the_last_slot_of_its_day_is_reported():
+    data = grid(sessions=[session("L", ["h1"], ["a"], length=2)])
+
+    assert rules_broken(data, {"L": Cell("R1", "A2")}) == ["length-fits"]
+
+
+def test_a_two_slot_session_is_left_out_only_without_two_free_slots_in_one_room():
+    data = grid(
+        rooms=(("R1", 10), ("R2", 5)),
+        slots=(("A1", 1), ("A2", 1)),
+        sessions=[
+            session("L", ["h1"], ["a"], length=2),
+            session("X", ["h2"], ["b"]),
+            session("Y", ["h3"], ["c"]),
+        ],
+    )
+    instance = parse_instance(data)
+
+    # R1 is free in A1 and R2 in A2, but no room in both: L cannot be placed.
+    assert check_placements(instance, {"X": Cell("R2", "A1"), "Y": Cell("R1", "A2")}) == []
+    assert rules_broken(data, {"X": Cell("R2", "A1"), "Y": Cell("R2", "A2")}) == ["left-out"]
 
 
 # ---------------------------------------------------------------- two-slot sessions

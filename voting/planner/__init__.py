@@ -15,7 +15,8 @@ Or from the shell: ``python -m voting.planner --input instance.json --output pla
 The objective (schema.md): as many (person, slot) pairs as possible in which a person can
 attend a session they voted for or host, minus the votes that do not fit into the room. Hard
 rules: one session per cell, pins are kept, a host is never in two places, a two-slot session
-fits its day. Sessions may be left out of the grid where they would cost more than they bring.
+fits its day, and no session is left out while a room is free for it. With cells to spare,
+each day fills from its first slot.
 
 Module map: ``model`` (data and JSON), ``rules`` (hard rules and the score), ``explain``
 (why an instance cannot be planned), ``solve`` (the search).
@@ -115,6 +116,7 @@ def _search_fresh(instance: Instance, seed: int, deadline: float | None) -> Sear
     if instance.previous:
         search.align_to_previous()
         search.descend(deadline)
+    search.shift_early()
     return search
 
 
@@ -122,6 +124,7 @@ def _search_from_previous(instance: Instance, deadline: float | None) -> Search:
     search = Search(instance)
     search.start_from_previous()
     search.descend(deadline)
+    search.shift_early()
     return search
 
 
@@ -139,6 +142,8 @@ def plan(
 
     Without a previous plan: a greedy start, simulated annealing for a number of iterations
     fixed by the instance's size (in two rounds), then local search to a local optimum.
+    Every session that fits is placed (rule left-out), and sessions then move into free
+    cells of earlier slots of their day where that costs no score.
 
     With ``instance.previous`` (stability): the previous plan is improved by local search
     that accepts only changes strictly raising the score (at equal score, changes that put

@@ -39,6 +39,7 @@ def validate(instance: Instance) -> list[Problem]:
     * one-session-per-cell: two pinned sessions claim one cell (also through the second
       slot of a two-slot session);
     * host-double-booked: a host has two pinned sessions in one slot;
+    * closed-cell: a session is pinned to a closed cell;
     * host-overbooked: a host's sessions need more slots than the grid has.
 
     Warnings: an entry of the previous plan that names an unknown room or slot (it is
@@ -117,6 +118,14 @@ def validate(instance: Instance) -> list[Problem]:
             continue
         pinned_cells += len(run)
         for slot in run:
+            if (pin.room, slot) in instance.closed:
+                problems.append(
+                    _error(
+                        "closed-cell",
+                        f"session {session.id} is pinned to closed cell {pin.room}/{slot}",
+                        session.id,
+                    )
+                )
             other = cell_owner.setdefault((pin.room, slot), session.id)
             if other != session.id:
                 problems.append(

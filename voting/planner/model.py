@@ -28,12 +28,23 @@ class Room:
 
 @dataclass(frozen=True)
 class Slot:
-    """A time slot. Only ``day`` and the order of the slot list matter to the planner."""
+    """A time slot. Only ``day``, ``date`` and the order of the slot list matter to the planner.
+
+    ``day`` bounds two-slot sessions (they never continue into another day). ``date`` groups
+    the slots whose earliest free cells are filled first (see ``Search.shift_early``); it is
+    ``day`` unless given. The app uses both: a day's runs of slots between breaks are its
+    ``day`` values, so that no two-slot session spans lunch, and they share one ``date``.
+    """
 
     id: str
     day: Any = None
     start: str | None = None
     end: str | None = None
+    date: Any = None
+
+    @property
+    def calendar_day(self) -> Any:
+        return self.day if self.date is None else self.date
 
 
 @dataclass(frozen=True)
@@ -86,13 +97,18 @@ class InvalidPlanError(PlannerError):
 @dataclass(frozen=True)
 class Instance:
     """Rooms, slots (in their listed order) and sessions of one camp, plus an optional
-    earlier plan ``previous`` ({session id: cell}) that a re-plan should disturb little."""
+    earlier plan ``previous`` ({session id: cell}) that a re-plan should disturb little.
+
+    ``closed``: cells that take no session (the app's locked slots keep their free rooms
+    empty). An extension of the shared format, JSON key ``"closed"``: a list of
+    ``{"room", "slot"}``; a closed cell is never free for rule left-out."""
 
     rooms: tuple[Room, ...]
     slots: tuple[Slot, ...]
     sessions: tuple[Session, ...]
     previous: Mapping[str, Cell] | None = None
     meta: Mapping[str, Any] = field(default_factory=dict)
+    closed: frozenset[Cell] = frozenset()
 
     @cached_property
     def following_slot(self) -> dict[str, str]:
@@ -165,7 +181,8 @@ def parse_instance(data: Mapping[str, Any]) -> Instance:
     try:
         rooms = tuple(Room(str(r["id"]), r["capacity"]) for r in data["rooms"])
         slots = tuple(
-            Slot(str(t["id"]), t.get("day"), t.get("start"), t.get("end")) for t in data["slots"]
+            Slot(str(t["id"]), t.get("day"), t.get("start"), t.get("end"), t.get("date"))
+            for t in data["slots"]
         )
         sessions = tuple(_session(s) for s in data["sessions"])
         previous_data = data.get("previous")
@@ -174,6 +191,7 @@ def parse_instance(data: Mapping[str, Any]) -> Instance:
             if previous_data is not None
             else None
         )
+        closed = frozenset(_cell(c) for c in data.get("closed") or ())
     except (KeyError, TypeError, AttributeError) as error:
         raise InfeasibleError(
             [_format_problem(f"missing or malformed field: {error!r}")]
@@ -187,7 +205,7 @@ def parse_instance(data: Mapping[str, Any]) -> Instance:
     if problems:
         raise InfeasibleError(problems)
     meta = data.get("meta") if isinstance(data.get("meta"), Mapping) else {}
-    return Instance(rooms, slots, sessions, previous, meta)
+    return Instance(rooms, slots, sessions, previous, meta, closed)
 
 
 def plan_to_json(placements: Mapping[str, Cell]) -> dict[str, list[dict[str, str]]]:

@@ -17,7 +17,8 @@ def check_placements(instance: Instance, placements: Mapping[str, Cell]) -> list
     """Every hard rule that ``placements`` break, as problems naming the sessions.
 
     Rules (schema.md): unknown-id, pinned-session, length-fits, one-session-per-cell,
-    host-double-booked. An empty list means the plan is valid.
+    host-double-booked, left-out; and closed-cell, for instances with closed cells. An
+    empty list means the plan is valid.
     """
     problems: list[Problem] = []
     sessions = instance.session_by_id
@@ -61,6 +62,10 @@ def check_placements(instance: Instance, placements: Mapping[str, Cell]) -> list
     for sid, run in runs.items():
         room = placements[sid].room
         for slot in run:
+            if (room, slot) in instance.closed:
+                problems.append(
+                    Problem("closed-cell", f"session {sid} is in closed cell {room}/{slot}", (sid,))
+                )
             other = cell_owner.setdefault((room, slot), sid)
             if other != sid:
                 problems.append(
@@ -80,6 +85,46 @@ def check_placements(instance: Instance, placements: Mapping[str, Cell]) -> list
                             (other, sid),
                         )
                     )
+    problems.extend(_left_out(instance, placements, cell_owner, host_busy))
+    return problems
+
+
+def _left_out(
+    instance: Instance,
+    placements: Mapping[str, Cell],
+    cell_owner: Mapping[tuple[str, str], str],
+    host_busy: Mapping[tuple[str, str], str],
+) -> list[Problem]:
+    """Rule left-out: no session is left out while a room is free for it, in a slot where
+    none of its hosts is busy (a two-slot session: that slot and the next of its day, in
+    the same room). An organizer would not accept an empty room beside a wanted session."""
+    problems = []
+    for session in instance.sessions:
+        if session.id in placements:
+            continue
+        free = next(
+            (
+                (room.id, slot.id)
+                for slot in instance.slots
+                if (run := instance.slots_taken(session, slot.id))
+                and not any((host, t) in host_busy for host in session.hosts for t in run)
+                for room in instance.rooms
+                if all(
+                    (room.id, t) not in cell_owner and (room.id, t) not in instance.closed
+                    for t in run
+                )
+            ),
+            None,
+        )
+        if free is not None:
+            problems.append(
+                Problem(
+                    "left-out",
+                    f"session {session.id} is not placed, but room {free[0]} is free in slot "
+                    f"{free[1]} and its hosts are free then",
+                    (session.id,),
+                )
+            )
     return problems
 
 

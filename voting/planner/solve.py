@@ -16,11 +16,19 @@ So the search decides only the slot of each one-slot session (or that it is left
 follow from the matching. Two-slot sessions are rare and are searched with an explicit
 (room, start slot) cell. Pinned sessions sit in their cells throughout.
 
+Rule left-out: a session stays out of the grid only where no room is free for it. Every phase
+keeps that true once ``fill`` made it so: a session never simply leaves the grid (it trades
+places with one that comes in), and a change that frees a place for a session out of the
+grid brings that session in at once (``change``), the two judged together. Where the rule
+held before a change, only the slots the change touched can have opened a place, so the
+check is cheap.
+
 Phases (``voting.planner.plan`` strings them together): a greedy construction
-(``construct``) or the previous plan (``start_from_previous``); simulated annealing over moves
-and swaps in two rounds (``optimize``: a fixed number of iterations from a seeded RNG, so
-results do not depend on machine speed); a local search over the full neighbourhood that
-accepts only strict improvements (``descend``).
+(``construct``) or the previous plan (``start_from_previous``), then ``fill``; simulated
+annealing over moves and swaps in two rounds (``optimize``: a fixed number of iterations from
+a seeded RNG, so results do not depend on machine speed); a local search over the full
+neighbourhood that accepts only strict improvements (``descend``); and ``shift_early``, which
+moves sessions into free cells of earlier slots where that costs nothing.
 """
 
 from __future__ import annotations
@@ -93,7 +101,7 @@ class _Slot:
         self.hosts = 0  # hosts busy in the slot (disjoint per session, so XOR removes)
         self.members: list[int] = []  # one-slot, unpinned sessions, matched to rooms
         self.extra: list[int] = []  # pinned and two-slot sessions: fixed rooms
-        self.blocked: list[int] = []  # rooms held by ``extra``
+        self.blocked: list[int] = []  # rooms held by ``extra``, and closed rooms
         self.caps: list[int] = []  # capacities of the other rooms, descending
         self.neg: list[int] = []  # -votes of members, ascending (= votes descending)
         self.f: list[int] = []  # overflow of the i-th member in the matching
@@ -221,6 +229,15 @@ class Search:
         self.n_slots = len(instance.slots)
         following = instance.following_slot
         self.next_slot = [slot_index.get(following.get(t.id, ""), -1) for t in instance.slots]
+        self.previous_slot = [-1] * self.n_slots
+        for t, after in enumerate(self.next_slot):
+            if after >= 0:
+                self.previous_slot[after] = t
+        # Per slot: the earlier slots of its calendar day, earliest first.
+        self.earlier = [
+            [u for u in range(t) if instance.slots[u].calendar_day == slot.calendar_day]
+            for t, slot in enumerate(instance.slots)
+        ]
 
         person: dict[str, int] = {}
         host: dict[str, int] = {}  # hosts get bits of their own: fewer, so host checks are cheap
@@ -259,6 +276,7 @@ class Search:
         self.slot_of = [UNPLACED] * n
         self.cell2: list[tuple[int, int] | None] = [None] * n
         self.unplaced: list[int] = list(self.free1)
+        self.unplaced2: list[int] = list(self.free2)  # two-slot sessions out of the grid
         self.has_previous = any(p is not None for p in self.previous)
         self.unplaced_version = 0  # counts changes of who is out of the grid
         # Per session: slot versions (and unplaced_version) when the local search last found
@@ -271,6 +289,10 @@ class Search:
         for slot in self.slots:
             slot.caps = sorted(self.capacity, reverse=True)
             slot.rematch()
+        for cell in instance.closed:  # held like a pinned session's room, for good
+            if cell.room in room_index and cell.slot in slot_index:
+                self.slots[slot_index[cell.slot]].blocked.append(room_index[cell.room])
+                self._refresh_caps(slot_index[cell.slot])
         for i in range(n):
             if self.pin[i] is not None:
                 self._hold(i, *self.pin[i])
@@ -379,8 +401,12 @@ class Search:
             return
         if old is not None:
             self._release(i, *old)
+        else:
+            self.unplaced2.remove(i)
         if cell is not None:
             self._hold(i, *cell)
+        else:
+            self.unplaced2.append(i)
         self.cell2[i] = cell
 
     def value(self) -> int:
@@ -459,6 +485,151 @@ class Search:
         prev = self.previous[i]
         return 1 if prev is not None and prev[1] != t else 0
 
+    # ------------------------------------------------------------------ rule left-out
+
+    def fits_somewhere(self, i: int) -> bool:
+        """Is there a place for session ``i`` as things are (a free room, its hosts free)?"""
+        if self.length[i] == 2:
+            return bool(self.cells_for(i))
+        return any(self.fits(i, t) for t in range(self.n_slots))
+
+    def leaves_out(self, touched: tuple[int, ...] | None = None) -> bool:
+        """Rule left-out: is a session out of the grid although a place is free for it?
+
+        With ``touched``, only places in those slots are looked at: after a change that only
+        touched them, if the rule held before. A session the change sent out of the grid is
+        the caller's to check (``fits_somewhere``)."""
+        if touched is None:
+            touched = tuple(range(self.n_slots))
+        host_mask = self.host_mask
+        for t in touched:
+            if t == UNPLACED:
+                continue
+            slot = self.slots[t]
+            if len(slot.members) < len(slot.caps):
+                hosts = slot.hosts
+                for u in self.unplaced:
+                    if not host_mask[u] & hosts:
+                        return True
+        for u in self.unplaced2:
+            for t in touched:
+                if t == UNPLACED:
+                    continue
+                for start in (t, self.previous_slot[t]):
+                    if start >= 0 and any(
+                        self.fits_two_slot(u, (room, start)) for room in range(len(self.capacity))
+                    ):
+                        return True
+        return False
+
+    def fill(self) -> list[tuple[int, int | tuple[int, int]]]:
+        """Rule left-out: put every session that is out of the grid although it fits into the
+        grid, the placement that gains most (or loses least) first, until none fits. Returns
+        what it placed, (session, slot or two-slot cell), for ``take_back``."""
+        made: list[tuple[int, int | tuple[int, int]]] = []
+        while True:
+            best: tuple[int, int, int | tuple[int, int]] | None = None
+            for i in self.unplaced:
+                for t in range(self.n_slots):
+                    if self.fits(i, t):
+                        gain = self.exchange_gain(t, None, i)
+                        if best is None or gain > best[0]:
+                            best = (gain, i, t)
+            for i in list(self.unplaced2):
+                before = self.value()
+                for cell in self.cells_for(i):
+                    self.set_cell2(i, cell)
+                    gain = self.value() - before
+                    self.set_cell2(i, None)
+                    if best is None or gain > best[0]:
+                        best = (gain, i, cell)
+            if best is None:
+                return made
+            _, i, where = best
+            if isinstance(where, tuple):
+                self.set_cell2(i, where)
+            else:
+                self.set_slot(i, where)
+            made.append((i, where))
+
+    def unfill(self, made: list[tuple[int, int | tuple[int, int]]]) -> None:
+        """Take out again what ``fill`` placed."""
+        for i, where in reversed(made):
+            if isinstance(where, tuple):
+                self.set_cell2(i, None)
+            else:
+                self.set_slot(i, UNPLACED)
+
+    def change(self, s: int, x: int, b: int) -> list[tuple[int, int | tuple[int, int]]]:
+        """Move one-slot session ``s`` to slot ``b``, trading places with ``x`` unless it is
+        -1, then bring in what the change left room for (rule left-out). Returns what came
+        in; ``take_back`` undoes both. Host rules are the caller's business."""
+        a = self.slot_of[s]
+        if x < 0:
+            self.set_slot(s, b)
+        else:
+            self.trade(s, x)
+        out = s if b == UNPLACED else x if a == UNPLACED else -1
+        if self.leaves_out((a, b)) or (out >= 0 and self.fits_somewhere(out)):
+            return self.fill()
+        return []
+
+    def take_back(
+        self, s: int, x: int, a: int, made: list[tuple[int, int | tuple[int, int]]]
+    ) -> None:
+        """Undo ``change(s, x, b)`` made when ``s`` was in slot ``a``."""
+        self.unfill(made)
+        if x < 0:
+            self.set_slot(s, a)
+        else:
+            self.trade(s, x)
+
+    def shift_early(self) -> None:
+        """With cells to spare, fill each day from its first slot: move sessions into free
+        cells of earlier slots of their calendar day wherever that costs no score (and, with
+        a previous plan, moves no session away from its previous slot). Sessions in the
+        order of the instance, each to the earliest such slot, until nothing moves; every
+        move makes a slot index smaller, so this ends."""
+        moving = True
+        while moving:
+            moving = False
+            for i in self.free2:
+                cell = self.cell2[i]
+                if cell is None or (self.has_previous and self.previous[i] == cell):
+                    continue
+                before = self.value()
+                for target in [
+                    (room, earlier)
+                    for earlier in self.earlier[cell[1]]
+                    for room in range(len(self.capacity))
+                    if self.fits_two_slot(i, (room, earlier))
+                ]:
+                    self.set_cell2(i, target)
+                    made = self.fill() if self.leaves_out() else []
+                    if self.value() >= before:
+                        moving = True
+                        break
+                    self.unfill(made)
+                    self.set_cell2(i, cell)
+            for s in self.free1:
+                a = self.slot_of[s]
+                if a == UNPLACED:
+                    continue
+                for b in self.earlier[a]:
+                    if not self.fits(s, b):
+                        continue
+                    if self.has_previous and self.stability(s, b) > self.stability(s, a):
+                        continue
+                    gain = self.exchange_gain(a, s, None) + self.exchange_gain(b, None, s)
+                    if gain < 0:
+                        continue
+                    before = self.value()
+                    made = self.change(s, -1, b)
+                    if not made or self.value() >= before:
+                        moving = True
+                        break
+                    self.take_back(s, -1, a, made)
+
     # ------------------------------------------------------------------ phases
 
     def construct(self) -> None:
@@ -482,6 +653,7 @@ class Search:
                     if gain > best:
                         best, best_slot = gain, t
             self.set_slot(i, best_slot)
+        self.fill()
 
     def start_from_previous(self) -> None:
         """Start from the previous plan, keeping every placement that still obeys the rules
@@ -498,6 +670,7 @@ class Search:
             # free hosts in the slot.
             if self.fits(i, prev[1]):
                 self.set_slot(i, prev[1])
+        self.fill()
 
     def cells_for(self, i: int) -> list[tuple[int, int]]:
         """Cells where two-slot session ``i`` could start now (rooms and hosts free)."""
@@ -588,10 +761,11 @@ class Search:
             r -= b + 1  # the fractional part: a second uniform number, for free
             x = -1  # the session that trades places with s, if any
             if b == UNPLACED:
-                if unplaced and r < 0.5:
-                    x = unplaced[int(2 * r * len(unplaced))]
-                    if host_mask[x] & (slots[a].hosts ^ host_mask[s]):
-                        continue
+                if not unplaced:
+                    continue  # rule left-out: s would fit where it was
+                x = unplaced[int(r * len(unplaced))]
+                if host_mask[x] & (slots[a].hosts ^ host_mask[s]):
+                    continue
             else:
                 target = slots[b]
                 members = target.members
@@ -658,10 +832,12 @@ class Search:
                     delta -= over
             if delta < 0 and (delta < hopeless or rnd() >= exp(delta / temp)):
                 continue
-            if x < 0:
-                self.set_slot(s, b)
-            else:
-                self.trade(s, x)
+            made = self.change(s, x, b)
+            if made:  # sessions came in too: judge the whole change
+                delta = self.value() - current
+                if delta < 0 and rnd() >= exp(delta / temp):
+                    self.take_back(s, x, a, made)
+                    continue
             current += delta
             if current > best:
                 best = current
@@ -670,33 +846,31 @@ class Search:
             self.restore(best_state)
 
     def _anneal_two_slot(self, i: int, rng: random.Random, temp: float, current: int) -> int:
-        """One annealing step for two-slot session ``i``: a random other cell (sending a
-        random one-slot session out of the grid where a slot has no spare room), or out of
-        the grid now and then."""
+        """One annealing step for two-slot session ``i``: a random other cell, sending a
+        random one-slot session out of the grid where a slot has no spare room."""
         old = self.cell2[i]
         evicted: list[tuple[int, int]] = []  # (session, slot) sent out of the grid
-        if old is not None and rng.random() < 0.1:
-            new = None
-        else:
-            start = int(rng.random() * self.n_slots)
-            cells = [
-                (room, start)
-                for room in range(len(self.capacity))
-                if (room, start) != old and self.fits_two_slot(i, (room, start), evicting=True)
-            ]
-            if not cells:
-                return current
-            new = cells[int(rng.random() * len(cells))]
-            for t in self.run_of(i, start) or ():
-                slot = self.slots[t]
-                if i not in slot.extra and len(slot.members) >= len(slot.caps):
-                    x = slot.members[int(rng.random() * len(slot.members))]
-                    evicted.append((x, t))
-                    self.set_slot(x, UNPLACED)
+        start = int(rng.random() * self.n_slots)
+        cells = [
+            (room, start)
+            for room in range(len(self.capacity))
+            if (room, start) != old and self.fits_two_slot(i, (room, start), evicting=True)
+        ]
+        if not cells:
+            return current
+        new = cells[int(rng.random() * len(cells))]
+        for t in self.run_of(i, start) or ():
+            slot = self.slots[t]
+            if i not in slot.extra and len(slot.members) >= len(slot.caps):
+                x = slot.members[int(rng.random() * len(slot.members))]
+                evicted.append((x, t))
+                self.set_slot(x, UNPLACED)
         self.set_cell2(i, new)
+        made = self.fill() if self.leaves_out() else []
         after = self.value()
         delta = after - current
         if delta < 0 and rng.random() >= math.exp(delta / temp):
+            self.unfill(made)
             self.set_cell2(i, old)
             for x, t in evicted:
                 self.set_slot(x, t)
@@ -725,7 +899,12 @@ class Search:
         moved_before = self.moved()
         slot_of = [relabel[t] if t != UNPLACED else UNPLACED for t in state[0]]
         self.restore((slot_of, state[1]))
-        if not self._valid() or self.value() < before or self.moved() >= moved_before:
+        if (
+            not self._valid()
+            or self.leaves_out()
+            or self.value() < before
+            or self.moved() >= moved_before
+        ):
             self.restore(state)
 
     def _valid(self) -> bool:
@@ -779,7 +958,11 @@ class Search:
         |stability| <= 2, so the score always comes first.
 
         A change's gain depends only on the slots it touches, so if nothing improved at the
-        last look, only changes touching slots that changed since are evaluated again."""
+        last look, only changes touching slots that changed since are evaluated again.
+
+        Rule left-out: a session never simply leaves the grid (it would fit where it was). A
+        change that leaves room for a session out of the grid brings it in (``change``) and
+        is judged with it; a move that does so is tried even if it loses on its own."""
         a = self.slot_of[s]
         slots, mask, votes, host_mask = self.slots, self.mask, self.votes, self.host_mask
         versions = [slot.version for slot in slots]
@@ -794,27 +977,26 @@ class Search:
         track = self.has_previous
         stab = self.stability
         ms, vs, hs = mask[s], votes[s], host_mask[s]
-        best_key, best_change = 0, None  # best_change: (partner or -1, target slot)
+        # Candidates: (key, its stability part, partner or -1, target slot).
+        changes: list[tuple[int, int, int, int]] = []
         here = stab(s, a) if track else 0
         leave = 0
+        opens = False  # would a session out of the grid fit into slot a once s has left?
         if a != UNPLACED:
             self._leave_masks(a)
             source = slots[a]
             rest_a, alone_a, hosts_a = rest[s], alone[s], source.hosts ^ hs
             leave = -alone_a - source.remove_cost(vs)
+            opens = any(not host_mask[u] & hosts_a for u in self.unplaced)
         if look_out:
-            key = 8 * leave + (here - stab(s, UNPLACED) if track else 0)
-            if key > best_key:
-                best_key, best_change = key, (-1, UNPLACED)
             for x in self.unplaced:
                 if host_mask[x] & hosts_a:
                     continue
                 gain = (mask[x] & rest_a).bit_count() - alone_a - source.replace_cost(vs, votes[x])
-                key = 8 * gain
-                if track:
-                    key += here - stab(s, UNPLACED) - stab(x, a) + stab(x, UNPLACED)
-                if key > best_key:
-                    best_key, best_change = key, (x, UNPLACED)
+                stay = here - stab(s, UNPLACED) - stab(x, a) + stab(x, UNPLACED) if track else 0
+                key = 8 * gain + stay
+                if key > 0:
+                    changes.append((key, stay, x, UNPLACED))
         for b in targets:
             if b == a:
                 continue
@@ -825,8 +1007,8 @@ class Search:
             if len(target.members) < len(target.caps) and not hs & hosts_b:
                 gain = leave + (ms & ~target.u1).bit_count() - target.insert_cost(vs)
                 key = 8 * gain + stay
-                if key > best_key:
-                    best_key, best_change = key, (-1, b)
+                if key > 0 or opens:
+                    changes.append((key, stay, -1, b))
             for x in target.members:
                 hx = host_mask[x]
                 if hs & (hosts_b ^ hx):
@@ -837,25 +1019,26 @@ class Search:
                     if hx & hosts_a:
                         continue
                     gain += (mask[x] & rest_a).bit_count() - alone_a - source.replace_cost(vs, vx)
-                key = 8 * gain
-                if track:
-                    key += stay + stab(x, b) - stab(x, a)
-                if key > best_key:
-                    best_key, best_change = key, (x, b)
-        if best_change is None:
-            self.examined[s] = (versions, self.unplaced_version)
-            return False
-        self.examined[s] = None
-        x, b = best_change
-        if x < 0:
-            self.set_slot(s, b)
-        else:
-            self.trade(s, x)
-        return True
+                swap_stay = stay + stab(x, b) - stab(x, a) if track else 0
+                key = 8 * gain + swap_stay
+                if key > 0:
+                    changes.append((key, swap_stay, x, b))
+        changes.sort(key=lambda change: -change[0])  # stable: the first found of equal keys
+        before = self.value() if changes else 0
+        for _, stay, x, b in changes:
+            made = self.change(s, x, b)
+            if made:  # sessions came in too: judge the whole change
+                if 8 * (self.value() - before) + stay <= 0:
+                    self.take_back(s, x, a, made)
+                    continue
+            self.examined[s] = None
+            return True
+        self.examined[s] = (versions, self.unplaced_version)
+        return False
 
     def _improve_two_slot(self, i: int) -> bool:
-        """Move two-slot session ``i`` to its best free cell (or out of the grid) if that
-        strictly improves (score first, then stability); trying each cell for real is
+        """Move two-slot session ``i`` to its best free cell if that strictly improves (score
+        first, then stability) and keeps rule left-out; trying each cell for real is
         affordable for the few two-slot sessions."""
         old = self.cell2[i]
         before = self.value()
@@ -865,14 +1048,18 @@ class Search:
             return 0 if prev is None or prev == cell else -1
 
         best, best_cell = (0, 0), old
-        for cell in [*self.cells_for(i), None]:
+        for cell in self.cells_for(i):
             if cell == old:
                 continue
             self.set_cell2(i, cell)
+            made = self.fill() if self.leaves_out() else []
             key = (self.value() - before, stay(cell) - stay(old))
+            self.unfill(made)
             if key > best:
                 best, best_cell = key, cell
         self.set_cell2(i, best_cell)
+        if self.leaves_out():
+            self.fill()
         return best_cell != old
 
     # ------------------------------------------------------------------ result
