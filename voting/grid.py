@@ -76,8 +76,10 @@ def day_sessions(camp, date):
 def build_instance(camp, date, *, previous=True):
     """The day as the planner's instance (shared/planner/schema.md), with ids as strings.
 
-    Pinned placements and the sessions in locked slots are pins; the current draft is the
-    previous plan, so that a re-plan moves only what gains.
+    Pinned placements and the sessions in locked slots are pins, and the free rooms of a
+    locked slot are closed cells; the current draft is the previous plan, so that a re-plan
+    moves only what gains. The runs of slots between breaks are the instance's days (a
+    two-slot session never spans lunch); they share the date, whose morning fills first.
     """
     slots = session_slots(camp, date)
     segments = _segments(camp, date, slots)
@@ -94,14 +96,26 @@ def build_instance(camp, date, *, previous=True):
         votes.setdefault(session_id, []).append(str(participant_id))
     placements = {p.session_id: p for p in Placement.objects.filter(session_id__in=ids)}
     locked = set(LockedSlot.objects.filter(slot__in=slots).values_list("slot_id", flat=True))
+    following = {
+        a.pk: b.pk
+        for a, b in zip(slots, slots[1:], strict=False)
+        if segments[a.pk] == segments[b.pk]
+    }
+    rooms = list(Room.objects.filter(camp=camp))
+    taken_in_locked = set()  # (room, slot) of the locked slots that hold a session
     instance_sessions = []
     for session in sessions:
         placement = placements.get(session.pk)
         if placement and placement.pinned and placement.slot_id is None:
             continue  # kept off the grid by the organizers
         pinned = None
-        if placement and placement.slot_id and (placement.pinned or placement.slot_id in locked):
-            pinned = {"room": str(placement.room_id), "slot": str(placement.slot_id)}
+        if placement and placement.slot_id:
+            run = [placement.slot_id]
+            if session.length == 2 and placement.slot_id in following:
+                run.append(following[placement.slot_id])
+            if placement.pinned or locked.intersection(run):
+                pinned = {"room": str(placement.room_id), "slot": str(placement.slot_id)}
+                taken_in_locked.update((placement.room_id, slot) for slot in run if slot in locked)
         instance_sessions.append(
             {
                 "id": str(session.pk),
@@ -119,20 +133,24 @@ def build_instance(camp, date, *, previous=True):
         )
     instance_sessions = _fitting(instance_sessions, slots, segments)
     instance = {
-        "rooms": [
-            {"id": str(room.pk), "capacity": room.capacity}
-            for room in Room.objects.filter(camp=camp)
-        ],
+        "rooms": [{"id": str(room.pk), "capacity": room.capacity} for room in rooms],
         "slots": [
             {
                 "id": str(slot.pk),
                 "day": segments[slot.pk],
+                "date": date.isoformat(),
                 "start": f"{slot.start:%H:%M}",
                 "end": f"{slot.end:%H:%M}",
             }
             for slot in slots
         ],
         "sessions": instance_sessions,
+        "closed": [
+            {"room": str(room.pk), "slot": str(slot_id)}
+            for slot_id in sorted(locked)
+            for room in rooms
+            if (room.pk, slot_id) not in taken_in_locked
+        ],
     }
     if previous:
         instance["previous"] = {

@@ -147,6 +147,37 @@ def test_locked_slot_keeps_its_sessions_and_takes_no_new_one(day):
     assert [title for title, cell in placed.items() if cell[1] == kept_cell[1]] == ["Kept"]
 
 
+def test_plan_day_fills_the_morning_first(day):
+    camp, (big, small), slots = day
+    fan = make_participant(camp=camp)
+    for title in ("A", "B"):  # one fan wants both: they go into two slots
+        make_vote(make_session(camp=camp, title=title), fan)
+
+    grid.plan_day(camp=camp, date=camp.start_date)
+
+    assert sorted(cell[1] for cell in cells(camp).values()) == ["10", "11"]
+
+
+def test_plan_day_leaves_no_session_out_while_an_open_room_is_free(day):
+    camp, (big, small), slots = day
+    kept = make_session(camp=camp, title="Kept")
+    grid.move_session(session=kept, room=big, slot=slots[0])
+    grid.set_slot_locked(slot=slots[0], locked=True)
+    for index in range(4):
+        make_session(camp=camp, title=f"New {index}")
+
+    grid.plan_day(camp=camp, date=camp.start_date)
+
+    placed = cells(camp)
+    assert [title for title, cell in placed.items() if cell[1] == "10"] == ["Kept"]
+    assert sorted(cell[1] for title, cell in placed.items() if title != "Kept") == [
+        "11",
+        "11",
+        "13",
+        "13",
+    ]
+
+
 def test_undo_restores_the_draft_before_the_last_action(day):
     camp, (big, small), slots = day
     a = make_session(camp=camp, title="A")
