@@ -111,30 +111,81 @@ class NotesForm(forms.Form):
     def __init__(self, *args, saving=True, **kwargs):
         super().__init__(*args, **kwargs)
         self.saving = saving
-        # The field is hidden: say what to do rather than which rule it broke.
-        lost = _(
-            "The form lost the revision it began from. Copy your text, reload the page, paste."
-        )
         self.fields["base_revision"].error_messages = dict.fromkeys(
-            ["required", "invalid", "min_value", "max_value"], lost
+            ["required", "invalid", "min_value", "max_value"], _lost_revision()
         )
 
     def clean_text(self):
-        # Browsers send line ends as CR LF; the limit counts what is stored.
-        text = notes.normalize(self.cleaned_data["text"])
-        if len(text) > SessionNotes.MAX_LENGTH:
-            raise forms.ValidationError(
-                _("The notes can have at most %(max)d characters.")
-                % {"max": SessionNotes.MAX_LENGTH}
+        return _clean_notes(self.cleaned_data["text"], saving=self.saving)
+
+
+def _clean_notes(text, *, saving=True):
+    # Browsers send line ends as CR LF; the limit counts what is stored.
+    text = notes.normalize(text)
+    if len(text) > SessionNotes.MAX_LENGTH:
+        raise forms.ValidationError(
+            _("The notes can have at most %(max)d characters.") % {"max": SessionNotes.MAX_LENGTH}
+        )
+    if saving and notes.has_conflict_markers(text):
+        raise forms.ValidationError(notes.MARKERS_REFUSED)
+    return text
+
+
+def _lost_revision():
+    # The fields are hidden: say what to do rather than which rule they broke.
+    return _("The form lost the revision it began from. Copy your text, reload the page, paste.")
+
+
+class NotesConflictForm(forms.Form):
+    """
+    After a conflict, per place where both editors changed the same lines: keep mine, theirs or
+    both. The editor's whole text and the two revisions it is merged from travel as hidden
+    fields, so that the server builds the result again from them and keeps no state between.
+    """
+
+    CHOICES = [
+        (notes.MINE, _("Keep yours")),
+        (notes.THEIRS, _("Keep the saved one")),
+        (notes.BOTH, _("Keep both, one after the other")),
+    ]
+
+    mine = forms.CharField(required=False, strip=False, widget=forms.HiddenInput)
+    base_revision = forms.IntegerField(min_value=0, max_value=10**9, widget=forms.HiddenInput)
+    theirs_revision = forms.IntegerField(min_value=1, max_value=10**9, widget=forms.HiddenInput)
+
+    def __init__(self, *args, places=0, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("base_revision", "theirs_revision"):
+            self.fields[name].error_messages = dict.fromkeys(
+                ["required", "invalid", "min_value", "max_value"], _lost_revision()
             )
-        if self.saving and notes.has_conflict_markers(text):
-            raise forms.ValidationError(
-                _(
-                    "The text still holds the marker lines of the merge (<<<<<<<, =======, "
-                    ">>>>>>>). Keep what is right, delete the marker lines, then save."
-                )
+        self.place_names = [f"place_{number}" for number in range(1, places + 1)]
+        for name in self.place_names:
+            self.fields[name] = forms.ChoiceField(
+                choices=self.CHOICES,
+                widget=forms.RadioSelect,
+                error_messages=dict.fromkeys(
+                    ["required", "invalid_choice"], _("Choose what to keep here.")
+                ),
             )
-        return text
+
+    def clean_mine(self):
+        return _clean_notes(self.cleaned_data["mine"])
+
+    def clean(self):
+        data = super().clean()
+        base, theirs = data.get("base_revision"), data.get("theirs_revision")
+        if base is not None and theirs is not None and base >= theirs:
+            raise forms.ValidationError(_lost_revision())
+        return data
+
+    def place_fields(self):
+        """The bound choice of each place, in the order of the text."""
+        return [self[name] for name in self.place_names]
+
+    def choices(self):
+        """What to keep at each place, in the order of the text (after validation)."""
+        return [self.cleaned_data[name] for name in self.place_names]
 
 
 # Where an uploaded file's first bytes must begin as its name says: no HTML page as "slides.pdf".

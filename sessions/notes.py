@@ -1,18 +1,26 @@
 """Session notes as text: normalising what a textarea sends, merging two edits, showing a diff.
 
-Pure functions on strings, no database: the services and pages of the notes use them.
+Pure functions on strings, no database: the services, forms and pages of the notes use them.
 """
 
 import difflib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import merge3
+from django.utils.translation import gettext_lazy as _
 
-# Where two editors changed the same lines, the proposal for merging by hand holds both versions
-# between these lines (plain words rather than diff3's arrows: the people editing are not coders).
+# Lines that look like a merge tool's conflict markers never enter the notes: the editors are not
+# coders, and a conflict is resolved by choosing (see `MergeResult.resolve`), never by hand-editing
+# markers. The form and the service both refuse a text that holds them.
 MARK_MINE = "<<<<<<< "
-MARK_SPLIT = "======= "
 MARK_END = ">>>>>>>"
+MARKERS_REFUSED = _(
+    "The text still holds the marker lines of the merge (<<<<<<<, =======, >>>>>>>). "
+    "Keep what is right, delete the marker lines, then save."
+)
+
+# What to keep where both editors changed the same lines.
+MINE, THEIRS, BOTH = "mine", "theirs", "both"
 
 
 def normalize(text):
@@ -25,60 +33,96 @@ def _lines(text):
     return (text + "\n").splitlines(keepends=True) if text else []
 
 
+def _joined(lines):
+    """Lines as one string without the last line end, so that it shows and compares plainly."""
+    return "".join(lines).removesuffix("\n")
+
+
 @dataclass(frozen=True)
 class Conflict:
-    """One place where both editors changed the same lines: what each made of them."""
+    """One place where both editors changed the same lines: what each made of them, and the last
+    line before it that both agree on (empty at the top), to find the place in the text."""
 
     mine: str
     theirs: str
+    after: str = ""
+
+    def keep(self, choice):
+        """The lines that stay for a choice: mine, theirs, or both one after the other (theirs
+        first, as two additions at the same place are merged: in the order they were saved)."""
+        kept = {MINE: [self.mine], THEIRS: [self.theirs], BOTH: [self.theirs, self.mine]}[choice]
+        return "".join(text + "\n" for text in kept if text)
 
 
 @dataclass(frozen=True)
 class MergeResult:
-    """A three-way merge: the merged text, and the conflicts if it is only a proposal."""
+    """A three-way merge, in order: runs of merged lines (strings) and the conflicts between them."""
 
-    text: str
-    conflicts: list = field(default_factory=list)
+    parts: tuple = ()
+
+    @property
+    def conflicts(self):
+        return [part for part in self.parts if isinstance(part, Conflict)]
 
     @property
     def clean(self):
         return not self.conflicts
 
+    @property
+    def text(self):
+        """The merged text; a merge with conflicts has none until each is resolved."""
+        if not self.clean:
+            raise ValueError("A merge with conflicts has a text only once they are resolved.")
+        return normalize("".join(self.parts))
 
-def merge(*, base, theirs, mine, mine_label, theirs_label):
+    def resolve(self, choices):
+        """The text with each conflict, in order, replaced by what its choice keeps."""
+        if len(choices) != len(self.conflicts):
+            raise ValueError("One choice per conflict.")
+        remaining = iter(choices)
+        return normalize(
+            "".join(
+                part.keep(next(remaining)) if isinstance(part, Conflict) else part
+                for part in self.parts
+            )
+        )
+
+
+def merge(*, base, theirs, mine):
     """Merge my edit of `base` with their edit of it, saved in between (a three-way merge by lines).
 
     Changes to different lines are combined. Where both only added lines at the same place, both
     additions are kept (theirs first): nothing is lost, and the common case of two people
     appending to the notes at once needs no hand. Where both changed the same (or adjacent)
-    lines, the result is a proposal that holds both versions between marker lines.
+    lines, the result holds a conflict, for the editor to choose what stays.
     """
-    text, conflicts = [], []
+    parts, merged, agreed = [], [], ""
     groups = merge3.Merge3(_lines(base), _lines(theirs), _lines(mine)).merge_groups()
     for group in groups:
         if group[0] != "conflict":
-            text.extend(group[1])
+            merged.extend(group[1])
             continue
         _kind, base_lines, their_lines, my_lines = group
         if not base_lines:
-            text.extend(their_lines)
-            text.extend(my_lines)
+            merged.extend(their_lines)
+            merged.extend(my_lines)
             continue
-        conflicts.append(
-            Conflict(mine="".join(my_lines).rstrip(), theirs="".join(their_lines).rstrip())
+        if merged:
+            parts.append("".join(merged))
+            agreed = next((line for line in reversed(merged) if line.strip()), agreed)
+        parts.append(
+            Conflict(mine=_joined(my_lines), theirs=_joined(their_lines), after=agreed.rstrip())
         )
-        text.append(f"{MARK_MINE}{mine_label}\n")
-        text.extend(my_lines)
-        text.append(f"{MARK_SPLIT}{theirs_label}\n")
-        text.extend(their_lines)
-        text.append(f"{MARK_END}\n")
-    return MergeResult(text=normalize("".join(text)), conflicts=conflicts)
+        merged = []
+    if merged:
+        parts.append("".join(merged))
+    return MergeResult(parts=tuple(parts))
 
 
 def has_conflict_markers(text):
-    """Whether a merge proposal's marker lines are still in the text."""
+    """Whether the text holds a merge tool's marker lines (a start and an end line)."""
     lines = normalize(text).split("\n")
-    return any(line.startswith(MARK_MINE) for line in lines) and any(
+    return any(line.startswith(MARK_MINE) or line == MARK_MINE.strip() for line in lines) and any(
         line.startswith(MARK_END) for line in lines
     )
 

@@ -2,7 +2,8 @@
 
 from django.db.models import BooleanField, Case, Count, Exists, OuterRef, Prefetch, Q, Value, When
 
-from .models import Session, SessionHost, TopicWish, WishVote
+from . import notes
+from .models import NoteRevision, Session, SessionHost, TopicWish, WishVote
 
 
 def for_display(queryset):
@@ -105,3 +106,18 @@ def series_wish(series, wish_id, user):
         .select_related("session", "session__camp")
         .first()
     )
+
+
+def notes_merge(session, *, base_revision, theirs_revision, mine):
+    """(the merge of `mine`, edited from revision `base_revision`, with revision `theirs_revision`;
+    that revision's text), as the conflict of a save found them; None if a revision is missing."""
+    wanted = {base_revision, theirs_revision} - {0}
+    texts = dict(
+        NoteRevision.objects.filter(notes__session=session, number__in=wanted).values_list(
+            "number", "text"
+        )
+    )
+    if base_revision >= theirs_revision or wanted - texts.keys():
+        return None
+    theirs = texts[theirs_revision]
+    return notes.merge(base=texts.get(base_revision, ""), theirs=theirs, mine=mine), theirs

@@ -157,16 +157,18 @@ def set_hidden(*, session, hidden):
 
 
 class NotesConflict(SessionError):
-    """Someone saved the notes after the editor began, and both changed the same lines."""
+    """Someone saved the notes after the editor began, and both changed the same lines: the
+    editor's text, the revision it began from, the merge with its conflicts, the notes now."""
 
-    def __init__(self, *, mine, merge, current):
+    def __init__(self, *, mine, base_revision, merge, current):
         super().__init__(
             _(
                 "Someone saved the notes while you were writing and changed the same lines. "
-                "Nothing of yours is lost: merge the two versions below and save again."
+                "Nothing of yours is lost: choose what to keep."
             )
         )
         self.mine = mine
+        self.base_revision = base_revision
         self.merge = merge
         self.current = current
 
@@ -197,6 +199,8 @@ def save_notes(*, session, user, participant, text, base_revision):
     if session.is_withdrawn:
         raise SessionError(_("This session was withdrawn."))
     text = notes.normalize(text)
+    if notes.has_conflict_markers(text):
+        raise SessionError(notes.MARKERS_REFUSED)
     with transaction.atomic():
         _lock_session(session)
         record, _created = SessionNotes.objects.get_or_create(session=session)
@@ -205,16 +209,11 @@ def save_notes(*, session, user, participant, text, base_revision):
         merged = False
         if text != record.text and base_revision < record.revision:
             base = record.revisions.get(number=base_revision).text if base_revision else ""
-            result = notes.merge(
-                base=base,
-                theirs=record.text,
-                mine=text,
-                mine_label=_("your version"),
-                theirs_label=_("saved meanwhile (revision %(number)d)")
-                % {"number": record.revision},
-            )
+            result = notes.merge(base=base, theirs=record.text, mine=text)
             if not result.clean:
-                raise NotesConflict(mine=text, merge=result, current=record)
+                raise NotesConflict(
+                    mine=text, base_revision=base_revision, merge=result, current=record
+                )
             text, merged = result.text, True
         if len(text) > SessionNotes.MAX_LENGTH:
             raise SessionError(

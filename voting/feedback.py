@@ -176,11 +176,14 @@ class Summary:
 
     @property
     def distribution(self):
-        """[(rating, count, percent of the largest count)] from 5 down to 1, for bars."""
+        """
+        [(rating, count, percent of all ratings)] from 5 down to 1, for bars: a bar's length is
+        its share of the ratings, so a single rating is one bar of one, not a full bar.
+        """
         counts = {rating: self.ratings.count(rating) for rating in RATINGS}
-        top = max(counts.values()) or 1
+        total = len(self.ratings) or 1
         return [
-            (rating, counts[rating], round(100 * counts[rating] / top))
+            (rating, counts[rating], round(100 * counts[rating] / total))
             for rating in reversed(RATINGS)
         ]
 

@@ -1,6 +1,8 @@
 """The camp's documentation: a session's notes page (notes, history, links and slides) and the
 documentation of every held session, with its Markdown and printable exports."""
 
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,7 +16,7 @@ from sessions import notes as notes_text
 from sessions import permissions as session_permissions
 from sessions import queries as session_queries
 from sessions import services as session_services
-from sessions.forms import LinkForm, NotesForm
+from sessions.forms import LinkForm, NotesConflictForm, NotesForm
 from sessions.models import SessionLink
 
 from . import documentation
@@ -50,6 +52,12 @@ def _render_notes(
         link_form = None
     elif link_form is None:
         link_form = LinkForm()
+    conflict = extra.get("conflict")
+    if conflict is not None:
+        # Named as the history names that revision's author for this viewer.
+        conflict.who = next(
+            (r.author_label for r in page.revisions if r.number == conflict.theirs_revision), ""
+        )
     context = {
         "camp": camp,
         "viewer": viewer,
@@ -84,7 +92,10 @@ def _save_notes(request, camp_slug, session_id):
     if not session_permissions.can_edit_notes(request.user, session, viewer.participant):
         messages.error(request, _("Only Teilgeber of this camp can write its session notes."))
         return _render_notes(request, camp, viewer, session, status=403)
-    preview = request.POST.get("action") == "preview"
+    action = request.POST.get("action")
+    if action in ("resolve", "review"):
+        return _resolve_conflict(request, camp, viewer, session, review=action == "review")
+    preview = action == "preview"
     form = NotesForm(request.POST, saving=not preview)
     if not form.is_valid():
         if request.htmx and preview:
@@ -95,27 +106,43 @@ def _save_notes(request, camp_slug, session_id):
         if request.htmx:
             return render(request, "voting/notes.html#notes-preview", {"preview": text})
         return _render_notes(request, camp, viewer, session, form=form, editing=True, preview=text)
+    return _save_text(
+        request, camp, viewer, session, form, text, form.cleaned_data["base_revision"]
+    )
+
+
+def _save_text(request, camp, viewer, session, form, text, base_revision):
+    """Save the notes; on a conflict, the page of choices; on a refusal, `form` with the reason."""
     try:
         saved = session_services.save_notes(
             session=session,
             user=request.user,
             participant=viewer.participant,
             text=text,
-            base_revision=form.cleaned_data["base_revision"],
+            base_revision=base_revision,
         )
     except session_services.NotesConflict as conflict:
-        form = NotesForm(
-            initial={"text": conflict.merge.text, "base_revision": conflict.current.revision}
+        choices = NotesConflictForm(
+            initial={
+                "mine": conflict.mine,
+                "base_revision": conflict.base_revision,
+                "theirs_revision": conflict.current.revision,
+            },
+            places=len(conflict.merge.conflicts),
         )
-        return _render_notes(
+        return _render_conflict(
             request,
             camp,
             viewer,
             session,
-            form=form,
-            editing=True,
+            ConflictPage(
+                form=choices,
+                merge=conflict.merge,
+                mine=conflict.mine,
+                theirs=conflict.current.text,
+                theirs_revision=conflict.current.revision,
+            ),
             status=409,
-            conflict=conflict,
         )
     except session_services.SessionError as error:
         form.add_error(None, str(error))
@@ -130,6 +157,75 @@ def _save_notes(request, camp_slug, session_id):
     else:
         messages.info(request, _("Nothing changed: the notes already read like this."))
     return redirect(_notes_url(camp, session))
+
+
+@dataclass
+class ConflictPage:
+    """The page of choices after a conflict: per place both versions and its radio buttons."""
+
+    form: NotesConflictForm
+    merge: object
+    mine: str
+    theirs: str
+    theirs_revision: int
+    who: str = ""
+
+    @property
+    def places(self):
+        return list(zip(self.merge.conflicts, self.form.place_fields(), strict=True))
+
+
+def _render_conflict(request, camp, viewer, session, conflict, *, status):
+    return _render_notes(
+        request, camp, viewer, session, editing=True, status=status, conflict=conflict
+    )
+
+
+def _resolve_conflict(request, camp, viewer, session, *, review):
+    """Build the text from the choices made after a conflict: save it, or (`review`) show it in
+    the editor first. The merge is built again from the hidden fields, exactly as the save
+    that found the conflict built it."""
+    form = NotesConflictForm(request.POST)
+    found = None
+    if form.is_valid():
+        data = form.cleaned_data
+        found = session_queries.notes_merge(
+            session,
+            base_revision=data["base_revision"],
+            theirs_revision=data["theirs_revision"],
+            mine=data["mine"],
+        )
+    if found is None:
+        # Nothing to build the choices on: the editor's text stays in the text box.
+        lost = NotesForm({"text": request.POST.get("mine", "")})
+        lost.is_valid()
+        return _render_notes(request, camp, viewer, session, form=lost, editing=True, status=400)
+    merge, theirs = found
+    theirs_revision = form.cleaned_data["theirs_revision"]
+    form = NotesConflictForm(request.POST, places=len(merge.conflicts))
+    if not form.is_valid():
+        page = ConflictPage(
+            form=form,
+            merge=merge,
+            mine=form.cleaned_data["mine"],
+            theirs=theirs,
+            theirs_revision=theirs_revision,
+        )
+        return _render_conflict(request, camp, viewer, session, page, status=400)
+    text = merge.resolve(form.choices())
+    editor = NotesForm({"text": text, "base_revision": theirs_revision})
+    if review or not editor.is_valid():
+        return _render_notes(
+            request,
+            camp,
+            viewer,
+            session,
+            form=editor,
+            editing=True,
+            status=200 if editor.is_valid() else 400,
+            resolved=True,
+        )
+    return _save_text(request, camp, viewer, session, editor, text, theirs_revision)
 
 
 @require_GET

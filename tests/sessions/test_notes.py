@@ -6,9 +6,7 @@ from sessions import notes
 
 
 def merge(base, theirs, mine):
-    return notes.merge(
-        base=base, theirs=theirs, mine=mine, mine_label="mine", theirs_label="theirs"
-    )
+    return notes.merge(base=base, theirs=theirs, mine=mine)
 
 
 @pytest.mark.parametrize(
@@ -57,13 +55,84 @@ def test_merge_of_the_same_change_on_both_sides_is_that_change():
     assert result.text == "a\nB"
 
 
-def test_merge_of_changes_to_the_same_line_is_a_conflict_holding_both():
-    result = merge("Result: open\nEnd", theirs="Result: yes\nEnd", mine="Result: no\nEnd")
+def test_merge_of_changes_to_the_same_line_is_a_conflict_between_the_agreed_lines():
+    result = merge(
+        "Intro\n\nResult: open\nEnd",
+        theirs="Intro\n\nResult: yes\nEnd",
+        mine="Intro\n\nResult: no\nEnd",
+    )
 
     assert not result.clean
-    assert result.conflicts == [notes.Conflict(mine="Result: no", theirs="Result: yes")]
-    assert result.text == ("<<<<<<< mine\nResult: no\n======= theirs\nResult: yes\n>>>>>>>\nEnd")
-    assert notes.has_conflict_markers(result.text)
+    assert result.parts == (
+        "Intro\n\n",
+        notes.Conflict(mine="Result: no", theirs="Result: yes", after="Intro"),
+        "End\n",
+    )
+    assert result.conflicts == [result.parts[1]]
+
+
+def test_a_conflict_at_the_top_is_after_nothing():
+    result = merge("Result: open\nEnd", theirs="Result: yes\nEnd", mine="Result: no\nEnd")
+
+    assert result.conflicts == [notes.Conflict(mine="Result: no", theirs="Result: yes", after="")]
+
+
+def test_a_merge_with_a_conflict_has_no_text_until_it_is_resolved():
+    result = merge("a", theirs="b", mine="c")
+
+    with pytest.raises(ValueError, match="resolved"):
+        _ = result.text
+
+
+@pytest.mark.parametrize(
+    ("choice", "text"),
+    [
+        (notes.MINE, "Intro\n\nResult: no\nEnd"),
+        (notes.THEIRS, "Intro\n\nResult: yes\nEnd"),
+        (notes.BOTH, "Intro\n\nResult: yes\nResult: no\nEnd"),
+    ],
+)
+def test_resolving_a_conflict_keeps_the_choice_and_the_agreed_lines(choice, text):
+    result = merge(
+        "Intro\n\nResult: open\nEnd",
+        theirs="Intro\n\nResult: yes\nEnd",
+        mine="Intro\n\nResult: no\nEnd",
+    )
+
+    resolved = result.resolve([choice])
+
+    assert resolved == text
+    assert not notes.has_conflict_markers(resolved)
+
+
+def test_each_conflict_is_resolved_by_its_own_choice_and_other_changes_stay_merged():
+    base = "Title\none\nA\ntwo\nB\nthree\nC"
+    theirs = "Title!\none\nA1\ntwo\nB1\nthree\nC"
+    mine = "Title\none\nA2\ntwo\nB2\nthree\nC2"
+
+    result = merge(base, theirs=theirs, mine=mine)
+
+    assert [(c.mine, c.theirs, c.after) for c in result.conflicts] == [
+        ("A2", "A1", "one"),
+        ("B2", "B1", "two"),
+    ]
+    assert result.resolve([notes.THEIRS, notes.BOTH]) == "Title!\none\nA1\ntwo\nB1\nB2\nthree\nC2"
+    assert result.resolve([notes.MINE, notes.THEIRS]) == "Title!\none\nA2\ntwo\nB1\nthree\nC2"
+
+
+def test_a_conflict_of_several_lines_keeps_them_whole():
+    result = merge("a\nb\nc", theirs="a\nX\nY\nc", mine="a\nP\n\nQ\nc")
+
+    assert result.conflicts == [notes.Conflict(mine="P\n\nQ", theirs="X\nY", after="a")]
+    assert result.resolve([notes.MINE]) == "a\nP\n\nQ\nc"
+    assert result.resolve([notes.BOTH]) == "a\nX\nY\nP\n\nQ\nc"
+
+
+def test_resolving_needs_one_choice_per_conflict():
+    result = merge("a", theirs="b", mine="c")
+
+    with pytest.raises(ValueError, match="One choice per conflict"):
+        result.resolve([])
 
 
 def test_merge_of_adjacent_lines_is_a_conflict():
@@ -72,10 +141,16 @@ def test_merge_of_adjacent_lines_is_a_conflict():
     assert len(result.conflicts) == 1
 
 
-def test_merge_where_one_deleted_what_the_other_changed_is_a_conflict():
+@pytest.mark.parametrize(
+    ("choice", "text"),
+    [(notes.MINE, "keep\ndrop me, changed\nkeep"), (notes.THEIRS, "keep\nkeep")],
+)
+def test_merge_where_one_deleted_what_the_other_changed_is_a_conflict(choice, text):
     result = merge("keep\ndrop me\nkeep", theirs="keep\nkeep", mine="keep\ndrop me, changed\nkeep")
 
-    assert result.conflicts == [notes.Conflict(mine="drop me, changed", theirs="")]
+    assert result.conflicts == [notes.Conflict(mine="drop me, changed", theirs="", after="keep")]
+    assert result.resolve([choice]) == text
+    assert result.resolve([notes.BOTH]) == "keep\ndrop me, changed\nkeep"
 
 
 def test_merge_normalizes_line_ends_of_all_three():
@@ -83,6 +158,17 @@ def test_merge_normalizes_line_ends_of_all_three():
 
     assert result.clean
     assert result.text == "a!\n-\nb!"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "x\n<<<<<<< yours\na\n=======\nb\n>>>>>>> theirs",
+        "<<<<<<<\na\n>>>>>>>",
+    ],
+)
+def test_has_conflict_markers_finds_a_start_and_an_end_line(text):
+    assert notes.has_conflict_markers(text)
 
 
 @pytest.mark.parametrize(

@@ -6,9 +6,16 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
 from events.models import Participant
-from sessions import services
+from sessions import queries, services
 from sessions.models import NoteRevision, Session, SessionLink, SessionNotes
-from tests.factories import make_camp, make_organizer, make_participant, make_session, make_user
+from tests.factories import (
+    make_camp,
+    make_notes,
+    make_organizer,
+    make_participant,
+    make_session,
+    make_user,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -196,10 +203,10 @@ def test_edits_of_the_same_line_raise_a_conflict_and_save_nothing(session, teilg
 
     conflict = caught.value
     assert conflict.mine == "Result: no"
+    assert conflict.base_revision == 1
     assert conflict.current.revision == 2
     assert conflict.current.text == "Result: yes"
     assert [(c.mine, c.theirs) for c in conflict.merge.conflicts] == [("Result: no", "Result: yes")]
-    assert "Result: no" in conflict.merge.text and "Result: yes" in conflict.merge.text
     assert NoteRevision.objects.count() == 2
     assert SessionNotes.objects.get().text == "Result: yes"
 
@@ -212,6 +219,56 @@ def test_after_a_conflict_saving_from_the_newest_revision_works(session, teilgeb
     saved = save(session, teilgeber, "Result: yes, and no", 2)
 
     assert (saved.revision.number, saved.merged) == (3, False)
+
+
+def test_notes_merge_builds_again_the_conflict_the_save_found(session, teilgeber):
+    other = make_participant(camp=session.camp)
+    save(session, teilgeber, "Intro\nResult: open", 0)
+    save(session, other, "Intro\nResult: yes", 1)
+    with pytest.raises(services.NotesConflict) as caught:
+        save(session, teilgeber, "Intro\nResult: no", 1)
+
+    merge, theirs = queries.notes_merge(
+        session, base_revision=1, theirs_revision=2, mine="Intro\nResult: no"
+    )
+
+    assert merge == caught.value.merge
+    assert theirs == "Intro\nResult: yes"
+
+
+def test_notes_merge_from_no_revision_merges_with_an_empty_start(session, teilgeber):
+    save(session, teilgeber, "Anna's start", 0)
+
+    merge, _theirs = queries.notes_merge(
+        session, base_revision=0, theirs_revision=1, mine="Ben's start"
+    )
+
+    assert merge.text == "Anna's start\nBen's start"
+
+
+@pytest.mark.parametrize(("base", "theirs"), [(1, 3), (2, 2), (2, 1), (5, 6)])
+def test_notes_merge_of_revisions_that_do_not_fit_is_none(session, teilgeber, base, theirs):
+    save(session, teilgeber, "one", 0)
+    save(session, teilgeber, "two", 1)
+    make_notes(make_session(camp=session.camp), "a", "b", "c", "d", "e", "f")
+
+    assert (
+        queries.notes_merge(session, base_revision=base, theirs_revision=theirs, mine="x") is None
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "<<<<<<< your version\nResult: no\n=======\nResult: yes\n>>>>>>>",
+        "Intro\n<<<<<<< HEAD\na\n>>>>>>> theirs\nEnd",
+    ],
+)
+def test_notes_never_hold_merge_marker_lines(session, teilgeber, text):
+    with pytest.raises(services.SessionError, match="marker lines"):
+        save(session, teilgeber, text, 0)
+
+    assert NoteRevision.objects.count() == 0
 
 
 def test_merge_that_grows_past_the_limit_is_refused(session, teilgeber):

@@ -4,6 +4,7 @@ hosts' and the Orga's anonymous summaries, the CSV exports."""
 import csv
 import datetime
 import io
+import re
 
 import pytest
 from django.urls import reverse
@@ -265,8 +266,16 @@ def test_session_summary_counts_averages_and_distributes(started):
 
     assert summary.count == 4
     assert summary.average == 3.5
-    assert summary.distribution == [(5, 1, 50), (4, 2, 100), (3, 0, 0), (2, 0, 0), (1, 1, 50)]
+    assert summary.distribution == [(5, 1, 25), (4, 2, 50), (3, 0, 0), (2, 0, 0), (1, 1, 25)]
     assert summary.comments == ["toll", "zu lang"]
+
+
+def test_one_rating_of_three_is_a_third_of_a_bar_not_a_whole_one(started):
+    rate_many(started["session"], [5, 4, 2])
+
+    summary = feedback.session_summary(started["session"])
+
+    assert summary.distribution == [(5, 1, 33), (4, 1, 33), (3, 0, 0), (2, 1, 33), (1, 0, 0)]
 
 
 def test_empty_summary_has_no_average(started):
@@ -573,6 +582,25 @@ def test_results_page_shows_summaries_without_names(organizer_client, started):
     assert "4.0" in page or "4,0" in page
     assert "Spannend" in page and "Kaffee" in page and "Mehr Räume" in page
     assert "Hidden Name" not in page
+
+
+def test_results_bars_are_shares_of_the_ratings_with_the_count_beside(organizer_client, started):
+    rate_many(started["session"], [5, 4, 4, 2])
+
+    response = organizer_client.get(reverse("voting:feedback-results", args=[started["camp"].slug]))
+
+    rows = re.findall(
+        r'<dt>(\d)</dt><dd><meter min="0" max="100" value="(\d+)"[^>]*></meter> '
+        r'<span class="distribution-count">(\d+)</span>',
+        response.content.decode(),
+    )
+    assert rows == [
+        ("5", "25", "1"),
+        ("4", "50", "2"),
+        ("3", "0", "0"),
+        ("2", "25", "1"),
+        ("1", "0", "0"),
+    ]
 
 
 def test_results_query_count_does_not_grow(

@@ -2,14 +2,18 @@
 slides) and the camp's documentation with its exports."""
 
 import datetime
+import re
 from unittest import mock
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from events.models import Participant
+from sessions import notes as notes_text
 from sessions import services as session_services
 from sessions.models import NoteRevision, SessionLink, SessionNotes
 from tests.factories import (
@@ -250,22 +254,195 @@ def test_saving_over_someone_elses_change_elsewhere_merges(client, session, teil
     assert "your changes are merged with theirs" in client.get(notes_url(session)).content.decode()
 
 
-def test_a_conflict_is_409_shows_both_texts_and_saves_nothing(client, session, teilgeber, host):
-    make_notes(session, "Result: open")
-    make_notes(session, "Result: yes (Hanna)")
-    client.force_login(teilgeber.user)
+# --- A conflict: choose per place, then save or edit the result ---------------------------------
 
-    response = save(client, session, "Result: no (Paul)", 1)
+MINE = "Intro\n\nResult: no (Paul)\n\nEnd"
+
+
+@pytest.fixture
+def conflict(client, session, teilgeber, host):
+    """Paul began at revision 1; Hanna saved revision 2 meanwhile, changing the same line."""
+    make_notes(session, "Intro\n\nResult: open\n\nEnd")
+    make_notes(session, "Intro\n\nResult: yes (Hanna)\n\nEnd")
+    client.force_login(teilgeber.user)
+    return save(client, session, MINE, 1)
+
+
+def choose(client, session, action="resolve", **fields):
+    data = {"mine": MINE, "base_revision": 1, "theirs_revision": 2, "action": action, **fields}
+    return client.post(notes_url(session), data)
+
+
+def test_a_conflict_is_409_with_three_choices_per_place_and_saves_nothing(conflict):
+    body = conflict.content.decode()
+
+    assert conflict.status_code == 409
+    assert "changed the same lines" in body
+    assert "Everything else is merged already." in body
+    assert "after “Intro”" in body
+    assert [
+        re.search(rf'<input type="radio" name="place_1" value="{value}"[^>]*>', body) is not None
+        for value in ("mine", "theirs", "both")
+    ] == [True, True, True]
+    assert 'class="conflict-text conflict-mine">Result: no (Paul)</span>' in body
+    assert 'class="conflict-text conflict-theirs">Result: yes (Hanna)</span>' in body
+    assert "Saved meanwhile by Hosting Hanna" in body
+    assert 'name="base_revision" value="1"' in body
+    assert 'name="theirs_revision" value="2"' in body
+    assert 'name="mine" value="Intro\n\nResult: no (Paul)\n\nEnd"' in body
+    assert 'name="text"' not in body
+    assert "&lt;&lt;&lt;&lt;&lt;&lt;&lt;" not in body and "&gt;&gt;&gt;&gt;&gt;&gt;&gt;" not in body
+    assert revisions()[-1][0] == 2
+
+
+@pytest.mark.parametrize(
+    ("choice", "saved", "message"),
+    [
+        ("mine", (3, "Intro\n\nResult: no (Paul)\n\nEnd"), "The notes are saved."),
+        ("both", (3, "Intro\n\nResult: yes (Hanna)\nResult: no (Paul)\n\nEnd"), "saved."),
+        # The saved version kept whole is what the notes read already: no new revision.
+        ("theirs", (2, "Intro\n\nResult: yes (Hanna)\n\nEnd"), "Nothing changed"),
+    ],
+)
+def test_a_choice_saves_the_text_it_builds(client, session, conflict, choice, saved, message):
+    response = choose(client, session, place_1=choice)
+
+    assert response.status_code == 302
+    assert revisions()[-1] == saved
+    assert message in client.get(notes_url(session)).content.decode()
+
+
+def test_edit_the_result_first_shows_it_in_the_editor_and_saves_nothing(client, session, conflict):
+    response = choose(client, session, action="review", place_1="both")
+
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "Your choices are in the text below." in body
+    assert (
+        'id="id_text">\nIntro\n\nResult: yes (Hanna)\nResult: no (Paul)\n\nEnd</textarea>' in body
+    )
+    assert 'name="base_revision" value="2"' in body
+    assert revisions()[-1][0] == 2
+
+
+def test_the_edited_result_saves_over_the_revision_it_was_built_on(client, session, conflict):
+    choose(client, session, action="review", place_1="both")
+
+    response = save(client, session, "Intro\n\nResult: yes for Hanna, no for Paul\n\nEnd", 2)
+
+    assert response.status_code == 302
+    assert revisions()[-1] == (3, "Intro\n\nResult: yes for Hanna, no for Paul\n\nEnd")
+
+
+@pytest.mark.parametrize("action", ["resolve", "review"])
+@pytest.mark.parametrize("choice", [None, "", "all", "MINE"])
+def test_a_place_without_a_valid_choice_is_400_and_asks_again(
+    client, session, conflict, action, choice
+):
+    fields = {} if choice is None else {"place_1": choice}
+
+    response = choose(client, session, action=action, **fields)
+
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert "Choose what to keep here." in body
+    assert 'name="place_1" value="theirs"' in body
+    assert 'name="mine" value="Intro\n\nResult: no (Paul)\n\nEnd"' in body
+    assert revisions()[-1][0] == 2
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"base_revision": "2"},
+        {"base_revision": "3", "theirs_revision": "2"},
+        {"theirs_revision": "9"},
+        {"theirs_revision": "0"},
+        {"theirs_revision": "two"},
+        {"base_revision": ""},
+    ],
+)
+def test_choices_on_revisions_that_do_not_fit_are_400_and_keep_the_text(
+    client, session, conflict, fields
+):
+    response = choose(client, session, place_1="mine", **fields)
+
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert "The form lost the revision it began from." in body
+    assert "\nIntro\n\nResult: no (Paul)\n\nEnd</textarea>" in body
+    assert revisions()[-1][0] == 2
+
+
+def test_choices_never_save_marker_lines(client, session, conflict):
+    marked = "Intro\n\n<<<<<<< mine\nResult: no\n=======\nResult: yes\n>>>>>>>\n\nEnd"
+
+    response = choose(client, session, mine=marked, place_1="mine")
+
+    assert response.status_code == 400
+    assert "marker lines" in response.content.decode()
+    assert revisions()[-1][0] == 2
+
+
+def test_a_choice_merges_with_what_was_saved_since_elsewhere(client, session, conflict):
+    make_notes(session, "Intro by Hanna\n\nResult: yes (Hanna)\n\nEnd")
+
+    response = choose(client, session, place_1="mine")
+
+    assert response.status_code == 302
+    assert revisions()[-1] == (4, "Intro by Hanna\n\nResult: no (Paul)\n\nEnd")
+
+
+def test_a_choice_over_a_new_change_of_the_same_line_is_a_new_conflict(client, session, conflict):
+    make_notes(session, "Intro\n\nResult: maybe (Hanna)\n\nEnd")
+
+    response = choose(client, session, place_1="mine")
 
     body = response.content.decode()
     assert response.status_code == 409
-    assert "changed the same lines" in body
-    assert 'class="conflict-text conflict-mine">Result: no (Paul)</pre>' in body
-    assert 'class="conflict-text conflict-theirs">Result: yes (Hanna)</pre>' in body
-    assert "Saved meanwhile by Hosting Hanna" in body
-    assert 'name="base_revision" value="2"' in body
-    assert "&lt;&lt;&lt;&lt;&lt;&lt;&lt; your version\nResult: no (Paul)\n" in body
-    assert revisions() == [(1, "Result: open"), (2, "Result: yes (Hanna)")]
+    assert 'name="theirs_revision" value="3"' in body
+    assert 'class="conflict-text conflict-theirs">Result: maybe (Hanna)</span>' in body
+    assert revisions()[-1][0] == 3
+
+
+def test_the_whole_texts_stay_at_hand_on_the_conflict_page(conflict):
+    body = conflict.content.decode()
+
+    assert "Your whole text, as you wrote it" in body
+    assert "\nIntro\n\nResult: no (Paul)\n\nEnd</textarea>" in body
+    assert "The saved text (revision 2)" in body
+    assert "\nIntro\n\nResult: yes (Hanna)\n\nEnd</textarea>" in body
+
+
+# Below the notes' rate limit (30 a minute), with the save that found the conflict.
+@settings(max_examples=25, suppress_health_check=list(HealthCheck), deadline=None)
+@given(
+    data=st.fixed_dictionaries(
+        {"action": st.sampled_from(["resolve", "review"])},
+        optional=dict.fromkeys(
+            ["mine", "base_revision", "theirs_revision", "place_1", "place_2"],
+            st.one_of(
+                st.text(max_size=30),
+                st.sampled_from(["0", "1", "2", "3", "-1", "99999999999999999999", "mine", "both"]),
+                st.sampled_from(["\x00", "<<<<<<< a\nx\n>>>>>>>", "x" * 50_001]),
+            ),
+        ),
+    )
+)
+def test_hostile_choices_never_fail_and_refusals_save_nothing(client, session, conflict, data):
+    before = revisions()
+
+    response = client.post(notes_url(session), data)
+
+    assert response.status_code in (200, 302, 400, 409)
+    if response.status_code != 302:
+        assert revisions() == before
+    else:
+        assert not notes_text.has_conflict_markers(revisions()[-1][1])
+        NoteRevision.objects.filter(number__gt=2).delete()
+        SessionNotes.objects.filter(session=session).update(
+            revision=2, text="Intro\n\nResult: yes (Hanna)\n\nEnd"
+        )
 
 
 def test_after_the_conflict_the_hand_merged_text_saves(client, session, teilgeber):
@@ -403,6 +580,15 @@ def test_revision_of_another_sessions_notes_is_404(client, session):
 
 def add_url(session):
     return reverse("voting:add-link", args=[session.camp.slug, session.pk])
+
+
+def test_only_hosts_get_the_form_to_attach_even_on_a_conflict(client, session, host, conflict):
+    as_teilgeber = [conflict, client.get(notes_url(session))]
+    client.force_login(host.user)
+    as_host = client.get(notes_url(session))
+
+    assert ["Add a link or the slides" in r.content.decode() for r in as_teilgeber] == [False] * 2
+    assert "Add a link or the slides" in as_host.content.decode()
 
 
 def test_host_attaches_a_link(client, session, host):
