@@ -259,3 +259,22 @@ NOTIFICATION_HELP = {
         "When somebody takes up a topic you wished for as their session, so you can vote for it."
     ),
 }
+
+
+class CampAdminForm(forms.ModelForm):
+    """The camp's page in the admin. The admin sets `editor`, the user who edits, per request."""
+
+    editor = None
+
+    def clean_organizers(self):
+        organizers = self.cleaned_data["organizers"]
+        editor = self.editor
+        # A new camp gets its creator as organizer anyway (CampAdmin.save_related).
+        if self.instance.pk and editor and not editor.is_superuser and editor not in organizers:
+            raise forms.ValidationError(
+                _(
+                    "Keep yourself among the organizers: without it you could no longer open "
+                    "this camp. To hand it over, ask another of its organizers to take you off."
+                )
+            )
+        return organizers
