@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from . import door, live, services
-from .forms import CampAdminForm, GenerateSlotsForm, NextCampForm
+from .forms import CampAdminForm, GenerateSlotsForm, NextCampForm, SponsorForm
 from .models import Camp, Participant, Room, Series, Slot, Sponsor, is_organizer_role
 
 
@@ -146,6 +146,7 @@ class RoomInline(OrganizerPermissionsMixin, admin.TabularInline):
 
 class SponsorInline(OrganizerPermissionsMixin, admin.TabularInline):
     model = Sponsor
+    form = SponsorForm
     extra = 0
     fields = ["name", "url", "logo", "order"]
 
@@ -352,6 +353,7 @@ class RoomAdmin(CampChildAdmin):
 
 @admin.register(Sponsor)
 class SponsorAdmin(CampChildAdmin):
+    form = SponsorForm
     list_display = ["name", "camp", "url", "order"]
     list_filter = ["camp"]
 

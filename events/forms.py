@@ -2,10 +2,13 @@ import datetime
 
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import RegexValidator, URLValidator
 from django.utils.translation import gettext_lazy as _
 
-from .models import WALL_TEXT_LENGTH, Notification, NotificationSettings, Participant
+from . import uploads
+from .models import WALL_TEXT_LENGTH, Notification, NotificationSettings, Participant, Sponsor
 from .wall import clean_text
 
 hashtag_validator = RegexValidator(
@@ -278,3 +281,26 @@ class CampAdminForm(forms.ModelForm):
                 )
             )
         return organizers
+
+
+class SponsorForm(forms.ModelForm):
+    """A sponsor in the admin: its logo is checked by its content (events.uploads)."""
+
+    class Meta:
+        model = Sponsor
+        fields = ["camp", "name", "url", "logo", "order"]  # an inline leaves out the camp
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "logo" in self.fields:
+            self.fields["logo"].help_text = _("PNG, JPEG or WebP, at most %(max)d MB.") % {
+                "max": settings.LOGO_MAX_MB
+            }
+            self.fields["logo"].widget.attrs["accept"] = "image/png,image/jpeg,image/webp"
+
+    def clean_logo(self):
+        logo = self.cleaned_data.get("logo")
+        # Only a new upload: a logo stored before was checked when it came.
+        if isinstance(logo, UploadedFile):
+            uploads.check_logo(logo)
+        return logo
