@@ -47,7 +47,7 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG e
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "barcamp.apps.AdminConfig",  # django.contrib.admin with our site (barcamp/admin.py)
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -267,6 +267,8 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 SERVE_MEDIA = env_bool("SERVE_MEDIA", True)
 # The largest slides file a host may upload, in megabytes (keep the proxy's body limit above it).
 SLIDES_MAX_MB = int(os.environ.get("SLIDES_MAX_MB", "20"))
+# The largest sponsor logo, in megabytes: a logo fills a corner of the projector.
+LOGO_MAX_MB = int(os.environ.get("LOGO_MAX_MB", "2"))
 # In development whitenoise serves straight from the apps' static folders, no collectstatic.
 WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG

@@ -2,7 +2,7 @@ import datetime
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.forms.models import BaseInlineFormSet
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from . import door, live, services
-from .forms import GenerateSlotsForm, NextCampForm
+from .forms import CampAdminForm, GenerateSlotsForm, NextCampForm, SponsorForm
 from .models import Camp, Participant, Room, Series, Slot, Sponsor, is_organizer_role
 
 
@@ -37,6 +37,16 @@ class OrganizerPermissionsMixin:
 
     def has_add_permission(self, request, *args):
         return is_organizer_role(request.user)
+
+
+def organizer_choices(user_model, user):
+    """Whom the user may make an organizer of a camp: themself and the staff they already
+    organize a camp with; a superuser (who gives staff status) anyone on the staff. Every other
+    staff user stays unnamed to an organizer."""
+    staff = user_model.objects.filter(is_staff=True, is_active=True)
+    if user.is_superuser:
+        return staff
+    return staff.filter(Q(pk=user.pk) | Q(organized_camps__organizers=user)).distinct()
 
 
 class LivePagesFollowMixin:
@@ -83,6 +93,14 @@ class CampChildAdmin(LivePagesFollowMixin, OrganizerPermissionsMixin, admin.Mode
             kwargs["queryset"] = Camp.objects.organized_by(request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
+    def get_list_filter(self, request):
+        # Django's filter of a foreign key lists every row of the related table: every camp,
+        # unlisted ones included. This one lists the camps of the rows the user may see.
+        return [
+            ("camp", admin.RelatedOnlyFieldListFilter) if entry == "camp" else entry
+            for entry in super().get_list_filter(request)
+        ]
+
 
 class SlotInlineFormSet(BaseInlineFormSet):
     def clean(self):
@@ -128,6 +146,7 @@ class RoomInline(OrganizerPermissionsMixin, admin.TabularInline):
 
 class SponsorInline(OrganizerPermissionsMixin, admin.TabularInline):
     model = Sponsor
+    form = SponsorForm
     extra = 0
     fields = ["name", "url", "logo", "order"]
 
@@ -167,9 +186,15 @@ class CampAdmin(LivePagesFollowMixin, OrganizerPermissionsMixin, admin.ModelAdmi
     ]
 
     actions = ["next_camp"]
+    form = CampAdminForm
 
     def get_queryset(self, request):
         return super().get_queryset(request).organized_by(request.user)
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        form.editor = request.user  # a class made for this request by modelform_factory
+        return form
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "series":
@@ -190,9 +215,12 @@ class CampAdmin(LivePagesFollowMixin, OrganizerPermissionsMixin, admin.ModelAdmi
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "organizers":
-            kwargs["queryset"] = db_field.related_model.objects.filter(
-                is_staff=True, is_active=True
-            )
+            kwargs["queryset"] = organizer_choices(db_field.related_model, request.user)
+            if not request.user.is_superuser:
+                kwargs["help_text"] = _(
+                    "You can add whoever organizes another of your camps with you; an "
+                    "administrator adds anyone else on the staff."
+                )
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def save_related(self, request, form, formsets, change):
@@ -325,6 +353,7 @@ class RoomAdmin(CampChildAdmin):
 
 @admin.register(Sponsor)
 class SponsorAdmin(CampChildAdmin):
+    form = SponsorForm
     list_display = ["name", "camp", "url", "order"]
     list_filter = ["camp"]
 
@@ -333,6 +362,7 @@ class SponsorAdmin(CampChildAdmin):
 class SeriesAdmin(OrganizerPermissionsMixin, admin.ModelAdmin):
     list_display = ["name", "slug", "camp_count", "next_camp_link"]
     search_fields = ["name", "slug"]
+    ordering = ["name"]  # the model's ordering is lost to the count's GROUP BY
     prepopulated_fields = {"slug": ["name"]}
     change_form_template = "admin/events/series/change_form.html"
 

@@ -2,10 +2,13 @@ import datetime
 
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import RegexValidator, URLValidator
 from django.utils.translation import gettext_lazy as _
 
-from .models import WALL_TEXT_LENGTH, Notification, NotificationSettings, Participant
+from . import uploads
+from .models import WALL_TEXT_LENGTH, Notification, NotificationSettings, Participant, Sponsor
 from .wall import clean_text
 
 hashtag_validator = RegexValidator(
@@ -259,3 +262,45 @@ NOTIFICATION_HELP = {
         "When somebody takes up a topic you wished for as their session, so you can vote for it."
     ),
 }
+
+
+class CampAdminForm(forms.ModelForm):
+    """The camp's page in the admin. The admin sets `editor`, the user who edits, per request."""
+
+    editor = None
+
+    def clean_organizers(self):
+        organizers = self.cleaned_data["organizers"]
+        editor = self.editor
+        # A new camp gets its creator as organizer anyway (CampAdmin.save_related).
+        if self.instance.pk and editor and not editor.is_superuser and editor not in organizers:
+            raise forms.ValidationError(
+                _(
+                    "Keep yourself among the organizers: without it you could no longer open "
+                    "this camp. To hand it over, ask another of its organizers to take you off."
+                )
+            )
+        return organizers
+
+
+class SponsorForm(forms.ModelForm):
+    """A sponsor in the admin: its logo is checked by its content (events.uploads)."""
+
+    class Meta:
+        model = Sponsor
+        fields = ["camp", "name", "url", "logo", "order"]  # an inline leaves out the camp
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "logo" in self.fields:
+            self.fields["logo"].help_text = _("PNG, JPEG or WebP, at most %(max)d MB.") % {
+                "max": settings.LOGO_MAX_MB
+            }
+            self.fields["logo"].widget.attrs["accept"] = "image/png,image/jpeg,image/webp"
+
+    def clean_logo(self):
+        logo = self.cleaned_data.get("logo")
+        # Only a new upload: a logo stored before was checked when it came.
+        if isinstance(logo, UploadedFile):
+            uploads.check_logo(logo)
+        return logo

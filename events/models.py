@@ -399,6 +399,9 @@ class Sponsor(models.Model):
     camp = models.ForeignKey(Camp, on_delete=models.CASCADE, related_name="sponsors")
     name = models.CharField(_("name"), max_length=120)
     url = models.URLField(_("link"), blank=True)
+    # New logos are checked by their content and SVG is refused (events.uploads; SponsorForm
+    # says so in its help text). The extensions still allow SVG so that a logo stored before
+    # never blocks a save.
     logo = models.FileField(
         _("logo"),
         upload_to="sponsors/",

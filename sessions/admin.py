@@ -1,18 +1,43 @@
 from django.contrib import admin
+from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from events.admin import CampChildAdmin, OrganizerPermissionsMixin
+from events.models import Camp, Participant
 
 from . import services
 from .models import Session, SessionHost
 
 
+class SessionHostFormSet(BaseInlineFormSet):
+    def add_fields(self, form, index):
+        """A session's hosts are Teilgeber of its camp (once the form has a camp)."""
+        super().add_fields(form, index)
+        field = form.fields["participant"]
+        if self.instance.camp_id is not None:
+            field.queryset = field.queryset.filter(camp_id=self.instance.camp_id)
+        field.error_messages = {
+            **field.error_messages,
+            "invalid_choice": _("Only a Teilgeber of the session’s camp can host it."),
+        }
+
+
 class SessionHostInline(OrganizerPermissionsMixin, admin.TabularInline):
     model = SessionHost
+    formset = SessionHostFormSet
     extra = 0
     fields = ["participant", "is_proposer"]
-    raw_id_fields = ["participant"]
+    # Searched among the Teilgeber the user may see (ParticipantAdmin), and a chosen one is
+    # named only from them: a raw id's label would name anybody of any camp.
+    autocomplete_fields = ["participant"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "participant":
+            kwargs["queryset"] = Participant.objects.filter(
+                camp__in=Camp.objects.organized_by(request.user)
+            ).select_related("camp")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 @admin.register(Session)
@@ -21,6 +46,7 @@ class SessionAdmin(CampChildAdmin):
     list_filter = ["camp", "day", "format", "status", "hidden"]
     search_fields = ["title", "description"]
     list_select_related = ["camp"]
+    ordering = ["-created_at"]  # the model's, kept when the voting app annotates counts
     inlines = [SessionHostInline]
     readonly_fields = ["merged_into", "created_at", "updated_at"]
     fields = [

@@ -1,4 +1,5 @@
 import datetime
+import zipfile
 
 from django import forms
 from django.conf import settings
@@ -215,10 +216,29 @@ def validate_slides(file):
         )
     head = file.read(8)
     file.seek(0)
-    if not head.startswith(SLIDES_SIGNATURES[extension]):
+    if not head.startswith(SLIDES_SIGNATURES[extension]) or not _is_package(file, extension):
         raise forms.ValidationError(
             _("This file is not a .%(extension)s file.") % {"extension": extension}
         )
+
+
+# What a presentation that is a ZIP package holds: a page zipped and named .pptx is not one.
+PACKAGE_MEMBERS = {"pptx": "[Content_Types].xml", "odp": "mimetype", "key": None}
+
+
+def _is_package(file, extension):
+    """Whether a ZIP-based presentation opens as a whole archive with its format's index."""
+    if extension not in PACKAGE_MEMBERS:
+        return True
+    try:
+        with zipfile.ZipFile(file) as package:
+            names = set(package.namelist())
+            member = PACKAGE_MEMBERS[extension]
+            return member is None or member in names
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return False
+    finally:
+        file.seek(0)
 
 
 def validate_web_address(value):

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from django.db import connection
 from django.db.models import Count, Q
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 from events import live
 from events.models import Participant, Room, Slot
@@ -97,8 +98,10 @@ def live_pitch(camp):
     return pitch
 
 
-def quick_vote_candidate(*, camp, participant, skipped, open_days):
-    """The next session to show in quick voting: not yet decided on, fewest votes first, then pitch order."""
+def quick_vote_candidate(*, camp, participant, skipped, open_days, by_votes=True):
+    """(the next session to show in quick voting, how many are left): the sessions not yet
+    decided on, fewest votes first, then in pitch order; or, `by_votes=False` while the counts
+    are hidden, in an order of the Teilgeber's own that no vote changes."""
     decided = Vote.objects.filter(participant=participant).values("session_id")
     candidates = (
         Session.objects.filter(camp=camp, day__in=open_days)
@@ -107,6 +110,14 @@ def quick_vote_candidate(*, camp, participant, skipped, open_days):
         .exclude(hosts__participant=participant)
         .exclude(pk__in=skipped)
     )
+    if not by_votes:
+        # Fewest first would tell the hidden counts to whoever skips through the sessions
+        # (and a new vote to whoever watches the order change).
+        ids = list(candidates.values_list("pk", flat=True))
+        if not ids:
+            return None, 0
+        first = min(ids, key=lambda pk: shuffled_rank(participant, pk))
+        return for_display(Session.objects.filter(pk=first)).first(), len(ids)
     remaining = candidates.count()
     session = (
         for_display(with_vote_count(candidates))
@@ -114,6 +125,14 @@ def quick_vote_candidate(*, camp, participant, skipped, open_days):
         .first()
     )
     return session, remaining
+
+
+def shuffled_rank(participant, session_id):
+    """The session's place in the Teilgeber's own shuffled order: the same on every visit,
+    different for each Teilgeber, so that every session is seen first by someone."""
+    return salted_hmac(
+        "voting.quick-vote-order", f"{participant.pk}:{session_id}", algorithm="sha256"
+    ).digest()
 
 
 # --- The grid ------------------------------------------------------------------------------

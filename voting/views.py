@@ -274,7 +274,8 @@ def _vote_button(request, camp_slug, session_id, voted, count, show_count, budge
 @login_required
 @rate_limit("vote")
 def quick_vote(request, camp_slug):
-    """One session at a time, fewest votes first, so that every pitch gets seen."""
+    """One session at a time, fewest votes first (while counts are hidden, in the Teilgeber's
+    own shuffled order), so that every pitch gets seen."""
     camp = event_queries.get_camp(camp_slug)
     viewer = event_queries.viewer(camp, request.user)
     if not viewer.is_registered:
@@ -305,8 +306,13 @@ def quick_vote(request, camp_slug):
             return redirect("voting:quick-vote", camp_slug=camp.slug)
     states = queries.day_states(camp)
     open_days = [day for day, state in states.items() if state == VotingDay.State.OPEN]
+    organizer = camp.hide_counts_until_closed and viewer.is_organizer
     session, remaining = queries.quick_vote_candidate(
-        camp=camp, participant=viewer.participant, skipped=skipped, open_days=open_days
+        camp=camp,
+        participant=viewer.participant,
+        skipped=skipped,
+        open_days=open_days,
+        by_votes=queries.counts_visible(camp, VotingDay.State.OPEN, is_organizer=organizer),
     )
     if session:
         _decorate([session], camp=camp, viewer=viewer, states=states)

@@ -406,3 +406,78 @@ def test_participant_admin_shows_and_finds_the_ticket_code(organizer_client, cam
 
     assert "Anna" in found.content.decode()
     assert participant.ticket_code in page.content.decode()
+
+
+def test_camp_form_offers_the_organizers_one_works_with(client, camp, other_camp):
+    me = make_organizer(camp)
+    colleague = make_organizer(camp)
+    elsewhere = make_organizer(other_camp)
+    make_organizer()  # staff, organizes nothing yet
+    client.force_login(me)
+
+    response = client.get(reverse("admin:events_camp_change", args=[camp.pk]))
+
+    offered = set(response.context["adminform"].form.fields["organizers"].queryset)
+    assert offered == {me, colleague}
+    assert elsewhere.username not in response.content.decode()
+
+
+def test_camp_form_offers_a_superuser_every_staff_user(client, camp, other_camp):
+    elsewhere = make_organizer(other_camp)
+    newcomer = make_organizer()
+    make_user()  # no staff status: cannot organize
+    make_organizer(is_active=False)
+    superuser = make_user(is_staff=True, is_superuser=True)
+    client.force_login(superuser)
+
+    response = client.get(reverse("admin:events_camp_change", args=[camp.pk]))
+
+    offered = set(response.context["adminform"].form.fields["organizers"].queryset)
+    assert offered == {elsewhere, newcomer, superuser}
+
+
+def test_camp_form_refuses_a_staff_user_one_does_not_work_with(client, camp, other_camp):
+    me = make_organizer(camp)
+    elsewhere = make_organizer(other_camp)
+    client.force_login(me)
+
+    response = client.post(
+        reverse("admin:events_camp_change", args=[camp.pk]),
+        camp_form_data(camp, organizers=[me.pk, elsewhere.pk]),
+    )
+
+    assert response.status_code == 400
+    assert list(camp.organizers.all()) == [me]
+
+
+def test_saving_the_camp_without_oneself_is_refused_with_a_message(client, camp):
+    me = make_organizer(camp)
+    colleague = make_organizer(camp)
+    client.cookies["django_language"] = "en"
+    client.force_login(me)
+
+    response = client.post(
+        reverse("admin:events_camp_change", args=[camp.pk]),
+        camp_form_data(camp, organizers=[colleague.pk], name="Renamed"),
+    )
+
+    camp.refresh_from_db()
+    assert response.status_code == 400
+    assert "Keep yourself among the organizers" in response.content.decode()
+    assert camp.name == "Own Camp"
+    assert set(camp.organizers.all()) == {me, colleague}
+
+
+def test_another_organizer_can_take_one_off_the_camp(client, camp):
+    leaving = make_organizer(camp)
+    colleague = make_organizer(camp)
+    client.force_login(colleague)
+    assert set(camp.organizers.all()) == {leaving, colleague}
+
+    response = client.post(
+        reverse("admin:events_camp_change", args=[camp.pk]),
+        camp_form_data(camp, organizers=[colleague.pk]),
+    )
+
+    assert response.status_code == 302
+    assert list(camp.organizers.all()) == [colleague]

@@ -389,6 +389,69 @@ def test_quick_vote_shows_fewest_votes_first_and_moves_on(client, camp, teilgebe
     assert "You have seen every session." in done.content.decode()
 
 
+def walk_quick_voting(client, camp):
+    """Skip through quick voting to the end: the sessions in the order it showed them."""
+    url = reverse("voting:quick-vote", args=[camp.slug])
+    client.post(url, {"choice": "restart"})
+    seen = []
+    while (session := client.get(url).context["session"]) is not None and len(seen) < 50:
+        seen.append(session.title)
+        client.post(url, {"session": session.pk, "choice": "skip"})
+    return seen
+
+
+def test_quick_vote_with_hidden_counts_shows_each_session_once_in_an_order_of_ones_own(
+    client, camp, teilgeber
+):
+    camp.hide_counts_until_closed = True
+    camp.save()
+    titles = [f"Session {n}" for n in range(10)]
+    for votes, title in enumerate(titles):
+        session = make_session(camp=camp, title=title)
+        for _ in range(votes):
+            make_vote(session)
+    other = Client()
+    other.force_login(make_participant(camp=camp).user)
+
+    mine = walk_quick_voting(client, camp)
+    again = walk_quick_voting(client, camp)
+    theirs = walk_quick_voting(other, camp)
+
+    assert sorted(mine) == sorted(theirs) == titles
+    assert again == mine
+    assert theirs != mine
+    assert mine not in (titles, titles[::-1])  # neither fewest nor most votes first
+
+
+def test_quick_vote_with_hidden_counts_keeps_its_order_when_votes_come_in(client, camp, teilgeber):
+    camp.hide_counts_until_closed = True
+    camp.save()
+    for n in range(5):
+        make_session(camp=camp, title=f"Session {n}")
+    url = reverse("voting:quick-vote", args=[camp.slug])
+    first = client.get(url).context["session"]
+
+    for _ in range(3):
+        make_vote(first)
+
+    assert client.get(url).context["session"] == first
+
+
+def test_quick_vote_shows_an_organizer_fewest_votes_first_though_counts_are_hidden(
+    client, camp, teilgeber
+):
+    camp.hide_counts_until_closed = True
+    camp.save()
+    camp.organizers.add(teilgeber.user)
+    teilgeber.user.is_staff = True
+    teilgeber.user.save()
+    popular = make_session(camp=camp, title="Popular")
+    make_vote(popular)
+    lonely = make_session(camp=camp, title="Lonely")
+
+    assert walk_quick_voting(client, camp) == [lonely.title, popular.title]
+
+
 def test_quick_vote_bad_input_is_400(client, camp, teilgeber):
     response = client.post(
         reverse("voting:quick-vote", args=[camp.slug]), {"session": "abc", "choice": "want"}
