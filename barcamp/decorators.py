@@ -89,3 +89,19 @@ def is_unchanged_poll(request, camp_slug, topics):
         and request.headers.get("HX-Request") == "true"
         and live.is_current(camp_slug, topics, request.GET.get("v"))
     )
+
+
+def public_feed(view):
+    """
+    A public, read-only feed (the published plan as iCalendar, frab JSON and XML): a schedule
+    viewer or web calendar on another origin may load it, as pretalx allows. Only for what
+    anybody may read without a login, so a cross-origin read learns nothing a visitor could not.
+    """
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        response["Access-Control-Allow-Origin"] = "*"
+        return response
+
+    return wrapper
