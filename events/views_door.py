@@ -10,7 +10,7 @@ from django.utils.formats import time_format
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from barcamp.decorators import login_required
 from barcamp.http import safe_next, typed_text
@@ -28,7 +28,7 @@ def _ticket_qr(request, participant, camp):
 
 
 @never_cache
-@require_GET
+@require_safe
 @login_required
 def ticket(request, camp_slug):
     """The Teilgeber's ticket on their phone: a big QR code for the door and the short code."""
@@ -55,7 +55,7 @@ def _door_context(request, camp, query):
 
 
 @never_cache
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def door_page(request, camp_slug):
     """The organizers' check-in: search by name or code as you type, check in with one tap."""
@@ -138,7 +138,7 @@ def _door_notice(action, participant, camp):
 
 
 @never_cache
-@require_GET
+@require_safe
 @login_required
 def door_ticket(request, camp_slug, code):
     """What the ticket's QR code opens: the organizer sees this Teilgeber with one check-in button."""
@@ -158,7 +158,7 @@ def _render_door_ticket(request, camp, participant, status=200):
     return render(request, "events/door_ticket.html", context, status=status)
 
 
-@require_GET
+@require_safe
 @login_required
 def badges_pdf(request, camp_slug):
     """Name badges of every registered Teilgeber, or of one (?code=), as a PDF to print."""
