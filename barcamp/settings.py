@@ -267,6 +267,14 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 SERVE_MEDIA = env_bool("SERVE_MEDIA", True)
 # The largest slides file a host may upload, in megabytes (keep the proxy's body limit above it).
 SLIDES_MAX_MB = int(os.environ.get("SLIDES_MAX_MB", "20"))
+# Where name badges find fonts for the scripts DejaVu lacks (Chinese, Japanese, Arabic, emoji …):
+# Debian's fonts-noto-core, fonts-noto-cjk and fonts-noto-color-emoji put them here.
+BADGE_FONT_DIRS = [
+    Path(path)
+    for path in env_list(
+        "BADGE_FONT_DIRS", "/usr/share/fonts/truetype/noto,/usr/share/fonts/opentype/noto"
+    )
+]
 # In development whitenoise serves straight from the apps' static folders, no collectstatic.
 WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG

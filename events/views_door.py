@@ -67,8 +67,14 @@ def door_page(request, camp_slug):
         return render(
             request, "events/door.html#door-count", {"camp": camp, "counts": door.door_counts(camp)}
         )
-    template = "events/door.html#door-results" if request.htmx else "events/door.html"
-    return render(request, template, _door_context(request, camp, query))
+    if request.htmx:
+        return render(request, "events/door.html#door-results", _door_context(request, camp, query))
+    context = {
+        **_door_context(request, camp, query),
+        # Badges that would miss characters no font here can draw: before they are printed.
+        "unprintable": badges.unprintable(door.badge_people(camp)),
+    }
+    return render(request, "events/door.html", context)
 
 
 def _door_action(request, camp):
