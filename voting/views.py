@@ -433,6 +433,8 @@ def projector(request, camp_slug):
 @live_page(*PROJECTOR_WALL)
 def projector_wall(request, camp_slug):
     """The projector's wall panel, polled by itself: a post re-renders the panel, not the grid."""
+    if not request.htmx:  # the panel alone is no page: opened as one, it is the projector
+        return projector(request, camp_slug)
     camp = event_queries.get_camp(camp_slug)
     context = _projector_wall_context(request, camp)
     return render(request, "voting/projector.html#projector-wall", context)
