@@ -8,6 +8,10 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1
 
 WORKDIR /app
+# Name badges draw Chinese, Japanese, Korean, Arabic, emoji … with Debian's Noto fonts.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends fonts-noto-core fonts-noto-cjk fonts-noto-color-emoji \
+ && rm -rf /var/lib/apt/lists/*
 RUN useradd --system --home /app --shell /usr/sbin/nologin barcamp
 
 COPY requirements/run.lock requirements/run.lock

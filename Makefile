@@ -23,6 +23,7 @@ $(VENV)/.test-installed: requirements/test.lock | $(PY)
 
 # SITE_URL: the printed links and those in e-mails point at the port the server listens on.
 run: $(VENV)/.run-installed
+	@sh scripts/ensure-fonts 0
 	DEBUG=true $(PY) manage.py migrate --noinput
 	DEBUG=true SITE_URL=http://$(HOST):$(PORT) $(PY) manage.py load_demo
 	DEBUG=true SITE_URL=http://$(HOST):$(PORT) $(PY) manage.py runserver $(HOST):$(PORT)
@@ -30,6 +31,7 @@ run: $(VENV)/.run-installed
 # One test worker per core (pytest-xdist); tests that share a resource name an xdist_group.
 test: $(VENV)/.test-installed
 	@sh scripts/ensure-chromium
+	@sh scripts/ensure-fonts
 	@sh scripts/ensure-nginx
 	$(PY) -m pytest -n auto --dist loadgroup $(PYTEST_ARGS)
 

@@ -23,7 +23,7 @@ def login_required(view):
     def wrapper(request, *args, **kwargs):
         if request.user.is_authenticated:
             return view(request, *args, **kwargs)
-        next_url = request.get_full_path() if request.method == "GET" else _page_of_form(request)
+        next_url = request.get_full_path() if request.method != "POST" else _page_of_form(request)
         response = redirect_to_login(next_url, resolve_url(settings.LOGIN_URL))
         if request.htmx:
             return HttpResponseClientRedirect(response.url)
@@ -71,7 +71,7 @@ def live_page(*topics):
             if is_unchanged_poll(request, camp_slug, topics):
                 return HttpResponse(status=204)
             # A changed poll (LivePolls read the page's tokens), or a POST, which writes: as is.
-            if live.reading() or request.method != "GET":
+            if live.reading() or request.method == "POST":
                 return view(request, camp_slug, *args, **kwargs)
             with live.reading_once():
                 live.read_ahead(camp_slug, camp_cache.key(camp_slug))
@@ -89,3 +89,19 @@ def is_unchanged_poll(request, camp_slug, topics):
         and request.headers.get("HX-Request") == "true"
         and live.is_current(camp_slug, topics, request.GET.get("v"))
     )
+
+
+def public_feed(view):
+    """
+    A public, read-only feed (the published plan as iCalendar, frab JSON and XML): a schedule
+    viewer or web calendar on another origin may load it, as pretalx allows. Only for what
+    anybody may read without a login, so a cross-origin read learns nothing a visitor could not.
+    """
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        response["Access-Control-Allow-Origin"] = "*"
+        return response
+
+    return wrapper

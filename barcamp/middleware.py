@@ -7,7 +7,7 @@ from django.contrib.admin.helpers import AdminErrorList, AdminForm
 from django.core.exceptions import SuspiciousOperation
 from django.core.handlers.wsgi import WSGIRequest
 from django.forms import BaseForm, BaseFormSet
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseBase
 from django.middleware import locale as django_locale
 from django.middleware.security import SecurityMiddleware
 from django.shortcuts import render
@@ -94,7 +94,8 @@ class WholeBodies:
     Python for each chunk, the end and close(), each call a new wait for the GIL of a busy
     worker; handed a list, it sends the bytes in one call. With wrk on this machine, votes and
     pages were served 6-20 % faster (bench/README.md). Streaming and file responses (whitenoise,
-    exports) pass through as they are, and so does anything that is not Django's.
+    exports) pass through as they are, and so does anything that is not Django's. The answer to
+    a HEAD is GET's status and headers with no body, of any kind of response.
     """
 
     def __init__(self, application):
@@ -102,6 +103,10 @@ class WholeBodies:
 
     def __call__(self, environ, start_response):
         response = self.application(environ, start_response)
+        if environ.get("REQUEST_METHOD") == "HEAD" and isinstance(response, HttpResponseBase):
+            # GET's status and headers without the body (RFC 9110), whatever the server does.
+            response.close()
+            return []
         if not isinstance(response, HttpResponse):
             return response
         try:

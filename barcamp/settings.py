@@ -269,6 +269,14 @@ SERVE_MEDIA = env_bool("SERVE_MEDIA", True)
 SLIDES_MAX_MB = int(os.environ.get("SLIDES_MAX_MB", "20"))
 # The largest sponsor logo, in megabytes: a logo fills a corner of the projector.
 LOGO_MAX_MB = int(os.environ.get("LOGO_MAX_MB", "2"))
+# Where name badges find fonts for the scripts DejaVu lacks (Chinese, Japanese, Arabic, emoji …):
+# Debian's fonts-noto-core, fonts-noto-cjk and fonts-noto-color-emoji put them here.
+BADGE_FONT_DIRS = [
+    Path(path)
+    for path in env_list(
+        "BADGE_FONT_DIRS", "/usr/share/fonts/truetype/noto,/usr/share/fonts/opentype/noto"
+    )
+]
 # In development whitenoise serves straight from the apps' static folders, no collectstatic.
 WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG

@@ -13,7 +13,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from barcamp.decorators import login_required, rate_limit
 from barcamp.http import typed_text
@@ -23,7 +23,7 @@ from .forms import NotificationSettingsForm, ProfileForm
 from .models import Camp, Notification, NotificationSettings
 
 
-@require_GET
+@require_safe
 def home(request):
     camps = Camp.objects.listed().upcoming()
     mine = []
@@ -51,7 +51,7 @@ def _render_camp(request, camp, *, status=200):
     return render(request, template, context, status=status)
 
 
-@require_GET
+@require_safe
 def camp_detail(request, camp_slug):
     # The sponsors and the pinned announcements read the plan's and the wall's tokens: in one
     # round trip to Redis with the camp's row (events.live.read_ahead).
@@ -99,7 +99,7 @@ def cancel(request, camp_slug):
     return redirect(camp)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def profile(request, camp_slug):
     camp = queries.get_camp(camp_slug)
@@ -119,7 +119,7 @@ def profile(request, camp_slug):
     return render(request, "events/profile.html", {"camp": camp, "form": form})
 
 
-@require_GET
+@require_safe
 def people(request, camp_slug):
     """The camp's public list of Teilgeber: opted in only, searchable by name and hashtag."""
     camp = queries.get_camp(camp_slug)
@@ -140,7 +140,7 @@ def people(request, camp_slug):
     return render(request, template, context)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def notification_settings(request):
     """Which e-mails I get: a switch per optional kind, for all my camps."""
@@ -166,7 +166,7 @@ def notification_settings(request):
 
 @never_cache
 @csrf_exempt  # RFC 8058: mail clients POST the one-click unsubscribe without cookie or token
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def unsubscribe(request, token):
     """
     The link in every optional mail. GET asks to confirm (mail scanners follow links, so a GET
@@ -188,7 +188,7 @@ def unsubscribe(request, token):
 
 
 @never_cache
-@require_GET
+@require_safe
 def healthz(request):
     """200 when the database answers, 503 when it does not: for load balancers and monitors."""
     try:
@@ -201,7 +201,7 @@ def healthz(request):
 
 
 @never_cache
-@require_GET
+@require_safe
 def readyz(request):
     """200 when this process can serve: the database and the shared cache answer; 503 names what does not."""
     problems = []
@@ -225,7 +225,7 @@ def readyz(request):
     return HttpResponse("ready\n", content_type="text/plain")
 
 
-@require_GET
+@require_safe
 def privacy(request):
     """The privacy notice: the operator's own text (PRIVACY_POLICY_FILE, Markdown) after what the app does."""
     path = settings.PRIVACY_POLICY_FILE

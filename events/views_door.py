@@ -10,7 +10,7 @@ from django.utils.formats import time_format
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from barcamp.decorators import login_required
 from barcamp.http import safe_next, typed_text
@@ -28,7 +28,7 @@ def _ticket_qr(request, participant, camp):
 
 
 @never_cache
-@require_GET
+@require_safe
 @login_required
 def ticket(request, camp_slug):
     """The Teilgeber's ticket on their phone: a big QR code for the door and the short code."""
@@ -55,7 +55,7 @@ def _door_context(request, camp, query):
 
 
 @never_cache
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def door_page(request, camp_slug):
     """The organizers' check-in: search by name or code as you type, check in with one tap."""
@@ -67,8 +67,14 @@ def door_page(request, camp_slug):
         return render(
             request, "events/door.html#door-count", {"camp": camp, "counts": door.door_counts(camp)}
         )
-    template = "events/door.html#door-results" if request.htmx else "events/door.html"
-    return render(request, template, _door_context(request, camp, query))
+    if request.htmx:
+        return render(request, "events/door.html#door-results", _door_context(request, camp, query))
+    context = {
+        **_door_context(request, camp, query),
+        # Badges that would miss characters no font here can draw: before they are printed.
+        "unprintable": badges.unprintable(door.badge_people(camp)),
+    }
+    return render(request, "events/door.html", context)
 
 
 def _door_action(request, camp):
@@ -138,7 +144,7 @@ def _door_notice(action, participant, camp):
 
 
 @never_cache
-@require_GET
+@require_safe
 @login_required
 def door_ticket(request, camp_slug, code):
     """What the ticket's QR code opens: the organizer sees this Teilgeber with one check-in button."""
@@ -158,7 +164,7 @@ def _render_door_ticket(request, camp, participant, status=200):
     return render(request, "events/door_ticket.html", context, status=status)
 
 
-@require_GET
+@require_safe
 @login_required
 def badges_pdf(request, camp_slug):
     """Name badges of every registered Teilgeber, or of one (?code=), as a PDF to print."""

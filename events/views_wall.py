@@ -51,7 +51,7 @@ def _context(request, camp, viewer, *, form=None, announcement_form=None, notice
     return context
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @live_page(*WALL_PAGE)
 def wall_page(request, camp_slug):
     """The wall: pinned announcements on top, the newest posts; live while it is open."""

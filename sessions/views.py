@@ -43,7 +43,7 @@ def _session_form(request, camp, form, *, session, save, success, wish=None):
     return render(request, "sessions/form.html", context, status=status)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 @rate_limit("pitch")
 def new(request, camp_slug):
@@ -52,7 +52,7 @@ def new(request, camp_slug):
     if not viewer.is_registered:
         messages.info(request, _("Join the camp to propose a session."))
         return redirect(camp)
-    if request.method == "GET" and not camp.pitching_open:
+    if request.method != "POST" and not camp.pitching_open:
         messages.info(request, _("The organizers have closed the pitch for new sessions."))
     wish = _wish_to_take_up(request, camp)
 
@@ -82,12 +82,12 @@ def _wish_to_take_up(request, camp):
     wish = queries.get_wish(camp.series, int(wish_id))
     if wish is None or wish.hidden:
         raise Http404
-    if request.method == "GET" and wish.is_taken_up:
+    if request.method != "POST" and wish.is_taken_up:
         messages.info(request, _("Somebody took this wish up already."))
     return wish
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def edit(request, camp_slug, session_id):
     camp = event_queries.get_camp(camp_slug)
@@ -117,7 +117,7 @@ def withdraw(request, camp_slug, session_id):
     return redirect("voting:session-list", camp_slug=camp.slug)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def cohost(request, camp_slug, session_id, token):
     camp = event_queries.get_camp(camp_slug)
@@ -193,12 +193,12 @@ def _render_wishes(request, series, *, form=None, status=200):
     return render(request, "sessions/wishes.html", context, status=status)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @rate_limit("pitch")
 def wishes(request, series_slug):
     """The series' topic wishes: everyone sees them; its Teilgeber wish for more and vote."""
     series = _series_or_404(series_slug)
-    if request.method == "GET":
+    if request.method != "POST":
         return _render_wishes(request, series)
     if not request.user.is_authenticated:
         return redirect_to_login(request.path)

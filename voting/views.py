@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from barcamp.decorators import is_unchanged_poll, live_page, login_required, rate_limit
 from barcamp.http import as_id, safe_next, typed_text
@@ -64,7 +64,7 @@ def _visible_session_or_404(camp, session_id, viewer, user):
 # --- Session list and detail ---------------------------------------------------------------
 
 
-@require_GET
+@require_safe
 def session_list(request, camp_slug):
     camp = event_queries.get_camp(camp_slug)
     viewer = event_queries.viewer(camp, request.user)
@@ -117,7 +117,7 @@ def session_list(request, camp_slug):
     return render(request, template, context)
 
 
-@require_GET
+@require_safe
 def session_detail(request, camp_slug, session_id):
     camp = event_queries.get_camp(camp_slug)
     viewer = event_queries.viewer(camp, request.user)
@@ -270,7 +270,7 @@ def _vote_button(request, camp_slug, session_id, voted, count, show_count, budge
     return HttpResponse(get_template("voting/includes/_vote_button.html").render(context))
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 @rate_limit("vote")
 def quick_vote(request, camp_slug):
@@ -365,7 +365,7 @@ def _pitch_context(request, camp, viewer, pitch_version):
     return {"camp": camp, "viewer": viewer, "pitch": pitch, "session": session}
 
 
-@require_GET
+@require_safe
 @live_page(*PITCH_PAGE)
 def pitch(request, camp_slug):
     """Every Teilgeber's phone during the plenum: the current pitch and one big button.
@@ -411,7 +411,7 @@ def _projector_wall_context(request, camp):
     }
 
 
-@require_GET
+@require_safe
 @live_page(*PROJECTOR_PAGE)
 def projector(request, camp_slug):
     """The room's screen all day: the live pitch while it runs, the published grid of the day
@@ -435,16 +435,18 @@ def projector(request, camp_slug):
     return render(request, "voting/projector.html", context)
 
 
-@require_GET
+@require_safe
 @live_page(*PROJECTOR_WALL)
 def projector_wall(request, camp_slug):
     """The projector's wall panel, polled by itself: a post re-renders the panel, not the grid."""
+    if not request.htmx:  # the panel alone is no page: opened as one, it is the projector
+        return projector(request, camp_slug)
     camp = event_queries.get_camp(camp_slug)
     context = _projector_wall_context(request, camp)
     return render(request, "voting/projector.html#projector-wall", context)
 
 
-@require_GET
+@require_safe
 @cache_control(max_age=3600, public=True)
 def qr_code(request, camp_slug):
     camp = event_queries.get_camp(camp_slug)
@@ -468,7 +470,7 @@ MANAGE_ACTIONS = {
 }
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def manage_pitch(request, camp_slug):
     """The organizer runs the plenum from a phone or laptop."""

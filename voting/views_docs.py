@@ -8,7 +8,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from barcamp.decorators import login_required, rate_limit
 from events import queries as event_queries
@@ -72,7 +72,7 @@ def _render_notes(
     return render(request, "voting/notes.html", context, status=status)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def notes(request, camp_slug, session_id):
     """A session's notes page: the notes, its links and slides, and its history; Teilgeber edit here."""
     if request.method == "POST":
@@ -228,7 +228,7 @@ def _resolve_conflict(request, camp, viewer, session, *, review):
     return _save_text(request, camp, viewer, session, editor, text, theirs_revision)
 
 
-@require_GET
+@require_safe
 def revision(request, camp_slug, session_id, number):
     """One revision of the notes: who saved it when, what changed from the one before, the text."""
     camp = event_queries.get_camp(camp_slug)
@@ -314,21 +314,21 @@ def _documentation_context(camp):
     return {"camp": camp, "days": documentation.documentation(camp)}
 
 
-@require_GET
+@require_safe
 def documentation_page(request, camp_slug):
     """Every held session with its notes, links and hosts, by day and slot: the camp's record."""
     camp = event_queries.get_camp(camp_slug)
     return render(request, "voting/documentation.html", _documentation_context(camp))
 
 
-@require_GET
+@require_safe
 def documentation_print(request, camp_slug):
     """The documentation as a page to print or save as PDF: no navigation, a print stylesheet."""
     camp = event_queries.get_camp(camp_slug)
     return render(request, "voting/documentation_print.html", _documentation_context(camp))
 
 
-@require_GET
+@require_safe
 def documentation_markdown(request, camp_slug):
     """The documentation as one Markdown file to download."""
     camp = event_queries.get_camp(camp_slug)

@@ -5,7 +5,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from barcamp.decorators import login_required, rate_limit
 from barcamp.http import safe_next
@@ -29,7 +29,7 @@ def _refusal(check, **kwargs):
 
 
 @never_cache
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 @rate_limit("feedback")
 def session_feedback(request, camp_slug, session_id):
@@ -84,7 +84,7 @@ def session_feedback(request, camp_slug, session_id):
 
 
 @never_cache
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 @rate_limit("feedback")
 def camp_feedback(request, camp_slug):
@@ -130,7 +130,7 @@ def camp_feedback(request, camp_slug):
 
 
 @never_cache
-@require_GET
+@require_safe
 @login_required
 def feedback_results(request, camp_slug):
     """The Orga's summary: per session count, average and distribution; the camp's feedback with comments."""
@@ -150,7 +150,7 @@ def _csv_response(text, name):
 
 
 @never_cache
-@require_GET
+@require_safe
 @login_required
 def feedback_sessions_csv(request, camp_slug):
     camp = event_queries.get_organized_camp(camp_slug, request.user)
@@ -158,7 +158,7 @@ def feedback_sessions_csv(request, camp_slug):
 
 
 @never_cache
-@require_GET
+@require_safe
 @login_required
 def feedback_camp_csv(request, camp_slug):
     camp = event_queries.get_organized_camp(camp_slug, request.user)

@@ -1,28 +1,24 @@
 """The grid's pages: the organizers' board, the phones' plan, the door sign, feeds and exports."""
 
-import datetime
 import secrets
-import uuid
-from xml.etree import ElementTree
 
-import icalendar
 from django.contrib import messages
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
-from barcamp.decorators import live_page, login_required
+from barcamp.decorators import live_page, login_required, public_feed
 from barcamp.http import as_id
 from events import live, wall
 from events import queries as event_queries
 from events.models import Participant, Room, Slot
 from sessions import queries as session_queries
 
-from . import feedback, grid, queries, services
+from . import feedback, feeds, grid, queries, services
 from .views import _unchanged
 
 PLAN_PAGE = (live.PLAN,)
@@ -52,11 +48,11 @@ def _day_from(request, camp, default):
 # --- The board ---------------------------------------------------------------------------------
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def board(request, camp_slug):
     """The organizers plan a day: the draft follows the votes; pin, move, swap, lock, publish, undo."""
-    if request.method == "GET" and _unchanged(request, camp_slug, BOARD_PAGE):
+    if request.method != "POST" and _unchanged(request, camp_slug, BOARD_PAGE):
         return HttpResponse(status=204)
     camp = event_queries.get_camp(camp_slug)
     viewer = event_queries.viewer(camp, request.user)
@@ -176,7 +172,7 @@ def _run_board_action(request, camp, day):
 # --- The phones' plan ------------------------------------------------------------------------------
 
 
-@require_GET
+@require_safe
 @live_page(*PLAN_PAGE)
 def plan(request, camp_slug):
     """Today's published grid, now & next, and the Teilgeber's own agenda with clashes marked."""
@@ -258,7 +254,7 @@ def _shared_plan_parts(request, camp, day, published, rateable, grid_version):
     return live.memoized(camp.slug, queries.GRID_TOPICS, key, render_parts, version=grid_version)
 
 
-@require_GET
+@require_safe
 @live_page(*PLAN_PAGE)
 def room_sign(request, camp_slug, room_id):
     """A tablet at the door: this room's session now and next."""
@@ -283,58 +279,22 @@ def room_sign(request, camp_slug, room_id):
 # --- Feeds and exports ---------------------------------------------------------------------------
 
 
-def _published_days(camp):
-    return [(day, queries.published_grid(camp, day)) for day in camp.days]
-
-
-def _session_times(camp, day, slot, end):
-    start = datetime.datetime.combine(day, slot.start, tzinfo=camp.tz)
-    return start, datetime.datetime.combine(day, end, tzinfo=camp.tz)
-
-
-def _calendar(camp, request, entries, name):
-    calendar = icalendar.Calendar()
-    calendar.add("prodid", "-//barcamp//session plan//DE")
-    calendar.add("version", "2.0")
-    calendar.add("x-wr-calname", name)
-    calendar.add("x-wr-timezone", camp.time_zone)
-    for day, session, room, slot, end in entries:
-        start, finish = _session_times(camp, day, slot, end)
-        event = icalendar.Event()
-        event.add("uid", f"{_guid(camp, session)}@barcamp")
-        event.add("summary", session.title)
-        event.add("dtstart", start)
-        event.add("dtend", finish)
-        event.add("dtstamp", timezone.now())
-        event.add("location", f"{room.name}, {camp.venue_name}" if camp.venue_name else room.name)
-        event.add("url", request.build_absolute_uri(session.get_absolute_url()))
-        event.add("description", session.description)
-        calendar.add_component(event)
-    response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
+def _calendar_response(camp, request, entries, name):
+    body = feeds.calendar(camp, entries, name=name, absolute=request.build_absolute_uri)
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'inline; filename="{camp.slug}.ics"'
     return response
 
 
-def _placed_entries(camp, *, only=None):
-    entries = []
-    for day, published in _published_days(camp):
-        if published is None:
-            continue
-        for session_id, (room, slot, end) in queries.placements_by_session(published).items():
-            session = next(s for s in published.sessions if s.pk == session_id)
-            if only is None or session_id in only:
-                entries.append((day, session, room, slot, end))
-    return sorted(entries, key=lambda entry: (entry[0], entry[3].start, entry[2].order))
-
-
-@require_GET
+@require_safe
+@public_feed
 def plan_ics(request, camp_slug):
     """The camp's published plan as an iCalendar feed; calendar apps re-read it as it changes."""
     camp = event_queries.get_camp(camp_slug)
-    return _calendar(camp, request, _placed_entries(camp), camp.name)
+    return _calendar_response(camp, request, feeds.placed_entries(camp), camp.name)
 
 
-@require_GET
+@require_safe
 def agenda_ics(request, camp_slug, token):
     """The Teilgeber's own sessions behind a secret link (no login: calendar apps cannot log in)."""
     camp = event_queries.get_camp(camp_slug)
@@ -343,160 +303,27 @@ def agenda_ics(request, camp_slug, token):
         raise Http404
     voted, hosted = queries.own_session_ids(participant)
     mine = voted | hosted
-    return _calendar(
+    return _calendar_response(
         camp,
         request,
-        _placed_entries(camp, only=mine),
+        feeds.placed_entries(camp, only=mine),
         _("%(camp)s: my sessions") % {"camp": camp.name},
     )
 
 
-def _guid(camp, session):
-    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"barcamp:{camp.slug}:{session.pk}"))
-
-
-def _duration(start, end):
-    minutes = (
-        datetime.datetime.combine(datetime.date.min, end)
-        - datetime.datetime.combine(datetime.date.min, start)
-    ).seconds // 60
-    return f"{minutes // 60:02d}:{minutes % 60:02d}"
-
-
-def _frab(camp, request):
-    """The published plan in the shape frab and pretalx publish (schedule.json, "v" version)."""
-    days = []
-    for index, (day, published) in enumerate(_published_days(camp), start=1):
-        rooms = {room.name: [] for room in camp.rooms.all()}
-        entries = queries.placements_by_session(published) if published else {}
-        for session in published.sessions if published else []:
-            room, slot, end = entries[session.pk]
-            start, _finish = _session_times(camp, day, slot, end)
-            rooms[room.name].append(
-                {
-                    "id": session.pk,
-                    "guid": _guid(camp, session),
-                    "date": start.isoformat(),
-                    "start": f"{slot.start:%H:%M}",
-                    "duration": _duration(slot.start, end),
-                    "room": room.name,
-                    "slug": f"{camp.slug}-{session.pk}",
-                    "url": request.build_absolute_uri(session.get_absolute_url()),
-                    "title": session.title,
-                    "subtitle": "",
-                    "track": None,
-                    "type": session.format,
-                    "language": session.language,
-                    "abstract": "",
-                    "description": session.description,
-                    "recording_license": "",
-                    "do_not_record": True,
-                    "persons": [
-                        {"id": host.participant_id, "public_name": host.participant.display_name}
-                        for host in session.hosts.all()
-                    ],
-                    "links": [],
-                    "attachments": [],
-                }
-            )
-        slots = list(Slot.objects.filter(camp=camp, date=day).order_by("start"))
-        days.append(
-            {
-                "index": index,
-                "date": day.isoformat(),
-                "day_start": datetime.datetime.combine(
-                    day, slots[0].start if slots else datetime.time(0), tzinfo=camp.tz
-                ).isoformat(),
-                "day_end": datetime.datetime.combine(
-                    day, slots[-1].end if slots else datetime.time(23, 59), tzinfo=camp.tz
-                ).isoformat(),
-                "rooms": rooms,
-            }
-        )
-    return {
-        "schedule": {
-            "version": ", ".join(
-                f"{day.isoformat()} v{published.version}"
-                for day, published in _published_days(camp)
-                if published
-            )
-            or "unpublished",
-            "base_url": request.build_absolute_uri("/"),
-            "conference": {
-                "acronym": camp.slug,
-                "title": camp.name,
-                "start": camp.start_date.isoformat(),
-                "end": camp.end_date.isoformat(),
-                "daysCount": len(camp.days),
-                "timeslot_duration": "00:15",
-                "time_zone_name": camp.time_zone,
-                "days": days,
-            },
-        }
-    }
-
-
-@require_GET
+@require_safe
+@public_feed
 def schedule_json(request, camp_slug):
     camp = event_queries.get_camp(camp_slug)
     return JsonResponse(
-        _frab(camp, request), json_dumps_params={"ensure_ascii": False, "indent": 1}
+        feeds.frab_schedule(camp, absolute=request.build_absolute_uri),
+        json_dumps_params={"ensure_ascii": False, "indent": 1},
     )
 
 
-@require_GET
+@require_safe
+@public_feed
 def schedule_xml(request, camp_slug):
     camp = event_queries.get_camp(camp_slug)
-    data = _frab(camp, request)["schedule"]
-    conference = data["conference"]
-    root = ElementTree.Element("schedule")
-    ElementTree.SubElement(root, "version").text = data["version"]
-    element = ElementTree.SubElement(root, "conference")
-    for key in ("acronym", "title", "start", "end"):
-        ElementTree.SubElement(element, key).text = conference[key]
-    ElementTree.SubElement(element, "days").text = str(conference["daysCount"])
-    ElementTree.SubElement(element, "timeslot_duration").text = conference["timeslot_duration"]
-    ElementTree.SubElement(element, "time_zone_name").text = conference["time_zone_name"]
-    for day in conference["days"]:
-        day_element = ElementTree.SubElement(
-            root,
-            "day",
-            index=str(day["index"]),
-            date=day["date"],
-            start=day["day_start"],
-            end=day["day_end"],
-        )
-        for room_name, events in day["rooms"].items():
-            room_element = ElementTree.SubElement(day_element, "room", name=room_name)
-            for event in events:
-                event_element = ElementTree.SubElement(
-                    room_element, "event", guid=event["guid"], id=str(event["id"])
-                )
-                for key in (
-                    "date",
-                    "start",
-                    "duration",
-                    "room",
-                    "slug",
-                    "url",
-                    "title",
-                    "subtitle",
-                    "type",
-                    "language",
-                    "abstract",
-                    "description",
-                ):
-                    ElementTree.SubElement(event_element, key).text = event[key] or ""
-                ElementTree.SubElement(event_element, "track")
-                persons = ElementTree.SubElement(event_element, "persons")
-                for person in event["persons"]:
-                    ElementTree.SubElement(persons, "person", id=str(person["id"])).text = person[
-                        "public_name"
-                    ]
-                ElementTree.SubElement(event_element, "links")
-                ElementTree.SubElement(event_element, "attachments")
-    body = ElementTree.tostring(root, encoding="unicode", xml_declaration=False)
-    return HttpResponse(
-        '<?xml version="1.0" encoding="UTF-8"?>\n' + body,
-        content_type="application/xml; charset=utf-8",
-    )
+    data = feeds.frab_schedule(camp, absolute=request.build_absolute_uri)
+    return HttpResponse(feeds.frab_xml(data), content_type="application/xml; charset=utf-8")

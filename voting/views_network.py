@@ -1,7 +1,7 @@
 """Networking pages that need the votes: people who want to attend the same sessions."""
 
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from barcamp.decorators import login_required
 from events import queries as event_queries
@@ -9,7 +9,7 @@ from events import queries as event_queries
 from . import queries
 
 
-@require_GET
+@require_safe
 @login_required
 def interests(request, camp_slug):
     """

@@ -13,7 +13,7 @@ from barcamp.decorators import login_required
 from . import privacy
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def my_data(request):
     """What the app holds about me: look at it, download it (GDPR art. 15/20)."""

@@ -28,6 +28,17 @@ def _blocks_interrupt_paragraphs(text):
     return "\n".join(lines)
 
 
+_HEADING = re.compile(r"<(/?)h([1-6])\b")
+
+
+def _place_headings(html, top):
+    """The text's headings from level `top` down, one level for each level the text uses: notes
+    that begin with "##", or go from "#" to "###", skip no level of the page's outline."""
+    levels = sorted({int(match[2]) for match in _HEADING.finditer(html)})
+    placed = {level: min(top + rank, 6) for rank, level in enumerate(levels)}
+    return _HEADING.sub(lambda match: f"<{match[1]}h{placed[int(match[2])]}", html)
+
+
 def render_markdown(text, *, tags=ALLOWED_TAGS, heading_level=1, line_breaks=False):
     """Markdown written by a Teilgeber as safe HTML: the given tags, http(s) links only, no other
     attributes. `heading_level` is what a "#" heading becomes (3: "#" is an <h3>); with
@@ -36,13 +47,9 @@ def render_markdown(text, *, tags=ALLOWED_TAGS, heading_level=1, line_breaks=Fal
     if line_breaks:
         extensions.append("nl2br")
         text = _blocks_interrupt_paragraphs(text)
-    configs = {}
+    html = markdown_lib.markdown(text or "", extensions=extensions, output_format="html")
     if heading_level > 1:
-        extensions.append("toc")
-        configs["toc"] = {"baselevel": heading_level}
-    html = markdown_lib.markdown(
-        text or "", extensions=extensions, extension_configs=configs, output_format="html"
-    )
+        html = _place_headings(html, heading_level)
     return mark_safe(
         nh3.clean(
             html,

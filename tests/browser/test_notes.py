@@ -40,7 +40,7 @@ def test_teilgeber_writes_previews_and_saves_notes_on_a_phone(open_as, live_serv
     phone.get_by_role("button", name="Save").click()
 
     expect(phone.locator(".messages")).to_contain_text("The notes are saved.")
-    expect(phone.locator(".notes-text h4")).to_have_text("Ergebnisse")
+    expect(phone.locator(".notes-text h3")).to_have_text("Ergebnisse")  # right below "Notes" (h2)
     expect(phone.locator(".notes-text li")).to_have_count(2)
     expect(phone.locator(".revision-item")).to_contain_text("Revision 1")
     expect(phone.locator(".revision-item")).to_contain_text("you")

@@ -388,7 +388,8 @@ def test_code_of_another_camp_is_not_found_and_checks_in_nobody(organizer_client
 def test_door_page_query_count_does_not_grow(organizer_client, camp, django_assert_max_num_queries):
     for index in range(3):
         door.check_in_participant(participant=make_participant(camp=camp, display_name=f"A{index}"))
-    with django_assert_max_num_queries(12) as few:
+    # Each full page also reads every badge's name once, for the missing-characters notice.
+    with django_assert_max_num_queries(14) as few:
         organizer_client.get(door_url(camp), {"q": "a"})
         organizer_client.get(door_url(camp))
     for index in range(30):
@@ -628,3 +629,87 @@ def test_long_names_fit_on_their_badge():
     text = reader.pages[0].extract_text()
     assert "Anna-Lena Müller-Lüdenscheidt" in text and "von Oberhausen" in text
     assert "Donaudampfschifffahrts" in text
+
+
+def noto_fonts():
+    from django.conf import settings
+
+    if not any((path / "NotoSans-Regular.ttf").is_file() for path in settings.BADGE_FONT_DIRS):
+        pytest.fail(
+            "The Noto fonts are missing: `make test` installs them (scripts/ensure-fonts), or "
+            "apt-get install fonts-noto-core fonts-noto-cjk fonts-noto-color-emoji"
+        )
+
+
+def embedded_fonts(pdf):
+    fonts = PdfReader(io.BytesIO(pdf)).pages[0]["/Resources"]["/Font"]
+    return {str(font.get_object().get("/BaseFont")) for font in fonts.values()}
+
+
+def test_badges_print_names_in_chinese_japanese_korean_arabic_and_with_emoji():
+    from events import badges
+
+    noto_fonts()
+    camp = make_camp(name="Barcamp Köln")
+    names = ["王小明", "山田 花子", "김민준", "محمد علي", "Zoë 🎉", "राहुल"]
+    people = [make_participant(camp=camp, display_name=name) for name in names]
+
+    pdf = badges.render_badges(camp=camp, participants=people)
+
+    # pypdf puts a NUL before each two-byte character it extracts; poppler's pdftotext does not.
+    text = PdfReader(io.BytesIO(pdf)).pages[0].extract_text().replace("\x00", "")
+    for word in ["王小明", "山田 花子", "김민준", "محمد", "علي", "Zoë 🎉", "राहुल"]:
+        assert word in text, word
+    fonts = embedded_fonts(pdf)
+    assert any("NotoSansCJK" in font for font in fonts)
+    assert any("DejaVu" in font for font in fonts)
+
+
+def test_badges_of_latin_names_carry_no_other_font():
+    from events import badges
+
+    camp = make_camp(name="Barcamp Köln")
+
+    pdf = badges.render_badges(camp=camp, participants=[make_participant(camp=camp)])
+
+    assert all("DejaVu" in font for font in embedded_fonts(pdf))
+
+
+def test_the_door_page_names_the_badges_that_would_miss_characters(
+    organizer_client, camp, settings
+):
+    settings.BADGE_FONT_DIRS = []  # a host without the Noto fonts
+    make_participant(camp=camp, display_name="王小明")
+    make_participant(camp=camp, display_name="Zoë 🎉", hashtags=["ok"])
+    make_participant(camp=camp, display_name="Anna Groß", hashtags=["spaß"])
+
+    page = organizer_client.get(reverse("events:door", args=[camp.slug]))
+
+    content = page.content.decode()
+    assert "Some badges will miss characters" in content
+    assert (
+        '<li><strong>王小明</strong>: <span class="missing-character">王</span> '
+        '<span class="missing-character">小</span> <span class="missing-character">明</span> </li>'
+    ) in content
+    assert '<li><strong>Zoë 🎉</strong>: <span class="missing-character">🎉</span> </li>' in content
+    assert "<strong>Anna Groß</strong>" not in content
+
+
+def test_the_door_page_is_quiet_when_every_badge_can_be_printed(organizer_client, camp):
+    noto_fonts()
+    make_participant(camp=camp, display_name="王小明")
+    make_participant(camp=camp, display_name="Zoë 🎉")
+
+    page = organizer_client.get(reverse("events:door", args=[camp.slug]))
+
+    assert "Some badges will miss characters" not in page.content.decode()
+
+
+def test_a_character_no_font_has_is_reported_even_with_every_font():
+    from events import badges
+
+    noto_fonts()
+    camp = make_camp()
+    person = make_participant(camp=camp, display_name="Ada \ue000 Lovelace")
+
+    assert badges.unprintable([person]) == [(person, ["\ue000"])]

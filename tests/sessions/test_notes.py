@@ -1,5 +1,7 @@
 """The text side of session notes: normalising, the three-way merge, the diff."""
 
+import re
+
 import pytest
 
 from sessions import notes
@@ -218,3 +220,20 @@ def test_diff_of_equal_texts_is_empty():
 def test_count_changes():
     assert notes.count_changes("a\nb\nc", "a\nB\nc\nd") == (2, 1)
     assert notes.count_changes("", "") == (0, 0)
+
+
+@pytest.mark.parametrize(
+    ("text", "level", "headings"),
+    [
+        ("# Result\n\n## Open", 3, ["h3", "h4"]),
+        ("## Result\n\n#### Open", 4, ["h4", "h5"]),  # begins at "##", skips "###"
+        ("### Only", 3, ["h3"]),
+        ("# A\n\n## B\n\n### C\n\n#### D\n\n##### E", 4, ["h4", "h5", "h6", "h6", "h6"]),
+    ],
+)
+def test_notes_headings_begin_at_the_pages_level_and_skip_none(text, level, headings):
+    from sessions.templatetags.session_tags import notes_markdown
+
+    html = str(notes_markdown(text, level))
+
+    assert re.findall(r"<(h[1-6])>", html) == headings
