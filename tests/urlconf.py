@@ -3,10 +3,11 @@ tests that walk every route (HEAD and CORS in tests/test_http_methods.py, axe in
 tests/browser/test_accessibility.py)."""
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.urls import URLResolver, get_resolver, reverse
 
 from events import notifications, wall
-from events.models import Notification
+from events.models import Camp, Notification
 from sessions.models import SessionLink
 from tests.factories import (
     make_camp,
@@ -97,6 +98,7 @@ def build_world(media_root):
         "voting:room-sign": [camp.slug, room.pk],
         "admin:events_series_next_camp": [series.pk],
         "admin:events_camp_generate_slots": [camp.pk],
+        "admin:view_on_site": [ContentType.objects.get_for_model(Camp).pk, camp.pk],
     }
     return {
         "camp": camp,
