@@ -41,13 +41,17 @@
 
   // --- Connection -----------------------------------------------------------------------
 
+  // In the camp's time zone, as every other time on its pages (a projector's computer may run on
+  // UTC); outside a camp in the phone's.
   function clock(ms) {
-    const format = new Intl.DateTimeFormat(document.documentElement.lang || undefined, {
-      hour: "2-digit",
-      minute: "2-digit",
-      hourCycle: "h23",
-    });
-    return format.format(new Date(ms));
+    const options = { hour: "2-digit", minute: "2-digit", hourCycle: "h23" };
+    if (TEXT.timeZone) options.timeZone = TEXT.timeZone;
+    try {
+      return new Intl.DateTimeFormat(document.documentElement.lang || undefined, options).format(ms);
+    } catch (error) {
+      delete options.timeZone; // a zone this browser does not know
+      return new Intl.DateTimeFormat(undefined, options).format(ms);
+    }
   }
 
   function fill(text, values) {
@@ -194,9 +198,11 @@
   // Show on the form that its tap waits; `fresh` for a tap just now, not a page loaded later.
   function markPending(form, entry, fresh) {
     if (entry.kind === "vote") {
+      // Below the button and its count, whatever the button's markup.
+      const holder = form.parentElement;
       form.classList.add("is-queued");
-      if (!form.nextElementSibling || !form.nextElementSibling.matches(".offline-pending")) {
-        pendingNote(form, TEXT.pending);
+      if (!holder.querySelector(":scope > .offline-pending")) {
+        pendingNote(holder.lastElementChild, TEXT.pending);
       }
     } else if (entry.kind === "post") {
       if (fresh) {
