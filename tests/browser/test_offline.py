@@ -11,6 +11,7 @@ import zoneinfo
 from urllib.parse import urlsplit
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from events.models import WallPost
@@ -445,7 +446,6 @@ def test_nothing_leaves_our_origin_and_the_csp_blocks_nothing(open_as, live_serv
 def test_axe_finds_nothing_on_a_kept_page_with_its_banner_and_a_waiting_vote(
     open_as, live_server, camp
 ):
-    axe = pytest.importorskip("axe_playwright_python.sync_playwright")
     session = make_session(camp=camp, title="Accessible offline")
     phone = open_as(make_participant(camp=camp).user, PHONE)
     path = f"/{camp.slug}/sessions/{session.pk}/"
@@ -455,6 +455,6 @@ def test_axe_finds_nothing_on_a_kept_page_with_its_banner_and_a_waiting_vote(
     phone.get_by_role("button", name="I want to go").click()
     expect(phone.locator(".offline-pending")).to_have_count(1)
 
-    results = axe.Axe().run(phone)
+    results = Axe().run(phone)
 
     assert results.violations_count == 0, results.generate_report()
