@@ -108,13 +108,19 @@
     probing = null;
     if (banner) banner.hidden = true;
     flush().then(function (result) {
-      if (result.navigating) return;
-      if ((wasKept || result.sent || !isLive()) && !unsaved()) {
-        location.reload();
-      } else {
-        showRefusals();
-      }
-    });
+      refresh(result, wasKept || !isLive());
+    }, goOffline);
+  }
+
+  // After the queue went out: show the server's state, which a reload does best (a sent vote's
+  // button, a new post); a live page follows by its polls. The refusals outlive the reload.
+  function refresh(result, stale) {
+    if (result.navigating) return;
+    if ((stale || result.sent) && !unsaved()) {
+      location.reload();
+    } else {
+      showRefusals();
+    }
   }
 
   // Something typed and not saved (nor waiting in the queue): a reload would lose it.
@@ -434,7 +440,13 @@
   document.addEventListener("DOMContentLoaded", function () {
     showQueued();
     showRefusals();
-    if (!navigator.onLine) goOffline();
-    else if (queued().length) flush();
+    if (!navigator.onLine) {
+      goOffline();
+    } else if (queued().length) {
+      // Taps kept from an earlier visit: sent now, then this page shows what the server made of them.
+      flush().then(function (result) {
+        refresh(result, false);
+      }, goOffline);
+    }
   });
 })();

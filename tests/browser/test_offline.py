@@ -204,6 +204,29 @@ def test_a_vote_tapped_twice_offline_is_sent_once_and_counted_once(open_as, live
     assert answered == [f"{live_server.url}/{camp.slug}/sessions/{session.pk}/vote/"]
 
 
+def test_a_vote_kept_from_an_earlier_visit_is_sent_by_the_next_page_opened(
+    open_as, live_server, camp
+):
+    session = make_session(camp=camp, title="Later")
+    teilgeber = make_participant(camp=camp)
+    phone = open_as(teilgeber.user, PHONE)
+    path = f"/{camp.slug}/sessions/{session.pk}/"
+    visit_and_keep(phone, live_server.url, path)
+    phone.context.set_offline(True)
+    phone.get_by_role("button", name="I want to go").click()
+    expect(phone.locator(".offline-pending")).to_have_count(1)
+    context = phone.context
+    phone.close()  # the phone goes back into the pocket
+
+    context.set_offline(False)
+    later = context.new_page()
+    later.goto(f"{live_server.url}/{camp.slug}/sessions/")
+
+    card = later.locator(".session-card", has_text="Later")
+    expect(card.get_by_role("button")).to_have_attribute("aria-pressed", "true", timeout=BACK)
+    assert list(Vote.objects.values_list("participant", flat=True)) == [teilgeber.pk]
+
+
 def test_a_vote_taken_back_offline_sends_only_the_last_wish(open_as, live_server, camp):
     voted, other = make_session(camp=camp, title="Was wanted"), make_session(camp=camp, title="New")
     teilgeber = make_participant(camp=camp)
