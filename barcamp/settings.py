@@ -66,6 +66,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # A login or a logout clears what the phone kept offline (events.webapp).
+    "events.webapp.ClearSiteDataMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "barcamp.middleware.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -4,12 +4,17 @@ from django.urls import include, path
 from django.views.static import serve
 
 from events import views as events_views
+from events import views_webapp
 from voting import views_privacy as voting_privacy
 
 urlpatterns = [
     path("healthz", events_views.healthz, name="healthz"),
     path("readyz", events_views.readyz, name="readyz"),
     path("privacy/", events_views.privacy, name="privacy"),
+    # The service worker at the root, so that its scope covers every camp's pages.
+    path("sw.js", views_webapp.service_worker, name="service-worker"),
+    path("manifest.webmanifest", views_webapp.site_manifest, name="manifest"),
+    path("offline.html", views_webapp.offline, name="offline"),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("account/data/", voting_privacy.my_data, name="my-data"),

@@ -7,9 +7,10 @@ class EventsConfig(AppConfig):
     verbose_name = _("Camps")
 
     def ready(self):
-        from . import accounts, camp_cache, participant_cache, sponsors
+        from . import accounts, camp_cache, participant_cache, sponsors, webapp
 
         accounts.connect_signals()
         camp_cache.connect_signals()
         participant_cache.connect_signals()
         sponsors.connect_signals()
+        webapp.connect_signals()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_door, views_wall
+from . import views, views_door, views_wall, views_webapp
 
 app_name = "events"
 
@@ -9,6 +9,7 @@ urlpatterns = [
     path("account/notifications/", views.notification_settings, name="notifications"),
     path("account/unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
     path("<slug:camp_slug>/", views.camp_detail, name="camp"),
+    path("<slug:camp_slug>/manifest.webmanifest", views_webapp.camp_manifest, name="camp-manifest"),
     path("<slug:camp_slug>/register/", views.register, name="register"),
     path("<slug:camp_slug>/cancel/", views.cancel, name="cancel"),
     path("<slug:camp_slug>/profile/", views.profile, name="profile"),

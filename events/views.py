@@ -21,6 +21,7 @@ from barcamp.http import typed_text
 from . import camp_cache, live, notifications, queries, services, sponsors, wall
 from .forms import NotificationSettingsForm, ProfileForm
 from .models import Camp, Notification, NotificationSettings
+from .webapp import kept_offline
 
 
 @require_safe
@@ -52,6 +53,7 @@ def _render_camp(request, camp, *, status=200):
 
 
 @require_safe
+@kept_offline
 def camp_detail(request, camp_slug):
     # The sponsors and the pinned announcements read the plan's and the wall's tokens: in one
     # round trip to Redis with the camp's row (events.live.read_ahead).

@@ -9,13 +9,14 @@ from django.utils import timezone
 from django.utils.formats import time_format
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
+from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
 from barcamp.decorators import login_required
 from barcamp.http import safe_next, typed_text
 
 from . import badges, door, queries
+from .webapp import kept_offline
 
 DOOR_ACTIONS = {"check-in", "undo", "admit"}
 
@@ -27,9 +28,12 @@ def _ticket_qr(request, participant, camp):
     return segno.make(url, error="m").svg_inline(scale=8, border=2, title=participant.ticket_code)
 
 
-@never_cache
+# Kept on the phone for the door, where the Wi-Fi may be gone; fresh whenever the network is
+# there (no-cache: the browser asks every time). Never in a shared cache (private).
+@cache_control(private=True, no_cache=True, max_age=0, must_revalidate=True)
 @require_safe
 @login_required
+@kept_offline
 def ticket(request, camp_slug):
     """The Teilgeber's ticket on their phone: a big QR code for the door and the short code."""
     camp = queries.get_camp(camp_slug)

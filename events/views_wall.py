@@ -14,6 +14,7 @@ from barcamp.http import as_id
 from . import live, queries, wall
 from .forms import AnnouncementForm, WallTextForm
 from .models import WallPost
+from .webapp import kept_offline
 
 WALL_PAGE = (live.WALL,)
 POST_ACTIONS = {"approve", "hide", "unhide", "delete"}
@@ -53,6 +54,7 @@ def _context(request, camp, viewer, *, form=None, announcement_form=None, notice
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @live_page(*WALL_PAGE)
+@kept_offline
 def wall_page(request, camp_slug):
     """The wall: pinned announcements on top, the newest posts; live while it is open."""
     if request.method == "POST":

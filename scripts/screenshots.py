@@ -85,6 +85,14 @@ def main():
         base_revision=SessionNotes.objects.get(session=conflicted).revision,
     )
     first_session = camp.sessions.filter(feedback__isnull=False).order_by("pk").first().pk
+    # A session demo1 does not want yet, voted for offline in the offline shot.
+    voted_for = (
+        camp.sessions.visible()
+        .exclude(votes__participant__user__username="demo1")
+        .exclude(hosts__participant__user__username="demo1")
+        .order_by("pk")
+        .first()
+    )
     wish = camp.series.wishes.order_by("pk").first() if camp.series else None
     unsubscribe = notifications.unsubscribe_url(
         get_user_model().objects.get(username="demo2"), Notification.REMINDER
@@ -253,7 +261,41 @@ def main():
             full_page=True,
         )
         shoot("series-unsubscribe-phone", f"/account/{unsubscribe}", PHONE)
+        if not only or "offline-phone".startswith(only):
+            shoot_offline(browser, base, host, sessions["demo1"], voted_for)
         browser.close()
+
+
+def shoot_offline(browser, base, host, session_key, session):
+    """A phone that opened the plan and a session loses the network and votes: the kept page with
+    its offline banner and the vote that waits. Back online, the vote is sent."""
+    context = browser.new_context(viewport=PHONE, device_scale_factor=1)
+    context.add_cookies(
+        [
+            {"name": settings.LANGUAGE_COOKIE_NAME, "value": "de", "domain": host, "path": "/"},
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": session_key,
+                "domain": host,
+                "path": "/",
+            },
+        ]
+    )
+    page = context.new_page()
+    kept = f"{base}{session.get_absolute_url()}"
+    for url in (f"{base}/{DEMO_SLUG}/plan/", kept):
+        page.goto(url)
+        page.wait_for_function("() => navigator.serviceWorker.controller")
+    page.wait_for_timeout(1000)  # the worker keeps its copy after the page arrived
+    context.set_offline(True)
+    page.goto(kept)
+    page.locator(".vote [type=submit]").click()
+    page.locator(".offline-pending").wait_for()
+    page.screenshot(path=OUT / "offline-phone.png")
+    print(f"wrote {OUT / 'offline-phone'}.png")
+    context.set_offline(False)
+    page.locator(".offline-pending").wait_for(state="detached", timeout=20_000)
+    context.close()
 
 
 def shoot_conflict(browser, base, host, sessions, path):

@@ -4,6 +4,7 @@ static files come compressed and fingerprinted, the settings the deployment sets
 deploy checks."""
 
 import gzip
+import json
 import os
 import re
 import shutil
@@ -295,3 +296,21 @@ def test_nginx_with_the_deploy_configuration_sandboxes_svgs_and_not_pdfs(tmp_pat
     assert (
         svg.headers["X-Content-Type-Options"] == pdf.headers["X-Content-Type-Options"] == "nosniff"
     )
+
+
+def test_the_service_workers_files_are_fingerprinted_and_immutable(server):
+    """The worker serves an immutable file from its cache without asking: only safe because a
+    changed file gets a new name (whitenoise's manifest), and the worker's script names them."""
+    _name, base = server
+    worker = urllib.request.urlopen(f"{base}/sw.js", timeout=5)
+    script = worker.read().decode()
+    files = json.loads(re.search(r"const PRECACHE = (\[.*?\]);", script).group(1))
+
+    assert worker.headers["Cache-Control"] == "no-cache"
+    assert re.fullmatch(r"/static/css/app\.[0-9a-f]{12}\.css", files[0])
+    for path in files:
+        response = urllib.request.urlopen(base + path, timeout=5)
+        if path.startswith("/static/"):
+            assert "immutable" in response.headers["Cache-Control"], path
+        else:
+            assert path == "/offline.html"

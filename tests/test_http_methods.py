@@ -79,6 +79,10 @@ def test_every_route_answers_head_as_get_without_a_body(world, deployed):
 EXPECTED_PAGES = {
     "healthz",
     "readyz",
+    "manifest",
+    "service-worker",
+    "offline",
+    "events:camp-manifest",
     "privacy",
     "my-data",
     "account_login",

@@ -18,6 +18,7 @@ from barcamp.http import as_id, safe_next, typed_text
 from events import live, sponsors, wall
 from events import queries as event_queries
 from events.models import Camp
+from events.webapp import kept_offline
 from sessions import permissions as session_permissions
 from sessions import queries as session_queries
 from sessions.models import Session
@@ -65,6 +66,7 @@ def _visible_session_or_404(camp, session_id, viewer, user):
 
 
 @require_safe
+@kept_offline
 def session_list(request, camp_slug):
     camp = event_queries.get_camp(camp_slug)
     viewer = event_queries.viewer(camp, request.user)
@@ -118,6 +120,7 @@ def session_list(request, camp_slug):
 
 
 @require_safe
+@kept_offline
 def session_detail(request, camp_slug, session_id):
     camp = event_queries.get_camp(camp_slug)
     viewer = event_queries.viewer(camp, request.user)
@@ -367,6 +370,7 @@ def _pitch_context(request, camp, viewer, pitch_version):
 
 @require_safe
 @live_page(*PITCH_PAGE)
+@kept_offline
 def pitch(request, camp_slug):
     """Every Teilgeber's phone during the plenum: the current pitch and one big button.
 

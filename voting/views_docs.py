@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from barcamp.decorators import login_required, rate_limit
 from events import queries as event_queries
+from events.webapp import kept_offline
 from sessions import notes as notes_text
 from sessions import permissions as session_permissions
 from sessions import queries as session_queries
@@ -73,6 +74,7 @@ def _render_notes(
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
+@kept_offline
 def notes(request, camp_slug, session_id):
     """A session's notes page: the notes, its links and slides, and its history; Teilgeber edit here."""
     if request.method == "POST":

@@ -16,6 +16,7 @@ from barcamp.http import as_id
 from events import live, wall
 from events import queries as event_queries
 from events.models import Participant, Room, Slot
+from events.webapp import kept_offline
 from sessions import queries as session_queries
 
 from . import feedback, feeds, grid, queries, services
@@ -174,6 +175,7 @@ def _run_board_action(request, camp, day):
 
 @require_safe
 @live_page(*PLAN_PAGE)
+@kept_offline
 def plan(request, camp_slug):
     """Today's published grid, now & next, and the Teilgeber's own agenda with clashes marked."""
     camp = event_queries.get_camp(camp_slug)
@@ -256,6 +258,7 @@ def _shared_plan_parts(request, camp, day, published, rateable, grid_version):
 
 @require_safe
 @live_page(*PLAN_PAGE)
+@kept_offline
 def room_sign(request, camp_slug, room_id):
     """A tablet at the door: this room's session now and next."""
     camp = event_queries.get_camp(camp_slug)
