@@ -270,6 +270,8 @@ SLIDES_MAX_MB = int(os.environ.get("SLIDES_MAX_MB", "20"))
 # In development whitenoise serves straight from the apps' static folders, no collectstatic.
 WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
+# Files browsers ask for at the root (/favicon.ico, for pages without an icon link: the admin, PDFs).
+WHITENOISE_ROOT = BASE_DIR / "public"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
