@@ -139,6 +139,10 @@ class Row:
     def takes_sessions(self):
         return self.slot.takes_sessions
 
+    @property
+    def begins_sessions(self):
+        return any(cell.session and not cell.continued for cell in self.cells)
+
 
 @dataclass
 class Grid:
@@ -158,7 +162,12 @@ class Grid:
 
     @property
     def next_row(self):
-        return next((row for row in self.rows if row.is_next), None)
+        """The next slot in which sessions begin: breaks, empty slots and slots that only
+        continue two-slot sessions are passed over."""
+        start = next((index for index, row in enumerate(self.rows) if row.is_next), None)
+        if start is None:
+            return None
+        return next((row for row in self.rows[start:] if row.begins_sessions), None)
 
     @property
     def rows_from_now(self):
