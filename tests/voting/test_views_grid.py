@@ -501,7 +501,7 @@ def test_projector_shows_the_grid_when_no_pitch_runs_with_now_highlighted(client
         response = client.get(reverse("voting:projector", args=[camp.slug]))
 
     content = response.content.decode()
-    assert '<tr class="is-now">' in content
+    assert '<th scope="col" class="wall-slot is-now">' in content
     assert "Lunch in the foyer" in content
     assert "Session 2" in content
     assert "Session 0" not in content  # its slot is over
