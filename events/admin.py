@@ -8,6 +8,7 @@ from django.forms.models import BaseInlineFormSet
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -257,7 +258,7 @@ class CampAdmin(LivePagesFollowMixin, OrganizerPermissionsMixin, admin.ModelAdmi
                             "%(count)d slots created for %(date)s.",
                             len(slots),
                         )
-                        % {"count": len(slots), "date": form.cleaned_data["date"]},
+                        % {"count": len(slots), "date": date_format(form.cleaned_data["date"])},
                         messages.SUCCESS,
                     )
                     return redirect(
