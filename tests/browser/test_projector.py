@@ -78,7 +78,7 @@ def at(camp, hour, minute=0):
 def camp_with_rooms(count):
     """A day with `count` rooms, sessions in the first two slots of every room (one of them
     a two-slot workshop), a lunch break, sponsors and a pinned announcement, published."""
-    camp = make_camp(name="Barcamp Köln", hashtag="bcko27")
+    camp = make_camp(name="Barcamp Köln", slug="barcamp-koeln-2027", hashtag="bcko27")
     rooms = [
         make_room(camp, name=name, capacity=100 - index) for index, name in enumerate(ROOMS[:count])
     ]
@@ -130,7 +130,9 @@ WALL_ITEMS = """() => {
         const inside = box.top >= wall.top - 1 && box.bottom <= wall.bottom + 1
             && box.left >= wall.left - 1 && box.right <= wall.right + 1;
         const outside = box.left >= wall.right || box.top >= wall.bottom;
-        return {inside, outside, mask: getComputedStyle(item.parentNode).maskImage};
+        const clipped = item.scrollHeight > item.clientHeight + 1;
+        const mask = getComputedStyle(item.parentNode).maskImage;
+        return {text: item.innerText.trim(), inside, outside, clipped, mask};
     });
 }"""
 
@@ -139,7 +141,7 @@ def assert_whole_items_only(page):
     """Each announcement and post is whole on screen or wholly out of sight: none cut off, no
     fade; some wait out of sight (there are more than fit)."""
     items = page.evaluate(WALL_ITEMS)
-    assert all(item["inside"] or item["outside"] for item in items), items
+    assert all((item["inside"] and not item["clipped"]) or item["outside"] for item in items), items
     assert any(item["inside"] for item in items)
     assert any(item["outside"] for item in items)
     assert all(item["mask"] == "none" for item in items)
@@ -201,7 +203,11 @@ def test_after_the_last_slot_the_projector_says_what_comes_next(open_as, live_se
     camp.save()
     next_year = camp.start_date + datetime.timedelta(days=364)
     make_camp(
-        name="Barcamp Köln 2028", series=camp.series, start_date=next_year, end_date=next_year
+        name="Barcamp Köln 2028",
+        slug="barcamp-koeln-2028",
+        series=camp.series,
+        start_date=next_year,
+        end_date=next_year,
     )
     services.set_voting_state(camp=camp, date=camp.start_date, state=VotingDay.State.CLOSED)
     projector = open_as(None, PROJECTOR, language="de")
@@ -222,3 +228,30 @@ def test_after_the_last_slot_the_projector_says_what_comes_next(open_as, live_se
     expect(projector.locator(".join-hint")).to_contain_text("Notizen")
     assert_whole_items_only(projector)
     assert projector.evaluate("document.documentElement.scrollHeight") <= PROJECTOR["height"]
+
+
+def test_the_longest_announcement_and_post_fit_the_strip_below_the_grid_whole(open_as, live_server):
+    camp, _rooms = camp_with_rooms(8)
+    organizer = camp.organizers.get()
+    longest = ("Wer den Beamer im Saal braucht, meldet sich bitte vorher am Empfang. " * 5)[
+        : wall.WALL_TEXT_LENGTH
+    ]
+    projector = open_as(None, PROJECTOR, language="de")
+
+    seen = []
+    for publish in ("post", "announcement"):
+        if publish == "post":
+            author = make_participant(camp=camp, display_name="Anna")
+            wall.show_post(
+                post=wall.post_message(camp=camp, participant=author, text=longest), by=organizer
+            )
+        else:
+            wall.post_announcement(camp=camp, by=organizer, text=longest)
+        with at(camp, 10, 15):
+            projector.goto(f"{live_server.url}/{camp.slug}/projector/")
+            expect(projector.locator(".wall-grid")).to_be_visible()
+        items = projector.evaluate(WALL_ITEMS)
+        seen.append(next(item for item in items if item["text"].startswith(longest[:40])))
+        assert_whole_items_only(projector)
+
+    assert [(item["inside"], item["clipped"]) for item in seen] == [(True, False), (True, False)]
