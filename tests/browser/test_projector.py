@@ -26,7 +26,7 @@ from tests.factories import (
     make_sponsor,
 )
 from voting import grid, services
-from voting.models import VotingDay
+from voting.models import Placement, VotingDay
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -52,7 +52,7 @@ ROOMS = [
 TITLES = [
     "Design Systems für kleine Teams",
     "Podcasts ohne Budget",
-    "Barrierefreiheit in 30 Minuten prüfen: ein Werkzeugkasten für alle, die Websites bauen",
+    "Barrierefreiheit in 30 Minuten prüfen: ein Werkzeugkasten für alle",
     "Remote-Teams, die wirklich reden",
     "Open Source im Marketing: geht das?",
     "Python für Nicht-Programmierer",
@@ -67,6 +67,13 @@ TITLES = [
     "Kanban mit Kindern",
     "Schreibwerkstatt",
 ]
+
+
+# A title as long as a title may be (120 characters): clamped, never taller than its row.
+LONGEST_TITLE = (
+    "Wie wir mit Ehrenamtlichen, Sponsoren und der Stadtverwaltung ein Barcamp für "
+    "dreihundert Leute organisiert haben: Tipps"
+)
 
 
 def at(camp, hour, minute=0):
@@ -99,10 +106,13 @@ def camp_with_rooms(count):
             if offset == 1 and index == 1:
                 continue  # the workshop goes on here
             title = TITLES[(index * 2 + offset) % len(TITLES)]
+            if (offset, index) == (1, count - 1):
+                title = LONGEST_TITLE
             session = make_session(
                 camp=camp, title=title, length=2 if (offset, index) == (0, 1) else 1
             )
-            grid.move_session(session=session, room=room, slot=slot)
+            # Placed as the board would, without its undo step (not what is tested here).
+            Placement.objects.create(session=session, room=room, slot=slot, pinned=True)
     grid.publish_plan(camp=camp, date=camp.start_date)
     make_sponsor(camp, name="Kaffeerösterei Ehrenfeld")
     make_sponsor(camp, name="Netzwerk Köln e.V.")
