@@ -1,12 +1,14 @@
 import datetime
 
 from django.contrib import admin, messages
+from django.contrib.admin.options import IS_POPUP_VAR
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
 from django.forms.models import BaseInlineFormSet
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -242,6 +244,15 @@ class CampAdmin(LivePagesFollowMixin, OrganizerPermissionsMixin, admin.ModelAdmi
                     % {"count": len(promoted)},
                 )
 
+    def response_add(self, request, obj, post_url_continue=None):
+        """A camp saved without slots goes on to generating them (plain "Save" only)."""
+        response = super().response_add(request, obj, post_url_continue)
+        if any(key in request.POST for key in ("_continue", "_addanother", IS_POPUP_VAR)):
+            return response
+        if obj.slots.exists():
+            return response
+        return redirect("admin:events_camp_generate_slots", obj.pk)
+
     def get_urls(self):
         return [
             path(
@@ -256,7 +267,10 @@ class CampAdmin(LivePagesFollowMixin, OrganizerPermissionsMixin, admin.ModelAdmi
         camp = get_object_or_404(self.get_queryset(request), pk=camp_id)
         if not self.has_change_permission(request, camp):
             raise PermissionDenied
-        form = GenerateSlotsForm(request.POST or None, camp=camp)
+        # The organizers' checklist links to the day it is about.
+        days = [day.isoformat() for day in camp.days]
+        day = request.GET.get("date") if request.GET.get("date") in days else None
+        form = GenerateSlotsForm(request.POST or None, camp=camp, initial={"date": day})
         status = 200
         if request.method == "POST":
             if form.is_valid():
@@ -272,7 +286,7 @@ class CampAdmin(LivePagesFollowMixin, OrganizerPermissionsMixin, admin.ModelAdmi
                             "%(count)d slots created for %(date)s.",
                             len(slots),
                         )
-                        % {"count": len(slots), "date": form.cleaned_data["date"]},
+                        % {"count": len(slots), "date": date_format(form.cleaned_data["date"])},
                         messages.SUCCESS,
                     )
                     return redirect(

@@ -312,12 +312,17 @@ class Room(models.Model):
     capacity = models.PositiveIntegerField(
         _("capacity"), validators=[MinValueValidator(1)], help_text=_("Seats in the room.")
     )
-    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    order = models.PositiveSmallIntegerField(
+        _("order"),
+        default=0,
+        help_text=_("Rooms with the same number keep the order in which they were entered."),
+    )
 
     class Meta:
         verbose_name = _("room")
         verbose_name_plural = _("rooms")
-        ordering = ["order", "name"]
+        # Columns on the board, the projector and the plan: as entered, unless numbered.
+        ordering = ["order", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["camp", "name"], name="room_name_unique_per_camp"),
             models.CheckConstraint(condition=Q(capacity__gte=1), name="room_capacity_positive"),

@@ -186,6 +186,7 @@ def main():
         shoot("projector", f"/{DEMO_SLUG}/projector/", PROJECTOR)
         shoot("manage-phone", f"/{DEMO_SLUG}/pitch/manage/", PHONE, user="orga", full_page=True)
         shoot("admin-camp", f"/admin/events/camp/{camp.pk}/change/", LAPTOP, user="orga")
+        shoot("orga-camp", f"/{DEMO_SLUG}/", LAPTOP, user="orga")
         stop_pitch()
         shoot("projector-grid", f"/{DEMO_SLUG}/projector/", PROJECTOR)
         shoot("plan-phone", f"/{DEMO_SLUG}/plan/", PHONE, user="demo1", full_page=True)

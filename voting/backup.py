@@ -131,8 +131,7 @@ def export_camp(*, camp):
             else None,
         },
         "rooms": [
-            {"name": r.name, "capacity": r.capacity, "order": r.order}
-            for r in camp.rooms.order_by("order", "name")
+            {"name": r.name, "capacity": r.capacity, "order": r.order} for r in camp.rooms.all()
         ],
         "slots": [
             {

@@ -241,7 +241,7 @@ def documentation(camp, *, now=None):
     following = _following_session_slots(slots.values())
     days = {}
     for session_id, room, slot in sorted(
-        placed, key=lambda row: (row[2].date, row[2].start, row[1].order, row[1].name)
+        placed, key=lambda row: (row[2].date, row[2].start, row[1].order, row[1].pk)
     ):
         session = sessions.get(session_id)
         if session is None:

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
 from events import live
-from events.models import Participant, Room, Slot
+from events.models import Camp, Participant, Room, Slot
 from sessions.models import Session, SessionHost
 from sessions.queries import filtered_sessions, for_display
 
@@ -158,6 +158,10 @@ class Row:
     def takes_sessions(self):
         return self.slot.takes_sessions
 
+    @property
+    def begins_sessions(self):
+        return any(cell.session and not cell.continued for cell in self.cells)
+
 
 @dataclass
 class Grid:
@@ -177,15 +181,12 @@ class Grid:
 
     @property
     def next_row(self):
-        return next((row for row in self.rows if row.is_next), None)
-
-    @property
-    def rows_from_now(self):
-        """The rows from the current (or next) slot on: what still matters on the wall."""
-        start = next(
-            (index for index, row in enumerate(self.rows) if row.is_now or row.is_next), None
-        )
-        return self.rows if start is None else self.rows[start:]
+        """The next slot in which sessions begin: breaks, empty slots and slots that only
+        continue two-slot sessions are passed over."""
+        start = next((index for index, row in enumerate(self.rows) if row.is_next), None)
+        if start is None:
+            return None
+        return next((row for row in self.rows[start:] if row.begins_sessions), None)
 
     @property
     def sessions(self):
@@ -195,6 +196,102 @@ class Grid:
             for cell in row.cells
             if cell.session and not cell.continued
         ]
+
+
+# --- The projector's grid -------------------------------------------------------------------
+
+
+@dataclass
+class StageCell:
+    cell: Cell
+    span: int = 1  # 2: a session that goes on into the next column
+
+
+@dataclass
+class Stage:
+    """What the projector shows of a day's published grid: the slot now (or the first ahead)
+    and the one after it, a line per room; or that the day's sessions are over."""
+
+    columns: list = field(default_factory=list)  # one or two rows that hold sessions
+    lines: list = field(default_factory=list)  # (room, [StageCell]) per room
+    current_break: Row | None = None  # a break or plenum going on now
+    break_between: Row | None = None  # a break or plenum between the two columns
+    over: bool = False
+
+    @property
+    def size(self):
+        """How many rooms, coarsely: the projector's type scales by it."""
+        rooms = len(self.lines)
+        return "few" if rooms <= 4 else "some" if rooms <= 8 else "many" if rooms <= 12 else "lots"
+
+
+def projector_stage(grid, *, today):
+    """The current (or first coming) slot with sessions and the next slot in which sessions
+    begin; empty slots and slots that only continue sessions are passed over, as on phones."""
+    if grid.date < today:
+        return Stage(over=True)
+    start = 0
+    if grid.date == today:
+        start = next((i for i, row in enumerate(grid.rows) if row.is_now or row.is_next), None)
+        if start is None:
+            return Stage(over=bool(grid.rows))
+    ahead = grid.rows[start:]
+    stage = Stage()
+    if ahead and ahead[0].is_now and not ahead[0].takes_sessions:
+        stage.current_break = ahead[0]
+    first = next(
+        (
+            row
+            for row in ahead
+            if row.takes_sessions
+            and (any(cell.session for cell in row.cells) if row.is_now else row.begins_sessions)
+        ),
+        None,
+    )
+    if first is None:
+        return stage
+    later = ahead[ahead.index(first) + 1 :]
+    second = next((row for row in later if row.begins_sessions), None)
+    stage.columns = [first] if second is None else [first, second]
+    if second is not None:
+        between = later[: later.index(second)]
+        stage.break_between = next((row for row in between if not row.takes_sessions), None)
+    for index, room in enumerate(grid.rooms):
+        now_cell = first.cells[index]
+        if second is None:
+            stage.lines.append((room, [StageCell(now_cell)]))
+            continue
+        next_cell = second.cells[index]
+        goes_on = (
+            now_cell.session is not None
+            and next_cell.continued
+            and next_cell.session.pk == now_cell.session.pk
+        )
+        cells = (
+            [StageCell(now_cell, span=2)]
+            if goes_on
+            else [StageCell(now_cell), StageCell(next_cell)]
+        )
+        stage.lines.append((room, cells))
+    return stage
+
+
+def after_the_day(camp, date):
+    """What comes after a day's sessions: the camp's next day (with the start of its first
+    slot), or else the next camp of its series."""
+    following = [day for day in camp.days if day > date]
+    if following:
+        starts = (
+            Slot.objects.filter(camp=camp, date=following[0])
+            .order_by("start")
+            .values_list("start", flat=True)
+            .first()
+        )
+        return {"next_day": following[0], "next_day_starts": starts}
+    if camp.series_id:
+        later = Camp.objects.filter(series_id=camp.series_id, start_date__gt=camp.end_date)
+        return {"next_camp": later.order_by("start_date", "pk").first()}
+    return {}
 
 
 def camp_now(camp):

@@ -365,7 +365,13 @@ def _pitch_context(request, camp, viewer, pitch_version):
         hosted = {h.session_id for h in session.hosts.all() if h.participant_id == participant_id}
         voted = {session.pk} if mine else set()
         _decorate([session], camp=camp, viewer=viewer, states=states, voted=voted, hosted=hosted)
-    return {"camp": camp, "viewer": viewer, "pitch": pitch, "session": session}
+    return {
+        "camp": camp,
+        "viewer": viewer,
+        "pitch": pitch,
+        "session": session,
+        "voting_open": VotingDay.State.OPEN in states.values(),
+    }
 
 
 @require_safe
@@ -428,15 +434,39 @@ def projector(request, camp_slug):
     context = {
         **_pitch_context(request, camp, viewer, pitch_version),
         "join_url": request.build_absolute_uri(camp.get_absolute_url()),
+        "sponsors": sponsors.for_camp(camp),
     }
     grid = None
     if context["session"] is None:
         grid = context["grid"] = queries.published_grid(camp, queries.default_day(camp))
+    if grid:
+        stage = context["stage"] = queries.projector_stage(
+            grid, today=queries.camp_now(camp).date()
+        )
+        if stage.over:
+            context.update(_after_the_day(request, camp, grid.date))
+    context["day"] = grid.date if grid else (context["pitch"].date if context["session"] else None)
     context["version"] = live.page_version(version, changes_at=grid.changes_at if grid else None)
     if request.htmx:
         return render(request, "voting/projector.html#projector-stage", context)
-    context.update(_projector_wall_context(request, camp), sponsors=sponsors.for_camp(camp))
+    context.update(_projector_wall_context(request, camp))
     return render(request, "voting/projector.html", context)
+
+
+def _after_the_day(request, camp, date):
+    """Where the room goes once the day's sessions are over, as addresses to read off the wall."""
+
+    def address(path):
+        return request.build_absolute_uri(path).split("://", 1)[1]
+
+    after = queries.after_the_day(camp, date)
+    next_camp = after.get("next_camp")
+    return {
+        "after": after,
+        "documentation_address": address(reverse("voting:documentation", args=[camp.slug])),
+        "feedback_address": address(reverse("voting:camp-feedback", args=[camp.slug])),
+        "next_camp_address": address(next_camp.get_absolute_url()) if next_camp else "",
+    }
 
 
 @require_safe

@@ -170,6 +170,39 @@ def test_camp_page_edits_rooms_slots_and_sponsors_inline(organizer_client, camp)
     assert list(camp.sponsors.values_list("name", flat=True)) == ["Kaffee GmbH"]
 
 
+def test_rooms_keep_the_order_in_which_they_were_entered(organizer_client, camp):
+    rooms = [{"name": name, "capacity": 20, "order": 0} for name in ("Werkstatt", "Aula", "Mensa")]
+
+    organizer_client.post(
+        reverse("admin:events_camp_change", args=[camp.pk]), camp_form_data(camp, rooms=rooms)
+    )
+    change_page = organizer_client.get(reverse("admin:events_camp_change", args=[camp.pk]))
+
+    assert list(camp.rooms.values_list("name", flat=True)) == ["Werkstatt", "Aula", "Mensa"]
+    inline = change_page.context["inline_admin_formsets"][0]
+    assert [form.instance.name for form in inline.formset.forms] == ["Werkstatt", "Aula", "Mensa"]
+
+
+def test_rooms_with_an_order_number_follow_it(organizer_client, camp):
+    rooms = [
+        {"name": "Werkstatt", "capacity": 20, "order": 3},
+        {"name": "Aula", "capacity": 20, "order": 1},
+        {"name": "Mensa", "capacity": 20, "order": 2},
+        {"name": "Foyer", "capacity": 20, "order": 2},
+    ]
+
+    organizer_client.post(
+        reverse("admin:events_camp_change", args=[camp.pk]), camp_form_data(camp, rooms=rooms)
+    )
+
+    assert list(camp.rooms.values_list("name", flat=True)) == [
+        "Aula",
+        "Mensa",
+        "Foyer",
+        "Werkstatt",
+    ]
+
+
 def test_overlapping_slots_are_refused_with_message_and_nothing_saved(organizer_client, camp):
     day = camp.start_date.isoformat()
     data = camp_form_data(

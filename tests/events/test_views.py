@@ -351,6 +351,15 @@ def test_pages_are_german_by_default_and_switch_to_english(client):
     assert "Join the camp" in english.content.decode()
 
 
+def test_favicon_ico_is_served_at_the_root(client):
+    # Browsers ask for it on pages without an icon link: the admin, PDFs, exports.
+    response = client.get("/favicon.ico")
+
+    assert response.status_code == 200
+    assert response["Content-Type"] in {"image/x-icon", "image/vnd.microsoft.icon"}
+    assert b"".join(response.streaming_content)[:4] == b"\x00\x00\x01\x00"  # an ICO file
+
+
 def test_healthz_answers_200_when_the_database_answers(client):
     response = client.get("/healthz")
 

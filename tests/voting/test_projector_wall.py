@@ -138,7 +138,7 @@ def test_an_announcement_re_renders_the_wall_panel(
     panel = client.get(wall_panel(camp), {"v": wall_version}, headers=WALL)
 
     assert panel.status_code == 200
-    assert '<p class="announcement">Lunch is ready</p>' in panel.content.decode()
+    assert '<li class="side-item announcement">Lunch is ready</li>' in panel.content.decode()
 
 
 def test_projector_with_posts_query_count_does_not_grow(client, django_assert_max_num_queries):

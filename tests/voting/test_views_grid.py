@@ -1,6 +1,7 @@
 import contextlib
 import datetime
 import json
+import re
 from unittest import mock
 from xml.etree import ElementTree
 
@@ -276,6 +277,60 @@ def test_plan_shows_now_next_and_the_agenda_with_clashes(client):
     assert "at the same time as another of your sessions" in response.content.decode()
 
 
+def whole_day_slots(content):
+    """{"10:00–10:45": the text of that slot's block} of the plan's whole day."""
+    whole_day = content.split('id="whole-day"', 1)[1]
+    blocks = whole_day.split('<div class="plan-slot')[1:]
+    return {
+        re.search(r"(\d\d:\d\d–\d\d:\d\d)", block)[1]: re.sub(r"<[^>]+>|\s+", " ", block)
+        for block in blocks
+    }
+
+
+def test_the_whole_day_shows_a_two_slot_session_in_its_second_slot_too(client):
+    camp, rooms, slots, _sessions = make_day(rooms=2, slots=3, sessions=0)
+    workshop = make_session(camp=camp, title="Workshop Löten", length=2)
+    talk = make_session(camp=camp, title="Kurzer Vortrag")
+    grid.move_session(session=workshop, room=rooms[0], slot=slots[1])
+    grid.move_session(session=talk, room=rooms[1], slot=slots[1])
+    grid.publish_plan(camp=camp, date=camp.start_date)
+    client.cookies["django_language"] = "en"
+
+    with at(camp, 9, 0):
+        content = client.get(reverse("voting:plan", args=[camp.slug])).content.decode()
+
+    day = whole_day_slots(content)
+    assert "Workshop Löten" not in day["10:00–10:45"]
+    assert "Workshop Löten" in day["11:00–11:45"]
+    assert "Kurzer Vortrag" in day["11:00–11:45"]
+    assert "↳ Workshop Löten" in day["12:00–12:45"]
+    assert "continued from the slot before" in day["12:00–12:45"]
+    assert "Kurzer Vortrag" not in day["12:00–12:45"]
+
+
+@pytest.mark.parametrize("between", ["empty", "continued", "break"])
+def test_next_names_the_next_slot_in_which_sessions_begin(client, between):
+    camp, rooms, slots, _sessions = make_day(rooms=1, slots=3, sessions=0)
+    first = make_session(camp=camp, title="Erste", length=2 if between == "continued" else 1)
+    later = make_session(camp=camp, title="Später")
+    grid.move_session(session=first, room=rooms[0], slot=slots[0])
+    grid.move_session(session=later, room=rooms[0], slot=slots[2])
+    if between == "break":
+        slots[1].kind = Slot.Kind.BREAK
+        slots[1].save()
+    grid.publish_plan(camp=camp, date=camp.start_date)
+    client.cookies["django_language"] = "en"
+
+    with at(camp, 10, 15):
+        response = client.get(reverse("voting:plan", args=[camp.slug]))
+
+    next_row = response.context["grid"].next_row
+    assert next_row.slot == slots[2]
+    assert [cell.session.title for cell in next_row.cells if cell.session] == ["Später"]
+    now_next = response.context["now_next_html"]
+    assert "12:00–12:45" in now_next.split("next-block", 1)[1]
+
+
 def test_plan_agenda_entries_are_shared_yet_each_viewer_sees_their_own(
     client, django_capture_on_commit_callbacks
 ):
@@ -446,7 +501,7 @@ def test_projector_shows_the_grid_when_no_pitch_runs_with_now_highlighted(client
         response = client.get(reverse("voting:projector", args=[camp.slug]))
 
     content = response.content.decode()
-    assert '<tr class="is-now">' in content
+    assert '<th scope="col" class="wall-slot is-now">' in content
     assert "Lunch in the foyer" in content
     assert "Session 2" in content
     assert "Session 0" not in content  # its slot is over
