@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.views.static import serve
 
 from events import views as events_views
+from events import views_account
 from voting import views_privacy as voting_privacy
 
 urlpatterns = [
@@ -11,6 +12,8 @@ urlpatterns = [
     path("readyz", events_views.readyz, name="readyz"),
     path("privacy/", events_views.privacy, name="privacy"),
     path("admin/", admin.site.urls),
+    # Before allauth's own view at this address, which it wraps: one box for the e-mail address.
+    path("accounts/login/code/", views_account.request_login_code),
     path("accounts/", include("allauth.urls")),
     path("account/data/", voting_privacy.my_data, name="my-data"),
     path("i18n/", include("django.conf.urls.i18n")),
