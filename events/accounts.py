@@ -13,8 +13,9 @@ from .cached_rows import drop, from_row_values, row_values
 
 
 def user_display(user):
-    """How allauth names a user on pages and in e-mails: the e-mail address, never a username."""
-    return user.email or user.get_username()
+    """How allauth names a user to themself (messages, their own mails): the name they chose,
+    else their e-mail address; never a username made from it. Never shown to anybody else."""
+    return user.get_full_name().strip() or user.email or user.get_username()
 
 
 def open_account(request, email):

@@ -19,7 +19,7 @@ from barcamp.decorators import login_required, rate_limit
 from barcamp.http import typed_text
 
 from . import camp_cache, live, notifications, queries, services, sponsors, wall
-from .forms import NotificationSettingsForm, ProfileForm
+from .forms import JoinForm, NotificationSettingsForm, ProfileForm
 from .models import Camp, Notification, NotificationSettings
 
 
@@ -37,7 +37,7 @@ def home(request):
     return render(request, "events/home.html", {"camps": camps, "my_camps": mine})
 
 
-def _render_camp(request, camp, *, status=200):
+def _render_camp(request, camp, *, status=200, join_form=None):
     context = {
         "camp": camp,
         "is_organizer": camp.is_organized_by(request.user),
@@ -47,6 +47,10 @@ def _render_camp(request, camp, *, status=200):
         "announcements": [] if request.htmx else wall.pinned_announcements(camp),
         **queries.registration_state(camp, request.user),
     }
+    if join_form is not None:
+        context.update(join_form=join_form, name_needed=True)
+    elif context["name_needed"]:
+        context["join_form"] = JoinForm()
     template = "events/camp.html#registration" if request.htmx else "events/camp.html"
     return render(request, template, context, status=status)
 
@@ -64,10 +68,22 @@ def camp_detail(request, camp_slug):
 @login_required
 @rate_limit("register")
 def register(request, camp_slug):
+    """Join the camp with one tap; the first join asks for the name shown to others."""
     camp = queries.get_camp(camp_slug)
+    display_name = ""
+    if not queries.known_display_name(request.user):
+        # A tap from a page that had no name field yet asks.
+        asked = "display_name" in request.POST
+        form = JoinForm(request.POST if asked else None)
+        if not form.is_valid():
+            return _render_camp(request, camp, status=400 if form.is_bound else 200, join_form=form)
+        display_name = form.cleaned_data["display_name"]
     try:
         participant = services.register_participant(
-            camp=camp, user=request.user, language=translation.get_language()
+            camp=camp,
+            user=request.user,
+            language=translation.get_language(),
+            display_name=display_name,
         )
     except services.RegistrationError as error:
         messages.error(request, str(error))

@@ -32,7 +32,8 @@ def _code(message):
 
 def test_signup_without_password_then_code_logs_in(client):
     response = client.post(
-        "/accounts/signup/?next=/x/", {"email": "ben@example.org", "password1": ""}
+        "/accounts/signup/?next=/x/",
+        {"first_name": "Ben", "email": "ben@example.org", "password1": ""},
     )
     assert response.status_code == 302
 
@@ -41,6 +42,7 @@ def test_signup_without_password_then_code_logs_in(client):
     user = get_user_model().objects.get(email="ben@example.org")
     assert confirmed.status_code == 302
     assert confirmed["Location"] == "/x/"
+    assert user.first_name == "Ben"
     assert not user.has_usable_password()
     assert client.session["_auth_user_id"] == str(user.pk)
 
@@ -66,8 +68,30 @@ def test_login_by_wrong_code_is_400_and_not_logged_in(client):
     assert "_auth_user_id" not in client.session
 
 
+@pytest.mark.parametrize(
+    "name",
+    ["", "ben@example.org"],
+    ids=["no name", "an e-mail address for a name"],
+)
+def test_signup_asks_for_a_name_that_is_not_an_address_and_says_why(client, name):
+    client.cookies["django_language"] = "en"
+
+    response = client.post(
+        "/accounts/signup/", {"first_name": name, "email": "ben@example.org", "password1": ""}
+    )
+
+    assert response.status_code == 400
+    assert get_user_model().objects.count() == 0
+    content = response.content.decode()
+    assert "Shown publicly" in content
+    if name:
+        assert "That looks like an e-mail address." in content
+
+
 def test_signup_with_invalid_email_is_400(client):
-    response = client.post("/accounts/signup/", {"email": "not-an-address", "password1": ""})
+    response = client.post(
+        "/accounts/signup/", {"first_name": "Ben", "email": "not-an-address", "password1": ""}
+    )
 
     assert response.status_code == 400
     assert get_user_model().objects.count() == 0
@@ -76,7 +100,9 @@ def test_signup_with_invalid_email_is_400(client):
 def test_signup_with_taken_email_creates_no_second_account(client):
     make_user(email="eva@example.org")
 
-    client.post("/accounts/signup/", {"email": "eva@example.org", "password1": ""})
+    client.post(
+        "/accounts/signup/", {"first_name": "Eva", "email": "eva@example.org", "password1": ""}
+    )
 
     assert get_user_model().objects.filter(email__iexact="eva@example.org").count() == 1
 
