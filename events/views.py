@@ -79,7 +79,7 @@ def register(request, camp_slug):
             return _render_camp(request, camp, status=400 if form.is_bound else 200, join_form=form)
         display_name = form.cleaned_data["display_name"]
     try:
-        participant = services.register_participant(
+        services.register_participant(
             camp=camp,
             user=request.user,
             language=translation.get_language(),
@@ -88,12 +88,7 @@ def register(request, camp_slug):
     except services.RegistrationError as error:
         messages.error(request, str(error))
         return _render_camp(request, camp, status=409)
-    if participant.is_registered:
-        messages.success(request, _("You are registered. See you at the camp!"))
-    else:
-        messages.info(
-            request, _("The camp is full: you are on the waitlist and move up when a seat frees.")
-        )
+    # The registration panel says how it went: one notice, not a message beside it as well.
     if request.htmx:
         return _render_camp(request, camp)
     return redirect(camp)

@@ -181,13 +181,18 @@ def test_register_htmx_swaps_the_registration_panel(teilgeber_client):
     assert "<html" not in content
 
 
-def test_register_when_full_says_waitlist(teilgeber_client):
+@pytest.mark.parametrize("htmx", [False, True], ids=["page", "htmx"])
+def test_register_when_full_says_waitlist_once(teilgeber_client, htmx):
     camp = make_camp(capacity=1)
     make_participant(camp=camp)
 
-    response = teilgeber_client.post(f"/{camp.slug}/register/", follow=True)
+    response = teilgeber_client.post(
+        f"/{camp.slug}/register/", follow=True, headers=HTMX if htmx else {}
+    )
 
-    assert "You are on the waitlist, number 1." in response.content.decode()
+    content = response.content.decode()
+    assert "You are on the waitlist, number 1." in content
+    assert content.count("on the waitlist") == 1
 
 
 def test_register_while_closed_is_409_with_message_and_saves_nothing(teilgeber_client):
