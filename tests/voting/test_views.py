@@ -606,15 +606,17 @@ def test_merge_without_target_is_400(client, camp, organizer):
     assert "Choose the session to merge into." in response.content.decode()
 
 
-def test_anonymous_sees_pitch_but_is_asked_to_log_in_to_vote(client, camp):
-    make_session(camp=camp, title="Open to all")
+def test_anonymous_sees_pitch_and_a_vote_button_that_logs_in_first(client, camp):
+    session = make_session(camp=camp, title="Open to all")
     services.start_pitch(camp=camp, date=camp.start_date)
     client.cookies["django_language"] = "en"
 
     response = client.get(reverse("voting:pitch", args=[camp.slug]))
 
-    assert "Open to all" in response.content.decode()
-    assert "Log in to vote" in response.content.decode()
+    content = response.content.decode()
+    assert "Open to all" in content
+    assert f'action="{reverse("voting:vote", args=[camp.slug, session.pk])}"' in content
+    assert "I want to go" in content
 
 
 def test_user_not_in_camp_sees_no_vote_form(client, camp):
