@@ -269,6 +269,25 @@ def test_a_vote_waits_for_the_join_and_is_cast_after_it(client):
     assert Vote.objects.filter(session=session, participant__user=user).count() == 1
 
 
+def test_a_vote_kept_for_someone_on_the_waitlist_says_why_and_counts_nothing(client):
+    camp = make_camp()
+    open_voting(camp)
+    session = make_session(camp=camp)
+    user = make_user(password=PASSWORD)
+    make_participant(camp=camp, user=user, status=Participant.Status.WAITLISTED)
+
+    login_url = client.post(
+        reverse("voting:vote", args=[camp.slug, session.pk]),
+        {"want": "1"},
+        HTTP_REFERER=f"http://testserver/{camp.slug}/pitch/",
+    )["Location"]
+    response = client.get(log_in_with_password(client, user, login_url))
+
+    assert response["Location"] == f"/{camp.slug}/pitch/"
+    assert "You are on the waitlist – you can vote as soon as you move up." in _messages(response)
+    assert Vote.objects.count() == 0
+
+
 def test_a_vote_address_opened_without_a_kept_tap_changes_nothing(client):
     camp = make_camp()
     open_voting(camp)

@@ -43,13 +43,25 @@ def _decorate(sessions, *, camp, viewer, states=None, voted=None, hosted=None):
         hosted = own_hosted if hosted is None else hosted
     # Only a camp that hides counts needs to know (one query) whether the viewer organizes it.
     organizer = camp.hide_counts_until_closed and viewer.is_organizer
+    refusal = _vote_refusal(viewer)
     for session in sessions:
+        session.vote_refusal = refusal
         state = states.get(session.day, VotingDay.State.NOT_OPEN)
         session.voted = session.pk in voted
         session.hosted_by_viewer = session.pk in hosted
         session.voting_open = state == VotingDay.State.OPEN
         session.show_count = queries.counts_visible(camp, state, is_organizer=organizer)
     return sessions
+
+
+def _vote_refusal(viewer):
+    """Why a logged-in viewer may not vote in the camp at all ("waitlist", "join"), or None:
+    their button says so instead of failing. A logged-out viewer's tap is kept for the login."""
+    user = viewer.user
+    if user is None or not user.is_authenticated or viewer.is_registered:
+        return None
+    participant = viewer.participant
+    return "waitlist" if participant is not None and participant.is_waitlisted else "join"
 
 
 def _budget_context(camp, viewer):
