@@ -41,14 +41,17 @@ FALLBACK_NAME = "Teilgeber {number}"
 def _default_profile(user, camp, display_name):
     """The profile of the user's latest camp, so a returning Teilgeber types nothing twice; the
     name they give now, else the one they chose before, else a neutral "Teilgeber <n>"."""
+    # It runs under the camp's row lock (register_participant): no query more than it needs.
     latest = Participant.objects.filter(user=user).order_by("-created_at").first()
     profile = {}
     if latest:
         profile = {"hashtags": latest.hashtags, "bio": latest.bio, "links": latest.links}
-    number = camp.participants.count() + 1
-    profile["display_name"] = (
-        display_name or queries.known_display_name(user) or FALLBACK_NAME.format(number=number)
-    )[:80]
+        if not queries.FALLBACK_NAME_PATTERN.fullmatch(latest.display_name):
+            display_name = display_name or latest.display_name
+    display_name = display_name or user.get_full_name().strip()
+    if not display_name:
+        display_name = FALLBACK_NAME.format(number=camp.participants.count() + 1)
+    profile["display_name"] = display_name[:80]
     return profile
 
 
