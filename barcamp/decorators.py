@@ -9,7 +9,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django_htmx.http import HttpResponseClientRedirect
 from django_ratelimit.decorators import ratelimit
 
-from events import camp_cache, live
+from events import camp_cache, intents, live
 
 
 def login_required(view):
@@ -24,6 +24,32 @@ def login_required(view):
         if request.user.is_authenticated:
             return view(request, *args, **kwargs)
         next_url = request.get_full_path() if request.method != "POST" else _page_of_form(request)
+        response = redirect_to_login(next_url, resolve_url(settings.LOGIN_URL))
+        if request.htmx:
+            return HttpResponseClientRedirect(response.url)
+        return response
+
+    return wrapper
+
+
+def login_then_continue(view=None, *, keep=()):
+    """
+    login_required for an action that a logged-out person may start (join, vote, propose): its
+    POST is kept in the session (events.intents), with the form fields named in `keep`, and the
+    login returns to the action's own address, whose GET then finishes it for the person.
+    """
+    if view is None:
+        return lambda view: login_then_continue(view, keep=keep)
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if request.user.is_authenticated:
+            return view(request, *args, **kwargs)
+        next_url = request.get_full_path()
+        if request.method == "POST":
+            fields = {name: request.POST.getlist(name) for name in keep if name in request.POST}
+            intents.remember(request, path=request.path, page=_page_of_form(request), fields=fields)
+            next_url = request.path
         response = redirect_to_login(next_url, resolve_url(settings.LOGIN_URL))
         if request.htmx:
             return HttpResponseClientRedirect(response.url)

@@ -240,6 +240,8 @@ RATE_LIMITS = {
     "vote": os.environ.get("RATE_LIMIT_VOTE", "60/m"),
     "pitch": os.environ.get("RATE_LIMIT_PITCH", "20/h"),
     "register": os.environ.get("RATE_LIMIT_REGISTER", "20/m"),
+    # Asking for a login code, which opens an account for a new address: as allauth's sign-up.
+    "signup": os.environ.get("RATE_LIMIT_SIGNUP", "20/m"),
     # Saving session notes, adding and removing links and slides.
     "notes": os.environ.get("RATE_LIMIT_NOTES", "30/m"),
     "feedback": os.environ.get("RATE_LIMIT_FEEDBACK", "30/m"),

@@ -4,7 +4,7 @@ from django.urls import include, path
 from django.views.static import serve
 
 from events import views as events_views
-from events import views_webapp
+from events import views_account, views_webapp
 from voting import views_privacy as voting_privacy
 
 urlpatterns = [
@@ -16,6 +16,12 @@ urlpatterns = [
     path("manifest.webmanifest", views_webapp.site_manifest, name="manifest"),
     path("offline.html", views_webapp.offline, name="offline"),
     path("admin/", admin.site.urls),
+    # Before allauth's own view at this address, which it wraps: one box for the e-mail address.
+    path(
+        "accounts/login/code/",
+        views_account.request_login_code,
+        name="account_request_login_code",
+    ),
     path("accounts/", include("allauth.urls")),
     path("account/data/", voting_privacy.my_data, name="my-data"),
     path("i18n/", include("django.conf.urls.i18n")),

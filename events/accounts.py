@@ -1,16 +1,56 @@
 import contextvars
+import hashlib
 
-from allauth.account import auth_backends
+from allauth.account import auth_backends, signals
+from allauth.account.adapter import get_adapter
+from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth import backends, get_user_model
 from django.core.cache import cache
+from django.db import connection, transaction
 
 from .cached_rows import drop, from_row_values, row_values
 
 
 def user_display(user):
-    """How allauth names a user on pages and in e-mails: the e-mail address, never a username."""
-    return user.email or user.get_username()
+    """How allauth names a user to themself (messages, their own mails): the name they chose,
+    else their e-mail address; never a username made from it. Never shown to anybody else."""
+    return user.get_full_name().strip() or user.email or user.get_username()
+
+
+def open_account(request, email):
+    """
+    An account for an e-mail address that has none: no password, the address unverified until
+    the login code sent to it is entered (allauth's login by code verifies the address it was
+    sent to). Returns the new user, or None when the address has an account already or sign-up
+    is closed (allauth's adapter decides).
+
+    Two taps at once open one account: the check and the insert hold a lock on the address
+    (PostgreSQL: an advisory lock for the transaction; SQLite: writers queue, settings).
+    """
+    adapter = get_adapter()
+    if not adapter.is_open_for_signup(request):
+        return None
+    email = email.strip().lower()
+    user_model = get_user_model()
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            key = int.from_bytes(hashlib.sha256(email.encode()).digest()[:8], "big", signed=True)
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])
+        if (
+            EmailAddress.objects.filter(email__iexact=email).exists()
+            or user_model.objects.filter(email__iexact=email).exists()
+        ):
+            return None
+        user = adapter.new_user(request)
+        user.email = email
+        user.set_unusable_password()
+        adapter.populate_username(request, user)
+        user.save()
+        EmailAddress.objects.create(user=user, email=email, primary=True, verified=False)
+    signals.user_signed_up.send(sender=user_model, request=request, user=user)
+    return user
 
 
 def user_cache_key(user_id):

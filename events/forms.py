@@ -3,8 +3,9 @@ import datetime
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.core.validators import RegexValidator, URLValidator
+from django.core.validators import RegexValidator, URLValidator, validate_email
 from django.utils.translation import gettext_lazy as _
 
 from . import uploads
@@ -17,10 +18,41 @@ hashtag_validator = RegexValidator(
 )
 
 
-class ProfileForm(forms.Form):
-    display_name = forms.CharField(
-        label=_("Display name"),
+def not_an_email_address(value):
+    """A display name is public: an e-mail address typed into it would be shown to everybody."""
+    try:
+        validate_email(value.strip())
+    except ValidationError:
+        return
+    raise ValidationError(
+        _("That looks like an e-mail address. Your name is public: use a first name or nickname.")
+    )
+
+
+def display_name_field(**kwargs):
+    return forms.CharField(
         max_length=80,
+        validators=[not_an_email_address],
+        widget=forms.TextInput(attrs={"autocomplete": "nickname"}),
+        **kwargs,
+    )
+
+
+class JoinForm(forms.Form):
+    """The first join asks once for the name everybody else will see."""
+
+    display_name = display_name_field(
+        label=_("Your name"),
+        help_text=_(
+            "Shown publicly: on the projector, in the plan and next to your sessions. "
+            "A first name or nickname is enough. Never your e-mail address."
+        ),
+    )
+
+
+class ProfileForm(forms.Form):
+    display_name = display_name_field(
+        label=_("Display name"),
         help_text=_("How other Teilgeber see you."),
     )
     hashtag_1 = forms.CharField(
@@ -221,7 +253,14 @@ class NextCampForm(forms.Form):
 
 
 class SignupForm(AllauthSignupForm):
-    """allauth's sign-up, saying plainly that the password may stay empty."""
+    """allauth's sign-up with the name shown to others (asked once, here), saying plainly that
+    the password may stay empty. allauth stores `first_name` on the new account."""
+
+    first_name = display_name_field(
+        label=_("Your name"),
+        help_text=JoinForm.base_fields["display_name"].help_text,
+    )
+    field_order = ["first_name", "email", "password1"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -1,5 +1,6 @@
 """Reads used by more than one view."""
 
+import re
 from collections import Counter
 from dataclasses import dataclass
 
@@ -81,6 +82,23 @@ def waitlist_position(participant):
     return ahead
 
 
+# The neutral name of a Teilgeber who never chose one (events.services.FALLBACK_NAME).
+FALLBACK_NAME_PATTERN = re.compile(r"Teilgeber \d+")
+
+
+def known_display_name(user):
+    """The name the person chose, for their latest camp or at sign-up; "" if they never chose one."""
+    latest = (
+        Participant.objects.filter(user=user)
+        .order_by("-created_at")
+        .values_list("display_name", flat=True)
+        .first()
+    )
+    if latest and not FALLBACK_NAME_PATTERN.fullmatch(latest):
+        return latest
+    return user.get_full_name().strip()[:80]
+
+
 def registration_state(camp, user):
     """What the camp page shows about registration. The free seats are counted (a query) only
     for whoever may still join: a Teilgeber who is in or on the waitlist does not see them, and
@@ -98,6 +116,13 @@ def registration_state(camp, user):
             else None
         ),
         "waitlist_position": waitlist_position(participant),
+        # The first join asks for the name shown to others; only then is it looked up.
+        "name_needed": (
+            is_open
+            and participant is None
+            and user.is_authenticated
+            and not known_display_name(user)
+        ),
         "registration_is_open": is_open,
         "registration_opens_at": opens_at if opens_at and opens_at > now else None,
     }

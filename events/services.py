@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import emails, live
+from . import emails, live, queries
 from .models import Camp, NotificationSettings, Participant, Room, Slot, Sponsor, new_ticket_code
 
 
@@ -32,29 +32,36 @@ def _lock_camp(camp):
     return Camp.objects.select_for_update().get(pk=camp.pk)
 
 
-def _default_profile(user):
-    """The profile of the user's latest camp, so a returning Teilgeber types nothing twice."""
+# A Teilgeber who never said how to call them (an account made by an organizer or an import):
+# never their e-mail address or a part of it. Not translated: "Teilgeber" is the glossary's word
+# in both languages, and the name is stored once for every reader.
+FALLBACK_NAME = "Teilgeber {number}"
+
+
+def _default_profile(user, camp, display_name):
+    """The profile of the user's latest camp, so a returning Teilgeber types nothing twice; the
+    name they give now, else the one they chose before, else a neutral "Teilgeber <n>"."""
+    # It runs under the camp's row lock (register_participant): no query more than it needs.
     latest = Participant.objects.filter(user=user).order_by("-created_at").first()
+    profile = {}
     if latest:
-        return {
-            "display_name": latest.display_name,
-            "hashtags": latest.hashtags,
-            "bio": latest.bio,
-            "links": latest.links,
-        }
-    return {
-        "display_name": (user.get_full_name() or user.email.split("@")[0] or user.get_username())[
-            :80
-        ]
-    }
+        profile = {"hashtags": latest.hashtags, "bio": latest.bio, "links": latest.links}
+        if not queries.FALLBACK_NAME_PATTERN.fullmatch(latest.display_name):
+            display_name = display_name or latest.display_name
+    display_name = display_name or user.get_full_name().strip()
+    if not display_name:
+        display_name = FALLBACK_NAME.format(number=camp.participants.count() + 1)
+    profile["display_name"] = display_name[:80]
+    return profile
 
 
-def register_participant(*, camp, user, language=None, now=None):
+def register_participant(*, camp, user, language=None, display_name="", now=None):
     """
     Join the camp: a seat while there is one, else the end of the waitlist.
 
     Joining twice changes nothing. A cancelled Teilgeber may join again, at the end of the
-    queue. Raises RegistrationError while registration is closed.
+    queue. Raises RegistrationError while registration is closed. `display_name`, the name
+    asked for at the first join, names the new Teilgeber and becomes the account's name.
     """
     now = now or timezone.now()
     with transaction.atomic():
@@ -67,7 +74,9 @@ def register_participant(*, camp, user, language=None, now=None):
         free = camp.capacity - camp.participants.registered().count()
         status = Participant.Status.REGISTERED if free > 0 else Participant.Status.WAITLISTED
         if participant is None:
-            participant = Participant(camp=camp, user=user, **_default_profile(user))
+            participant = Participant(
+                camp=camp, user=user, **_default_profile(user, camp, display_name)
+            )
             # Codes are random; a clash within the camp (rare) would break the unique constraint.
             while camp.participants.filter(ticket_code=participant.ticket_code).exists():
                 participant.ticket_code = new_ticket_code()
@@ -75,6 +84,9 @@ def register_participant(*, camp, user, language=None, now=None):
         participant.status_changed_at = now
         participant.language = language or participant.language
         participant.save()
+        if display_name and not user.get_full_name().strip():
+            user.first_name = display_name[:80]
+            user.save(update_fields=["first_name"])
         emails.send_status_email(participant)
     return participant
 

@@ -14,12 +14,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django_htmx.http import HttpResponseClientRedirect
 
-from barcamp.decorators import login_required, rate_limit
+from barcamp.decorators import login_required, login_then_continue, rate_limit
 from barcamp.http import typed_text
 
-from . import camp_cache, live, notifications, queries, services, sponsors, wall
-from .forms import NotificationSettingsForm, ProfileForm
+from . import camp_cache, intents, live, notifications, queries, services, sponsors, wall
+from .forms import JoinForm, NotificationSettingsForm, ProfileForm
 from .models import Camp, Notification, NotificationSettings
 from .webapp import kept_offline
 
@@ -38,7 +39,7 @@ def home(request):
     return render(request, "events/home.html", {"camps": camps, "my_camps": mine})
 
 
-def _render_camp(request, camp, *, status=200):
+def _render_camp(request, camp, *, status=200, join_form=None):
     context = {
         "camp": camp,
         "is_organizer": camp.is_organized_by(request.user),
@@ -48,6 +49,10 @@ def _render_camp(request, camp, *, status=200):
         "announcements": [] if request.htmx else wall.pinned_announcements(camp),
         **queries.registration_state(camp, request.user),
     }
+    if join_form is not None:
+        context.update(join_form=join_form, name_needed=True)
+    elif context["name_needed"]:
+        context["join_form"] = JoinForm()
     template = "events/camp.html#registration" if request.htmx else "events/camp.html"
     return render(request, template, context, status=status)
 
@@ -62,24 +67,50 @@ def camp_detail(request, camp_slug):
         return _render_camp(request, queries.get_camp(camp_slug))
 
 
-@require_POST
-@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_then_continue
 @rate_limit("register")
 def register(request, camp_slug):
+    """
+    Join the camp with one tap. A logged-out tap is kept (events.intents) and finished here by
+    the GET the login returns to; any other GET only shows the camp. The first join asks for the
+    name shown to others; the panel on the camp page then says how it went (one notice, there).
+    """
     camp = queries.get_camp(camp_slug)
+    kept = intents.take(request, request.path)
+    known_name = queries.known_display_name(request.user)
+    if request.method != "POST" and (kept is None or not known_name):
+        # The camp page asks a newcomer for their name: the join then is one more tap, with it.
+        return redirect(camp)
+    display_name = ""
+    if not known_name:
+        # A tap from a page that had no name field yet (or the GET back from the login) asks.
+        asked = request.method == "POST" and "display_name" in request.POST
+        form = JoinForm(request.POST if asked else None)
+        if not form.is_valid():
+            return _render_camp(request, camp, status=400 if form.is_bound else 200, join_form=form)
+        display_name = form.cleaned_data["display_name"]
     try:
         participant = services.register_participant(
-            camp=camp, user=request.user, language=translation.get_language()
+            camp=camp,
+            user=request.user,
+            language=translation.get_language(),
+            display_name=display_name,
         )
     except services.RegistrationError as error:
         messages.error(request, str(error))
         return _render_camp(request, camp, status=409)
-    if participant.is_registered:
-        messages.success(request, _("You are registered. See you at the camp!"))
-    else:
-        messages.info(
-            request, _("The camp is full: you are on the waitlist and move up when a seat frees.")
-        )
+    # A vote or a proposal that waited for the join goes on now (events.intents).
+    pending = intents.peek(request)
+    if pending and pending.path.startswith(camp.get_absolute_url()):
+        if participant.is_registered:
+            messages.success(request, _("You are registered. See you at the camp!"))
+        else:
+            messages.info(request, _("The camp is full: you are on the waitlist."))
+        if request.htmx:
+            return HttpResponseClientRedirect(pending.path)
+        return redirect(pending.path)
+    # The registration panel says how it went: one notice, not a message beside it as well.
     if request.htmx:
         return _render_camp(request, camp)
     return redirect(camp)

@@ -66,9 +66,11 @@ def main():
     base = args.base.rstrip("/")
     camp = Camp.objects.get(slug=DEMO_SLUG)
     services.start_pitch(camp=camp, date=camp.start_date)
+    prepare_journey(camp)
     # Playwright runs an event loop in this thread, so the sessions are made beforehand.
     sessions = {
-        username: session_cookie(username) for username in ("demo1", "demo2", "demo3", "orga")
+        username: session_cookie(username)
+        for username in ("demo1", "demo2", "demo3", "orga", NEWCOMER, WAITING)
     }
     only = tuple(filter(None, args.only.split(",")))
     first_room = camp.rooms.first()
@@ -180,6 +182,9 @@ def main():
             context.close()
             print(f"wrote {OUT / name}.png")
 
+        if not only or any("journey-".startswith(p) or p.startswith("journey-") for p in only):
+            shoot_journey(browser, base, host, sessions)
+        shoot("journey-waitlist-pitch-phone", f"/{DEMO_SLUG}/pitch/", PHONE, user=WAITING)
         shoot("camp-phone", f"/{DEMO_SLUG}/", PHONE, user="demo1", full_page=True)
         shoot("sessions-phone", f"/{DEMO_SLUG}/sessions/", PHONE, user="demo2")
         shoot("pitch-phone", f"/{DEMO_SLUG}/pitch/", PHONE, user="demo3")
@@ -297,6 +302,88 @@ def shoot_offline(browser, base, host, session_key, session):
     context.set_offline(False)
     page.locator(".offline-pending").wait_for(state="detached", timeout=20_000)
     context.close()
+
+
+# The newcomer's journey: an account without a name, not yet in the demo camp (made afresh on
+# every run), and somebody on its waitlist during the pitch.
+NEWCOMER = "journey-newcomer"
+WAITING = "journey-waiting"
+# Typed into the e-mail box: an account for it is opened by the first run, known after that.
+BOX_ADDRESS = "kim@example.org"
+
+
+def prepare_journey(camp):
+    from allauth.account.models import EmailAddress
+
+    from events.models import Participant
+
+    user_model = get_user_model()
+    newcomer, _ = user_model.objects.get_or_create(
+        username=NEWCOMER, defaults={"email": "neu@example.org"}
+    )
+    newcomer.first_name = ""
+    newcomer.set_unusable_password()
+    newcomer.save()
+    Participant.objects.filter(user=newcomer).delete()
+    waiting, _ = user_model.objects.get_or_create(
+        username=WAITING, defaults={"email": "warteliste@example.org", "first_name": "Wanda"}
+    )
+    for user in (newcomer, waiting):
+        EmailAddress.objects.get_or_create(
+            user=user, email=user.email, defaults={"verified": True, "primary": True}
+        )
+    Participant.objects.update_or_create(
+        camp=camp,
+        user=waiting,
+        defaults={"status": Participant.Status.WAITLISTED, "display_name": "Wanda"},
+    )
+
+
+def shoot_journey(browser, base, host, sessions):
+    """From the camp's link to "I'm in": join, the e-mail box, the code, the name, in."""
+
+    def new_page(user=None):
+        context = browser.new_context(viewport=PHONE, device_scale_factor=1)
+        cookies = [
+            {"name": settings.LANGUAGE_COOKIE_NAME, "value": "de", "domain": host, "path": "/"}
+        ]
+        if user:
+            cookies.append(
+                {
+                    "name": settings.SESSION_COOKIE_NAME,
+                    "value": sessions[user],
+                    "domain": host,
+                    "path": "/",
+                }
+            )
+        context.add_cookies(cookies)
+        return context.new_page()
+
+    def shot(page, name):
+        page.wait_for_load_state("networkidle")
+        page.screenshot(path=OUT / f"{name}.png")
+        print(f"wrote {OUT / name}.png")
+
+    page = new_page()
+    page.goto(f"{base}/{DEMO_SLUG}/")
+    shot(page, "journey-1-join-phone")
+    page.locator("#registration button").click()
+    page.locator("input[name=email]").fill(BOX_ADDRESS)
+    shot(page, "journey-2-address-phone")
+    page.locator("input[name=email]").press("Enter")
+    shot(page, "journey-3-code-phone")
+    page.context.close()
+
+    # The code arrives by mail (the server's console here); the newcomer is back from it.
+    page = new_page(NEWCOMER)
+    page.goto(f"{base}/{DEMO_SLUG}/")
+    page.locator("input[name=display_name]").fill("Kim")
+    page.locator("#registration").scroll_into_view_if_needed()
+    shot(page, "journey-4-name-phone")
+    page.locator("#registration button[type=submit]").click()
+    page.get_by_text("Wir sehen uns beim Camp!").wait_for()
+    shot(page, "journey-5-in-phone")
+    page.context.close()
 
 
 def shoot_conflict(browser, base, host, sessions, path):

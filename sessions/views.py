@@ -6,8 +6,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from barcamp.decorators import login_required, rate_limit
+from barcamp.decorators import login_required, login_then_continue, rate_limit
 from barcamp.http import safe_next
+from events import intents
 from events import queries as event_queries
 from events.models import Series
 
@@ -43,18 +44,37 @@ def _session_form(request, camp, form, *, session, save, success, wish=None):
     return render(request, "sessions/form.html", context, status=status)
 
 
+# What a proposal keeps when its POST finds the person logged out (an expired session): after
+# the login they are back in the form with what they typed (events.intents).
+PROPOSAL_FIELDS = ("title", "description", "format", "language", "tags", "length", "day", "wish")
+
+
 @require_http_methods(["GET", "HEAD", "POST"])
-@login_required
+@login_then_continue(keep=PROPOSAL_FIELDS)
 @rate_limit("pitch")
 def new(request, camp_slug):
     camp = event_queries.get_camp(camp_slug)
     viewer = event_queries.viewer(camp, request.user)
+    kept = intents.take(request, request.path)
     if not viewer.is_registered:
-        messages.info(request, _("Join the camp to propose a session."))
+        if viewer.participant is not None and viewer.participant.is_waitlisted:
+            messages.info(
+                request, _("You are on the waitlist: you can propose a session once you move up.")
+            )
+        else:
+            # The camp page's join goes on to this form, with whatever was kept.
+            intents.remember(
+                request, path=request.path, page=request.path, fields=kept.fields if kept else None
+            )
+            messages.info(
+                request, _("Join the camp first: then you go on to propose your session.")
+            )
         return redirect(camp)
     if request.method != "POST" and not camp.pitching_open:
         messages.info(request, _("The organizers have closed the pitch for new sessions."))
-    wish = _wish_to_take_up(request, camp)
+    wish = _wish_to_take_up(
+        request, camp, kept_id=kept.fields.get("wish", [None])[0] if kept else None
+    )
 
     def propose(**fields):
         if wish is not None:
@@ -63,7 +83,9 @@ def new(request, camp_slug):
             )
         return services.propose_session(camp=camp, participant=viewer.participant, **fields)
 
-    initial = {"title": wish.title, "description": wish.description} if wish else None
+    initial = {"title": wish.title, "description": wish.description} if wish else {}
+    if kept and request.method == "GET":
+        initial.update({name: values[0] for name, values in kept.fields.items() if values})
     form = SessionForm(request.POST or None, camp=camp, initial=initial)
     success = _("Your session is in the pitch queue. Good luck!")
     return _session_form(
@@ -71,9 +93,10 @@ def new(request, camp_slug):
     )
 
 
-def _wish_to_take_up(request, camp):
-    """The wish named by `?wish=` (or the form's hidden field): one of the camp's series, else 404."""
-    wish_id = request.POST.get("wish") or request.GET.get("wish")
+def _wish_to_take_up(request, camp, kept_id=None):
+    """The wish named by `?wish=` (or the form's hidden field, or a proposal kept through a
+    login): one of the camp's series, else 404."""
+    wish_id = request.POST.get("wish") or request.GET.get("wish") or kept_id
     if not wish_id:
         return None
     wish_id = str(wish_id)

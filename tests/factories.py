@@ -15,8 +15,13 @@ _counter = itertools.count(1)
 
 
 def make_user(**overrides):
+    """An account with a verified address and the name its person chose (first_name="": none)."""
     number = next(_counter)
-    fields = {"username": f"user{number}", "email": f"user{number}@example.org"}
+    fields = {
+        "username": f"user{number}",
+        "email": f"user{number}@example.org",
+        "first_name": f"Person {number}",
+    }
     fields.update(overrides)
     password = fields.pop("password", None)
     user = get_user_model().objects.create(**fields)

@@ -14,11 +14,11 @@ import icalendar
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from events.models import Slot
 
 from . import queries
-from .documentation import public_name
 
 GENERATOR = {"name": "barcamp", "version": "0.1.0"}
 SCHEMA_URL = "https://c3voc.de/schedule/schema.json"
@@ -122,8 +122,10 @@ def _duration(start, end):
 
 
 def _person(camp, participant):
-    # Names as the public list shows them: a Teilgeber who did not opt in is "a Teilgeber".
-    name = public_name(participant)
+    # A host is named with their session as on the public plan and the projector: by the name
+    # they chose knowing it is shown (never their address; who never chose one is "Teilgeber
+    # 12"). The public list's opt-in is about the directory of everybody, not about hosts.
+    name = participant.display_name if participant is not None else _("deleted Teilgeber")
     person = {"name": name, "public_name": name}  # public_name: frab's, still read by some apps
     if participant is not None:
         person["guid"] = person_guid(camp, participant)

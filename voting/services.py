@@ -52,6 +52,10 @@ def set_vote(*, session, participant, want=None):
     """
     camp = session.camp
     if participant is None or participant.camp_id != camp.pk or not participant.is_registered:
+        if participant is not None and participant.camp_id == camp.pk and participant.is_waitlisted:
+            raise NotAllowedToVote(
+                _("You are on the waitlist – you can vote as soon as you move up.")
+            )
         raise NotAllowedToVote(_("Only registered Teilgeber of this camp can vote."))
     if not session.is_visible:
         raise VoteError(_("This session is not open for votes."))

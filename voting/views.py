@@ -13,9 +13,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from barcamp.decorators import is_unchanged_poll, live_page, login_required, rate_limit
+from barcamp.decorators import (
+    is_unchanged_poll,
+    live_page,
+    login_required,
+    login_then_continue,
+    rate_limit,
+)
 from barcamp.http import as_id, safe_next, typed_text
-from events import live, sponsors, wall
+from events import intents, live, sponsors, wall
 from events import queries as event_queries
 from events.models import Camp
 from events.webapp import kept_offline
@@ -38,13 +44,25 @@ def _decorate(sessions, *, camp, viewer, states=None, voted=None, hosted=None):
         hosted = own_hosted if hosted is None else hosted
     # Only a camp that hides counts needs to know (one query) whether the viewer organizes it.
     organizer = camp.hide_counts_until_closed and viewer.is_organizer
+    refusal = _vote_refusal(viewer)
     for session in sessions:
+        session.vote_refusal = refusal
         state = states.get(session.day, VotingDay.State.NOT_OPEN)
         session.voted = session.pk in voted
         session.hosted_by_viewer = session.pk in hosted
         session.voting_open = state == VotingDay.State.OPEN
         session.show_count = queries.counts_visible(camp, state, is_organizer=organizer)
     return sessions
+
+
+def _vote_refusal(viewer):
+    """Why a logged-in viewer may not vote in the camp at all ("waitlist", "join"), or None:
+    their button says so instead of failing. A logged-out viewer's tap is kept for the login."""
+    user = viewer.user
+    if user is None or not user.is_authenticated or viewer.is_registered:
+        return None
+    participant = viewer.participant
+    return "waitlist" if participant is not None and participant.is_waitlisted else "join"
 
 
 def _budget_context(camp, viewer):
@@ -176,10 +194,12 @@ def _parse_want(value):
     return {"1": True, "0": False, None: None, "": None}.get(value, "invalid")
 
 
-@require_POST
-@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_then_continue
 @rate_limit("vote")
 def vote(request, camp_slug, session_id):
+    if request.method != "POST":
+        return _vote_kept(request, camp_slug, session_id)
     want = _parse_want(request.POST.get("want"))
     if want == "invalid":
         return HttpResponseBadRequest(_("“want” must be 1 or 0."))
@@ -211,6 +231,37 @@ def vote(request, camp_slug, session_id):
         messages.error(request, str(exc))
         return _render_session_detail(request, camp, viewer, session, status)
     return _voted(request, camp, session, voted, viewer=viewer)
+
+
+def _vote_kept(request, camp_slug, session_id):
+    """
+    The GET a login returns to after a logged-out tap on "I want to go" (events.intents): the
+    vote is cast now and the person is back on the page they tapped on, with a message saying
+    how it went. A Teilgeber-to-be joins first: the vote waits (the camp page's join goes on to
+    it). Without a kept tap this GET changes nothing.
+    """
+    camp = event_queries.get_camp(camp_slug)
+    viewer = event_queries.viewer(camp, request.user)
+    session = _visible_session_or_404(camp, session_id, viewer, request.user)
+    kept = intents.take(request, request.path)
+    if kept is None:
+        return redirect(session)
+    participant = viewer.participant
+    if participant is None or participant.is_cancelled:
+        intents.remember(request, path=request.path, page=kept.page)
+        messages.info(
+            request,
+            _("Join the camp first: then your vote for “%(title)s” counts.")
+            % {"title": session.title},
+        )
+        return redirect(camp)
+    try:
+        services.set_vote(session=session, participant=participant, want=True)
+    except services.VoteError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Your vote for “%(title)s” counts.") % {"title": session.title})
+    return redirect(kept.page)
 
 
 def _voted(request, camp, session, voted, *, viewer):

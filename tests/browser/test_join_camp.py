@@ -27,14 +27,15 @@ def test_new_user_signs_up_joins_and_edits_profile_on_a_phone(live_server, page)
     # Wait for the login page: the header has a "Sign up" link too, and clicking it before
     # the redirect lands loses the click to the navigation that follows.
     expect(page).to_have_url(re.compile(r"/accounts/login/"))
-    page.get_by_role("link", name="Sign up with your e-mail address").click()
+    page.get_by_role("link", name="Create an account with a password").click()
+    page.get_by_label("Your name").fill("Anna")
     page.get_by_label("Email").fill("anna@example.org")
     page.get_by_role("button", name="Sign Up").click()
     page.get_by_label("Code").fill(code_from_last_mail())
     page.get_by_role("button", name="Confirm").click()
 
+    # The tap on "Join the camp" was kept through the sign-up: no second tap.
     expect(page).to_have_url(f"{live_server.url}/{camp.slug}/")
-    page.get_by_role("button", name="Join the camp").click()
     expect(page.locator("#registration")).to_contain_text("You are registered.")
 
     page.get_by_role("link", name="Edit your profile").click()

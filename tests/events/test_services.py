@@ -189,13 +189,39 @@ def test_register_participant_prefills_profile_from_latest_camp_but_not_the_opt_
     assert participant.is_public is False
 
 
-def test_new_participant_is_private_and_named_after_email():
-    participant = services.register_participant(
-        camp=make_camp(), user=make_user(email="julia.b@example.org")
-    )
+def test_new_participant_is_private_and_named_as_the_account_chose():
+    user = make_user(email="julia.b@example.org", first_name="Julia")
 
-    assert participant.display_name == "julia.b"
+    participant = services.register_participant(camp=make_camp(), user=user)
+
+    assert participant.display_name == "Julia"
     assert participant.is_public is False
+
+
+def test_new_participant_without_a_chosen_name_is_never_named_after_the_email():
+    camp = make_camp()
+    make_participant(camp=camp)
+    user = make_user(email="julia.b@example.org", first_name="")
+
+    participant = services.register_participant(camp=camp, user=user)
+
+    assert participant.display_name == "Teilgeber 2"
+
+
+def test_the_name_given_at_the_first_join_names_the_teilgeber_and_the_account():
+    user = make_user(first_name="")
+
+    participant = services.register_participant(camp=make_camp(), user=user, display_name="Jule")
+
+    user.refresh_from_db()
+    assert (participant.display_name, user.first_name) == ("Jule", "Jule")
+
+
+def test_a_neutral_name_from_an_earlier_camp_is_not_taken_for_a_chosen_one():
+    user = make_user(first_name="")
+    make_participant(user=user, display_name="Teilgeber 7")
+
+    assert queries.known_display_name(user) == ""
 
 
 def test_update_profile_strips_hash_and_keeps_three_hashtags():

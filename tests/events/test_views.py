@@ -135,7 +135,7 @@ def test_camp_page_counts_the_seats_for_whoever_may_still_join(
     assert len(_counts_seats(queries)) == 1
 
 
-def test_register_anonymous_is_sent_to_login(client):
+def test_register_anonymous_is_sent_to_login_and_the_tap_is_kept(client):
     camp = make_camp()
 
     response = client.post(
@@ -143,7 +143,9 @@ def test_register_anonymous_is_sent_to_login(client):
     )
 
     assert response.status_code == 302
-    assert response["Location"] == f"{reverse('account_login')}?next=/{camp.slug}/"
+    assert response["Location"] == f"{reverse('account_login')}?next=/{camp.slug}/register/"
+    assert client.session["barcamp-pending-action"]["path"] == f"/{camp.slug}/register/"
+    assert client.session["barcamp-pending-action"]["page"] == f"/{camp.slug}/"
     assert camp.participants.count() == 0
 
 
@@ -156,7 +158,7 @@ def test_register_anonymous_htmx_gets_client_redirect(client):
     )
 
     assert response.status_code == 200
-    assert response["HX-Redirect"] == f"{reverse('account_login')}?next=/{camp.slug}/"
+    assert response["HX-Redirect"] == f"{reverse('account_login')}?next=/{camp.slug}/register/"
 
 
 def test_register_with_one_tap_registers(teilgeber_client):
@@ -181,13 +183,18 @@ def test_register_htmx_swaps_the_registration_panel(teilgeber_client):
     assert "<html" not in content
 
 
-def test_register_when_full_says_waitlist(teilgeber_client):
+@pytest.mark.parametrize("htmx", [False, True], ids=["page", "htmx"])
+def test_register_when_full_says_waitlist_once(teilgeber_client, htmx):
     camp = make_camp(capacity=1)
     make_participant(camp=camp)
 
-    response = teilgeber_client.post(f"/{camp.slug}/register/", follow=True)
+    response = teilgeber_client.post(
+        f"/{camp.slug}/register/", follow=True, headers=HTMX if htmx else {}
+    )
 
-    assert "You are on the waitlist, number 1." in response.content.decode()
+    content = response.content.decode()
+    assert "You are on the waitlist, number 1." in content
+    assert content.count("on the waitlist") == 1
 
 
 def test_register_while_closed_is_409_with_message_and_saves_nothing(teilgeber_client):
@@ -200,10 +207,13 @@ def test_register_while_closed_is_409_with_message_and_saves_nothing(teilgeber_c
     assert camp.participants.count() == 0
 
 
-def test_register_by_get_is_not_allowed(teilgeber_client):
+def test_register_by_get_without_a_kept_tap_changes_nothing(teilgeber_client):
     camp = make_camp()
 
-    assert teilgeber_client.get(f"/{camp.slug}/register/").status_code == 405
+    response = teilgeber_client.get(f"/{camp.slug}/register/")
+
+    assert response.status_code == 302
+    assert response["Location"] == f"/{camp.slug}/"
     assert camp.participants.count() == 0
 
 

@@ -12,7 +12,7 @@ import pytest
 from django.urls import reverse
 from lxml import etree
 
-from events.services import _default_profile
+from events.services import register_participant
 from tests.factories import (
     make_camp,
     make_participant,
@@ -241,20 +241,23 @@ def test_the_xml_export_carries_the_recording_opt_out_and_what_pretalx_emits(cli
     assert event.find("persons/person").get("guid") == json_event["persons"][0]["guid"]
 
 
-def test_names_in_the_exports_follow_the_public_list_and_are_never_an_address(client):
+def test_hosts_in_the_exports_are_named_as_on_the_plan_and_never_by_an_address(client):
     camp, (session,) = published_camp(start_date=datetime.date(2027, 7, 17))
-    user = make_user(email="anna.schmidt@example.org")
-    hidden_host = make_participant(camp=camp, user=user, **_default_profile(user))
-    session.hosts.update(participant=hidden_host)
-    public_host = make_participant(camp=camp, display_name="Bodo Public", is_public=True)
-    session.hosts.create(participant=public_host)
+    nameless = register_participant(
+        camp=camp, user=make_user(email="anna.schmidt@example.org", first_name="")
+    )
+    session.hosts.update(participant=nameless)
+    named = make_participant(camp=camp, display_name="Bodo Named", is_public=False)
+    session.hosts.create(participant=named)
     grid.publish_plan(camp=camp, date=camp.start_date)  # the plan's hosts as published now
     client.cookies["django_language"] = "en"
 
     as_json, as_xml = exports(client, camp)
 
     event = as_json.json()["schedule"]["conference"]["days"][0]["rooms"]["Saal 1"][0]
-    assert sorted(person["name"] for person in event["persons"]) == ["Bodo Public", "a Teilgeber"]
+    names = sorted(person["name"] for person in event["persons"])
+    assert names == ["Bodo Named", nameless.display_name]
+    assert nameless.display_name.startswith("Teilgeber ")
     for body in (as_json.content, as_xml.content):
         assert b"anna" not in body.lower()
         assert b"example.org" not in body

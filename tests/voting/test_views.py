@@ -220,6 +220,63 @@ def test_vote_by_waitlisted_is_403(client, camp):
     assert Vote.objects.count() == 0
 
 
+def test_an_htmx_vote_refused_to_the_waitlist_answers_in_place_and_says_why(client, camp):
+    participant = make_participant(camp=camp, status=Participant.Status.WAITLISTED)
+    client.force_login(participant.user)
+    client.cookies["django_language"] = "en"
+    session = make_session(camp=camp)
+
+    response = client.post(
+        reverse("voting:vote", args=[camp.slug, session.pk]), {"want": "1"}, headers=HTMX
+    )
+
+    content = response.content.decode()
+    assert response.status_code == 403
+    assert content.lstrip().startswith(f'<div class="vote" id="vote-{session.pk}">')
+    assert "<html" not in content
+    assert "You are on the waitlist – you can vote as soon as you move up." in content
+    assert Vote.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("status", "reason"),
+    [
+        (
+            Participant.Status.WAITLISTED,
+            "You are on the waitlist – you can vote as soon as you move up.",
+        ),
+        (Participant.Status.CANCELLED, "Join the camp</a> to vote."),
+        (None, "Join the camp</a> to vote."),
+    ],
+    ids=["waitlisted", "cancelled", "not joined"],
+)
+@pytest.mark.parametrize("page", ["voting:pitch", "voting:session-list"])
+def test_who_may_not_vote_sees_a_disabled_button_and_why(client, camp, status, reason, page):
+    make_session(camp=camp, title="Tea tasting", pitch_position=1)
+    services.start_pitch(camp=camp, date=camp.start_date)
+    user = make_user()
+    if status:
+        make_participant(camp=camp, user=user, status=status)
+    client.force_login(user)
+    client.cookies["django_language"] = "en"
+
+    content = client.get(reverse(page, args=[camp.slug])).content.decode()
+
+    assert re.search(r'<button type="button" class="vote-button" disabled[^>]*>', content)
+    assert reason in content
+    assert 'name="want"' not in content
+
+
+def test_a_registered_teilgeber_sees_a_live_vote_button(client, camp, teilgeber):
+    make_session(camp=camp, pitch_position=1)
+    services.start_pitch(camp=camp, date=camp.start_date)
+
+    content = client.get(reverse("voting:pitch", args=[camp.slug])).content.decode()
+
+    assert 'vote-button" disabled' not in content
+    assert 'name="want" value="1"' in content
+
+
 def test_vote_anonymous_htmx_is_sent_to_login(client, camp):
     session = make_session(camp=camp)
 
@@ -669,15 +726,17 @@ def test_merge_without_target_is_400(client, camp, organizer):
     assert "Choose the session to merge into." in response.content.decode()
 
 
-def test_anonymous_sees_pitch_but_is_asked_to_log_in_to_vote(client, camp):
-    make_session(camp=camp, title="Open to all")
+def test_anonymous_sees_pitch_and_a_vote_button_that_logs_in_first(client, camp):
+    session = make_session(camp=camp, title="Open to all")
     services.start_pitch(camp=camp, date=camp.start_date)
     client.cookies["django_language"] = "en"
 
     response = client.get(reverse("voting:pitch", args=[camp.slug]))
 
-    assert "Open to all" in response.content.decode()
-    assert "Log in to vote" in response.content.decode()
+    content = response.content.decode()
+    assert "Open to all" in content
+    assert f'action="{reverse("voting:vote", args=[camp.slug, session.pk])}"' in content
+    assert "I want to go" in content
 
 
 def test_user_not_in_camp_sees_no_vote_form(client, camp):
