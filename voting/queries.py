@@ -188,6 +188,10 @@ class Grid:
         return self.rows if start is None else self.rows[start:]
 
     @property
+    def has_online_rooms(self):
+        return any(room.kind != Room.Kind.VENUE for room in self.rooms)
+
+    @property
     def sessions(self):
         return [
             cell.session
