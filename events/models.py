@@ -396,6 +396,13 @@ class Room(models.Model):
         return self.Kind.HYBRID if self.online_url else self.Kind.VENUE
 
     @property
+    def marked_kind(self):
+        """What the mark beside the room's name says: nothing for a room at the venue, nor in an
+        online camp, where every room is online."""
+        kind = self.kind
+        return "" if kind == self.Kind.VENUE or self.camp.online_only else kind
+
+    @property
     def join_url(self):
         """The online address to link, or "": only a web address is ever a link (a row written
         around the form's check, by an import, is not trusted)."""

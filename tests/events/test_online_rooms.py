@@ -8,7 +8,7 @@ from django.urls import reverse
 from events import services
 from events.models import Camp, Room
 from tests.events.test_admin import camp_form_data
-from tests.factories import make_camp, make_organizer, make_room, make_series
+from tests.factories import make_camp, make_organizer, make_participant, make_room, make_series
 
 pytestmark = pytest.mark.django_db
 
@@ -45,6 +45,24 @@ def test_a_rooms_kind_follows_its_address_and_its_camp(
     room = make_room(camp, online_url=online_url, online_only=online_only)
 
     assert camp.rooms.get(pk=room.pk).kind == kind
+
+
+@pytest.mark.parametrize(
+    ("online_only_camp", "online_url", "online_only", "mark"),
+    [
+        (False, "", False, ""),
+        (False, MEET, False, "hybrid"),
+        (False, MEET, True, "online"),
+        (True, MEET, False, ""),  # every room of an online camp is online: nothing to tell apart
+    ],
+)
+def test_a_room_is_marked_where_the_mark_tells_something(
+    online_only_camp, online_url, online_only, mark
+):
+    camp = make_camp(online_only=online_only_camp, venue_name="" if online_only_camp else "Halle")
+    make_room(camp, online_url=online_url, online_only=online_only)
+
+    assert camp.rooms.get().marked_kind == mark
 
 
 def test_the_kind_of_rooms_read_through_their_camp_costs_no_query(django_assert_num_queries):
@@ -191,3 +209,27 @@ def test_room_links_are_for_registered_teilgeber_unless_the_organizers_choose_pu
     )
 
     assert (camp.online_only, camp.room_links_public) == (False, False)
+
+
+def test_an_online_camps_page_says_so_and_sends_its_teilgeber_to_the_plan_not_a_ticket(client):
+    camp = make_camp(online_only=True, venue_name="")
+    client.cookies["django_language"] = "en"
+    client.force_login(make_participant(camp=camp).user)
+
+    body = client.get(camp.get_absolute_url()).content.decode()
+
+    assert '<span class="fact-label">Where</span> online' in body
+    plan = reverse("voting:plan", args=[camp.slug])
+    assert f'<a class="button primary" href="{plan}">The plan, with the rooms’ links</a>' in body
+    assert reverse("events:ticket", args=[camp.slug]) not in body
+
+
+def test_a_camp_at_a_venue_still_hands_out_tickets(client):
+    camp = make_camp(venue_name="Stadthalle")
+    client.cookies["django_language"] = "en"
+    client.force_login(make_participant(camp=camp).user)
+
+    body = client.get(camp.get_absolute_url()).content.decode()
+
+    assert '<span class="fact-label">Where</span> Stadthalle' in body
+    assert reverse("events:ticket", args=[camp.slug]) in body
