@@ -12,6 +12,7 @@ is public, and nobody taps it."""
 import re
 
 import pytest
+from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
@@ -244,3 +245,25 @@ def test_whoever_may_not_see_the_link_learns_the_room_is_online(world):
         assert '<span class="room-kind">online</span>' in body
         assert "The online rooms’ links are shown to registered Teilgeber of the camp." in body
         assert LINK not in body
+
+
+@pytest.mark.parametrize(
+    ("status", "gets_link"),
+    [(Participant.Status.REGISTERED, True), (Participant.Status.WAITLISTED, False)],
+)
+def test_a_host_is_told_the_link_with_the_place_of_their_session(
+    django_capture_on_commit_callbacks, status, gets_link
+):
+    camp = make_camp()
+    room = make_room(camp, name="Lovelace", online_url=LINK, online_only=True)
+    host = make_participant(camp=camp, language="en", status=status)
+    session = make_session(camp=camp, host=host, title="Rust")
+    grid.move_session(session=session, room=room, slot=make_slot(camp))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        grid.publish_plan(camp=camp, date=camp.start_date)
+
+    (message,) = [m for m in mail.outbox if m.to == [host.user.email]]
+    assert "placed at 10:00–10:45, Lovelace: “Rust”" in message.body
+    assert (f"Online: {LINK}" in message.body) is gets_link
+    assert (LINK in message.body) is gets_link
