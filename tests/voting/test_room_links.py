@@ -267,3 +267,12 @@ def test_a_host_is_told_the_link_with_the_place_of_their_session(
     assert "placed at 10:00–10:45, Lovelace: “Rust”" in message.body
     assert (f"Online: {LINK}" in message.body) is gets_link
     assert (LINK in message.body) is gets_link
+
+
+def test_the_board_marks_the_online_room_and_leaves_the_link_to_the_admin(world):
+    client = client_for(world, "organizer")
+
+    body = client.get(reverse("voting:board", args=[world["camp"].slug])).content.decode()
+
+    assert 'Lovelace <span class="room-kind">online</span>' in body
+    assert LINK not in body
