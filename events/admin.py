@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from . import door, live, services
-from .forms import CampAdminForm, GenerateSlotsForm, NextCampForm, SponsorForm
+from .forms import CampAdminForm, GenerateSlotsForm, NextCampForm, RoomForm, SponsorForm
 from .models import Camp, Participant, Room, Series, Slot, Sponsor, is_organizer_role
 
 
@@ -142,8 +142,9 @@ class SlotInline(OrganizerPermissionsMixin, admin.TabularInline):
 
 class RoomInline(OrganizerPermissionsMixin, admin.TabularInline):
     model = Room
+    form = RoomForm
     extra = 0
-    fields = ["name", "capacity", "order"]
+    fields = ["name", "capacity", "order", "online_url", "online_only"]
 
 
 class SponsorInline(OrganizerPermissionsMixin, admin.TabularInline):
@@ -167,6 +168,17 @@ class CampAdmin(LivePagesFollowMixin, OrganizerPermissionsMixin, admin.ModelAdmi
         (
             _("When and where"),
             {"fields": ["start_date", "end_date", "time_zone", "venue_name", "venue_address"]},
+        ),
+        (
+            _("Online and hybrid"),
+            {
+                "fields": ["online_only", "room_links_public"],
+                "description": _(
+                    "A room with an online address (below, under Rooms) is hybrid, or online "
+                    "only; in an online camp every room is. Phones, the plan and the calendars "
+                    "show the address with its sessions."
+                ),
+            },
         ),
         (
             _("Registration"),
@@ -361,7 +373,8 @@ class ParticipantAdmin(CampChildAdmin):
 
 @admin.register(Room)
 class RoomAdmin(CampChildAdmin):
-    list_display = ["name", "camp", "capacity", "order"]
+    form = RoomForm
+    list_display = ["name", "camp", "capacity", "order", "online_url", "online_only"]
     list_filter = ["camp"]
 
 

@@ -9,7 +9,15 @@ from django.core.validators import RegexValidator, URLValidator, validate_email
 from django.utils.translation import gettext_lazy as _
 
 from . import uploads
-from .models import WALL_TEXT_LENGTH, Notification, NotificationSettings, Participant, Sponsor
+from .models import (
+    ONLINE_URL_MESSAGE,
+    WALL_TEXT_LENGTH,
+    Notification,
+    NotificationSettings,
+    Participant,
+    Room,
+    Sponsor,
+)
 from .wall import clean_text
 
 hashtag_validator = RegexValidator(
@@ -343,3 +351,15 @@ class SponsorForm(forms.ModelForm):
         if isinstance(logo, UploadedFile):
             uploads.check_logo(logo)
         return logo
+
+
+class RoomForm(forms.ModelForm):
+    """A room in the admin: its online address is a web address, or the organizer is told so."""
+
+    class Meta:
+        model = Room
+        fields = ["camp", "name", "capacity", "order", "online_url", "online_only"]
+        # Django's URL field says "Enter a valid URL." to a javascript: address and the
+        # model's own check speaks of the video conference: one message for both.
+        error_messages = {"online_url": {"invalid": ONLINE_URL_MESSAGE}}
+        widgets = {"online_url": forms.URLInput(attrs={"placeholder": "https://", "size": 40})}

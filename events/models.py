@@ -5,7 +5,7 @@ from typing import NamedTuple
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import FileExtensionValidator, MinValueValidator
+from django.core.validators import FileExtensionValidator, MinValueValidator, URLValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -65,6 +65,18 @@ def validate_camp_slug(value):
         raise ValidationError(
             _("“%(slug)s” is reserved, please choose another."), params={"slug": value}
         )
+
+
+ONLINE_URL_MESSAGE = _(
+    "Enter the full address of the video conference, beginning with https:// (or http://)."
+)
+# A conference link is followed from a Teilgeber's phone: nothing but a web address (no
+# javascript:, no ftp:).
+validate_online_url = URLValidator(schemes=["http", "https"], message=ONLINE_URL_MESSAGE)
+
+
+def is_web_address(value):
+    return str(value).lower().startswith(("https://", "http://"))
 
 
 def validate_time_zone(value):
@@ -158,6 +170,7 @@ class CampFacts(NamedTuple):
     venue_address: str
     hashtag: str
     description: str
+    online_only: bool
 
 
 class Camp(models.Model):
@@ -187,6 +200,20 @@ class Camp(models.Model):
     )
     venue_name = models.CharField(_("venue"), max_length=200, blank=True)
     venue_address = models.TextField(_("address of the venue"), blank=True)
+    online_only = models.BooleanField(
+        _("online only"),
+        default=False,
+        help_text=_("No venue: every room meets at its online address (a video conference)."),
+    )
+    room_links_public = models.BooleanField(
+        _("the rooms’ online addresses are public"),
+        default=False,
+        help_text=_(
+            "Off: only registered Teilgeber (and the organizers) see the links of the online "
+            "rooms, on their phones and in their own calendar. On: everybody, also in the public "
+            "calendar and the schedule exports."
+        ),
+    )
     time_zone = models.CharField(
         _("time zone"), max_length=64, default="Europe/Berlin", validators=[validate_time_zone]
     )
@@ -268,6 +295,15 @@ class Camp(models.Model):
     def clean(self):
         if self.start_date and self.end_date and self.end_date < self.start_date:
             raise ValidationError({"end_date": _("The last day cannot be before the first day.")})
+        if self.online_only and (self.venue_name or self.venue_address):
+            raise ValidationError(
+                {
+                    "online_only": _(
+                        "An online camp has no venue: empty the venue and its address, or "
+                        "untick “online only”."
+                    )
+                }
+            )
         if (
             self.registration_opens_at
             and self.registration_closes_at
@@ -307,6 +343,16 @@ class Camp(models.Model):
 
 
 class Room(models.Model):
+    """A place at the venue, an online room (a video conference), or both (hybrid).
+
+    Which one follows from two fields: a room with an online address is hybrid unless it is
+    online only; every room of an online-only camp is online."""
+
+    class Kind(models.TextChoices):
+        VENUE = "venue", _("at the venue")
+        HYBRID = "hybrid", _("at the venue and online")
+        ONLINE = "online", _("online")
+
     camp = models.ForeignKey(Camp, on_delete=models.CASCADE, related_name="rooms")
     name = models.CharField(_("name"), max_length=80)
     capacity = models.PositiveIntegerField(
@@ -316,6 +362,22 @@ class Room(models.Model):
         _("order"),
         default=0,
         help_text=_("Rooms with the same number keep the order in which they were entered."),
+    )
+    online_url = models.URLField(
+        _("online address"),
+        max_length=500,
+        blank=True,
+        validators=[validate_online_url],
+        error_messages={"invalid": ONLINE_URL_MESSAGE},
+        help_text=_(
+            "The video conference link (https://…) of the room. With a place at the venue the "
+            "room is hybrid."
+        ),
+    )
+    online_only = models.BooleanField(
+        _("online only"),
+        default=False,
+        help_text=_("No place at the venue: the room meets only at its online address."),
     )
 
     class Meta:
@@ -330,6 +392,26 @@ class Room(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def kind(self):
+        # Rooms read through `camp.rooms` know their camp: no query.
+        if self.online_only or self.camp.online_only:
+            return self.Kind.ONLINE
+        return self.Kind.HYBRID if self.online_url else self.Kind.VENUE
+
+    @property
+    def marked_kind(self):
+        """What the mark beside the room's name says: nothing for a room at the venue, nor in an
+        online camp, where every room is online."""
+        kind = self.kind
+        return "" if kind == self.Kind.VENUE or self.camp.online_only else kind
+
+    @property
+    def join_url(self):
+        """The online address to link, or "": only a web address is ever a link (a row written
+        around the form's check, by an import, is not trusted)."""
+        return self.online_url if is_web_address(self.online_url) else ""
 
 
 class SlotQuerySet(models.QuerySet):

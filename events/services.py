@@ -219,6 +219,8 @@ COPIED_CAMP_FIELDS = [
     "description",
     "venue_name",
     "venue_address",
+    "online_only",
+    "room_links_public",
     "time_zone",
     "capacity",
     "registration_open",
@@ -274,8 +276,8 @@ def create_next_camp(*, series, name, slug, start_date, end_date, hashtag=None, 
     """
     Create the next camp of the series as a copy of its last camp's setup, in one transaction.
 
-    Copied: rooms (capacity, order), the slot pattern of each day moved onto the new dates (see
-    `day_mapping`), sponsors with their logos, the settings (capacity, voting, visibility, venue),
+    Copied: rooms (capacity, order, online address), the slot pattern of each day moved onto the new dates (see
+    `day_mapping`), sponsors with their logos, the settings (capacity, voting, visibility, venue, online),
     the registration window moved by as many days as the camp, the hashtag with the new year,
     the organizers. Never copied: Teilgeber, sessions, votes, the grid, announcements, the wall.
     """
@@ -316,7 +318,14 @@ def create_next_camp(*, series, name, slug, start_date, end_date, hashtag=None, 
         camp.organizers.set(organizers)
         Room.objects.bulk_create(
             [
-                Room(camp=camp, name=room.name, capacity=room.capacity, order=room.order)
+                Room(
+                    camp=camp,
+                    name=room.name,
+                    capacity=room.capacity,
+                    order=room.order,
+                    online_url=room.online_url,
+                    online_only=room.online_only,
+                )
                 for room in source.rooms.all()
             ]
         )

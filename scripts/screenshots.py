@@ -34,7 +34,7 @@ from events.models import Camp, Notification  # noqa: E402
 from sessions import services as session_services  # noqa: E402
 from sessions.models import SessionNotes  # noqa: E402
 from voting import services  # noqa: E402
-from voting.management.commands.load_demo import ARCHIVE_SLUG, DEMO_SLUG  # noqa: E402
+from voting.management.commands.load_demo import ARCHIVE_SLUG, DEMO_SLUG, ONLINE_SLUG  # noqa: E402
 
 CONFLICT_BASE = (
     "1. Tastatur: geht alles ohne Maus?\n2. Kontraste prüfen\n3. Bilder mit Alternativtext"
@@ -96,6 +96,8 @@ def main():
         .first()
     )
     wish = camp.series.wishes.order_by("pk").first() if camp.series else None
+    online = Camp.objects.get(slug=ONLINE_SLUG)
+    online_session = online.sessions.filter(placement__slot__isnull=False).order_by("pk").first()
     unsubscribe = notifications.unsubscribe_url(
         get_user_model().objects.get(username="demo2"), Notification.REMINDER
     ).split("/account/", 1)[1]
@@ -267,6 +269,8 @@ def main():
             full_page=True,
         )
         shoot("series-unsubscribe-phone", f"/account/{unsubscribe}", PHONE)
+        shoot("online-plan-phone", f"/{ONLINE_SLUG}/plan/", PHONE, user="demo1")
+        shoot("online-session-phone", online_session.get_absolute_url(), PHONE, user="demo2")
         if not only or "offline-phone".startswith(only):
             shoot_offline(browser, base, host, sessions["demo1"], voted_for)
         browser.close()

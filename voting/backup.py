@@ -58,10 +58,10 @@ FORMAT = "barcamp-camp/1"
 CAMP_FIELDS = [
     "name", "slug", "description", "venue_name", "venue_address", "time_zone", "hashtag", "capacity",
     "registration_open", "visibility", "pitching_open", "vote_budget", "hide_counts_until_closed",
-    "wall_needs_approval",
+    "wall_needs_approval", "online_only", "room_links_public",
 ]  # fmt: skip
 # Fields that files written by earlier versions lack, with what those camps had.
-LATER_CAMP_FIELDS = {"wall_needs_approval": True}
+LATER_CAMP_FIELDS = {"wall_needs_approval": True, "online_only": False, "room_links_public": False}
 PARTICIPANT_FIELDS = ["status", "display_name", "hashtags", "bio", "links", "is_public", "language"]
 SESSION_FIELDS = [
     "title",
@@ -131,7 +131,14 @@ def export_camp(*, camp):
             else None,
         },
         "rooms": [
-            {"name": r.name, "capacity": r.capacity, "order": r.order} for r in camp.rooms.all()
+            {
+                "name": r.name,
+                "capacity": r.capacity,
+                "order": r.order,
+                "online_url": r.online_url,
+                "online_only": r.online_only,
+            }
+            for r in camp.rooms.all()
         ],
         "slots": [
             {

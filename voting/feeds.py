@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from events.models import Slot
+from events.models import Room, Slot
 
 from . import queries
 
@@ -52,10 +52,28 @@ def placed_entries(camp, *, only=None):
 # --- iCalendar --------------------------------------------------------------------------------
 
 
-def calendar(camp, entries, *, name, absolute):
+def location(camp, room, join_url):
+    """Where a session is, as a calendar's LOCATION: the room at the venue, the online address
+    (alone for an online room, as video conference invitations have it, so that calendar apps
+    make it a link), both for a hybrid room; `join_url` is "" for whoever may not see it."""
+    if room.kind == Room.Kind.ONLINE:
+        return join_url or _("%(room)s (online)") % {"room": room.name}
+    place = f"{room.name}, {camp.venue_name}" if camp.venue_name else room.name
+    if room.kind == Room.Kind.HYBRID:
+        if join_url:
+            return _("%(place)s, and online: %(link)s") % {"place": place, "link": join_url}
+        return _("%(place)s, and online") % {"place": place}
+    return place
+
+
+def calendar(camp, entries, *, name, absolute, show_links=False):
     """An iCalendar of the entries, with a VTIMEZONE for the camp's zone: RFC 5545 requires one
     for every TZID, and calendars without a zone table of their own (ical.js, in many web
-    calendars) would otherwise show 10:00 Berlin as 10:00 wherever they are."""
+    calendars) would otherwise show 10:00 Berlin as 10:00 wherever they are.
+
+    With `show_links`, a session in an online or hybrid room carries the room's online address
+    as its URL, in its LOCATION and as a CONFERENCE (RFC 7986); its page moves to the end of the
+    description. Without, nothing of the address."""
     cal = icalendar.Calendar()
     cal.add("prodid", "-//barcamp//session plan//DE")
     cal.add("version", "2.0")
@@ -69,9 +87,20 @@ def calendar(camp, entries, *, name, absolute):
         event.add("dtstart", start)
         event.add("dtend", finish)
         event.add("dtstamp", timezone.now())
-        event.add("location", f"{room.name}, {camp.venue_name}" if camp.venue_name else room.name)
-        event.add("url", absolute(session.get_absolute_url()))
-        event.add("description", session.description)
+        join_url = room.join_url if show_links else ""
+        page = absolute(session.get_absolute_url())
+        event.add("location", location(camp, room, join_url))
+        if join_url:
+            event.add("url", join_url)
+            event.add(
+                "conference",
+                join_url,
+                parameters={"VALUE": "URI", "FEATURE": "VIDEO", "LABEL": room.name},
+            )
+            event.add("description", "\n\n".join(filter(None, [session.description, page])))
+        else:
+            event.add("url", page)
+            event.add("description", session.description)
         cal.add_component(event)
     # The zone's rules for the camp's days only: a few lines instead of every change since 1970.
     cal.add_missing_timezones(
@@ -132,9 +161,33 @@ def _person(camp, participant):
     return person
 
 
-def frab_schedule(camp, *, absolute):
+def _join_links(room, show_links):
+    """An online room's address among an event's links ("web", as c3voc's schema names a link
+    to a page): schedule apps show an event's links, not its room's."""
+    if not show_links or not room.join_url:
+        return []
+    return [{"type": "web", "url": room.join_url, "title": _("Join online")}]
+
+
+def _room(camp, room, show_links):
+    entry = {
+        "name": room.name,
+        "guid": room_guid(camp, room),
+        "description": None,
+        "capacity": room.capacity,
+    }
+    # c3voc's room types have "online" (a hybrid room is a place first, with no type of its own).
+    if room.kind == Room.Kind.ONLINE:
+        entry["type"] = "online"
+    if show_links and room.join_url:
+        entry["url"] = room.join_url
+    return entry
+
+
+def frab_schedule(camp, *, absolute, show_links=False):
     """The published plan in the shape pretalx publishes (schedule.json); `absolute` turns a
-    path into a full URL."""
+    path into a full URL. With `show_links`, the online rooms' addresses: as the room's `url`
+    and among each of its events' `links`."""
     days = []
     for index, (day, published) in enumerate(published_days(camp), start=1):
         rooms = {room.name: [] for room in camp.rooms.all()}
@@ -167,7 +220,7 @@ def frab_schedule(camp, *, absolute):
                     # agreed to be recorded.
                     "do_not_record": True,
                     "persons": [_person(camp, host.participant) for host in session.hosts.all()],
-                    "links": [],
+                    "links": _join_links(room, show_links),
                     "feedback_url": absolute(
                         reverse("voting:session-feedback", args=[camp.slug, session.pk])
                     ),
@@ -210,15 +263,7 @@ def frab_schedule(camp, *, absolute):
                 "timeslot_duration": "00:15",
                 "time_zone_name": camp.time_zone,
                 "url": absolute(camp.get_absolute_url()),
-                "rooms": [
-                    {
-                        "name": room.name,
-                        "guid": room_guid(camp, room),
-                        "description": None,
-                        "capacity": room.capacity,
-                    }
-                    for room in camp.rooms.all()
-                ],
+                "rooms": [_room(camp, room, show_links) for room in camp.rooms.all()],
                 "tracks": [],
                 "days": days,
             },
@@ -291,7 +336,11 @@ def _event_xml(room_element, event):
     for person in event["persons"]:
         attributes = {"guid": person["guid"]} if "guid" in person else {}
         ElementTree.SubElement(persons, "person", attributes).text = person["name"]
-    ElementTree.SubElement(element, "links")
+    links = ElementTree.SubElement(element, "links")
+    for link in event["links"]:
+        ElementTree.SubElement(links, "link", href=link["url"], type=link["type"]).text = link[
+            "title"
+        ]
     ElementTree.SubElement(element, "attachments")
     ElementTree.SubElement(element, "feedback_url").text = event["feedback_url"]
     ElementTree.SubElement(element, "origin_url").text = event["origin_url"]

@@ -189,6 +189,10 @@ class Grid:
         return next((row for row in self.rows[start:] if row.begins_sessions), None)
 
     @property
+    def has_online_rooms(self):
+        return any(room.kind != Room.Kind.VENUE for room in self.rooms)
+
+    @property
     def sessions(self):
         return [
             cell.session

@@ -137,6 +137,10 @@ def send_host_notice(*, camp, date, now=None):
             "end": last.end,
             "moved": before is not None and host.session_id in _cells(before),
             "url": notifications.absolute(sessions[host.session_id].get_absolute_url()),
+            # The host holds the session there: the room's link, by the rule of the pages.
+            "join_url": rooms[room_id].join_url
+            if camp.room_links_public or host.participant.is_registered
+            else "",
         }
         by_host.setdefault(host.participant_id, (host.participant, []))[1].append(entry)
     sent = 0

@@ -24,6 +24,7 @@ from barcamp.http import as_id, safe_next, typed_text
 from events import intents, live, sponsors, wall
 from events import queries as event_queries
 from events.models import Camp
+from events.permissions import can_see_room_links, keep_room_links_private
 from events.webapp import kept_offline
 from sessions import permissions as session_permissions
 from sessions import queries as session_queries
@@ -149,10 +150,14 @@ def session_detail(request, camp_slug, session_id):
 def _render_session_detail(request, camp, viewer, session, status=200):
     session.vote_count = session.votes.count()
     _decorate([session], camp=camp, viewer=viewer)
+    place = _published_place(camp, session)
+    join_url = place["room"].join_url if place and can_see_room_links(camp, viewer) else ""
     context = {
         "camp": camp,
         "viewer": viewer,
         "session": session,
+        "place": place,
+        "join_url": join_url,
         "can_edit": session_permissions.can_edit_session(request.user, session, viewer.participant),
         "has_notes_page": documentation.has_notes_page(session),
         "invite_url": request.build_absolute_uri(
@@ -169,7 +174,23 @@ def _render_session_detail(request, camp, viewer, session, status=200):
         **_budget_context(camp, viewer),
         **_feedback_context(session, viewer),
     }
-    return render(request, "voting/session_detail.html", context, status=status)
+    response = render(request, "voting/session_detail.html", context, status=status)
+    return keep_room_links_private(response, camp=camp, shown=bool(join_url))
+
+
+def _published_place(camp, session):
+    """Where and when the session is in its day's published plan ({room, slot, end}), or None;
+    from the published grid every phone reads (kept per version of the plan)."""
+    if session.day not in camp.days:
+        return None
+    published = queries.published_grid(camp, session.day)
+    if published is None:
+        return None
+    where = queries.placements_by_session(published).get(session.pk)
+    if where is None:
+        return None
+    room, slot, end = where
+    return {"room": room, "slot": slot, "end": end}
 
 
 def _feedback_context(session, viewer):

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from barcamp.decorators import login_required, rate_limit
 from events import queries as event_queries
+from events.permissions import can_see_room_links, keep_room_links_private
 from events.webapp import kept_offline
 from sessions import notes as notes_text
 from sessions import permissions as session_permissions
@@ -59,18 +60,21 @@ def _render_notes(
         conflict.who = next(
             (r.author_label for r in page.revisions if r.number == conflict.theirs_revision), ""
         )
+    join_url = page.room.join_url if page.room and can_see_room_links(camp, viewer) else ""
     context = {
         "camp": camp,
         "viewer": viewer,
         "session": session,
         "page": page,
+        "join_url": join_url,
         "form": form,
         "link_form": link_form,
         "notes_url": _notes_url(camp, session),
         "editing": form is not None and (editing or request.GET.get("edit") == "1"),
         **extra,
     }
-    return render(request, "voting/notes.html", context, status=status)
+    response = render(request, "voting/notes.html", context, status=status)
+    return keep_room_links_private(response, camp=camp, shown=bool(join_url))
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

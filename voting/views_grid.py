@@ -16,6 +16,7 @@ from barcamp.http import as_id
 from events import live, wall
 from events import queries as event_queries
 from events.models import Participant, Room, Slot
+from events.permissions import can_see_room_links, keep_room_links_private
 from events.webapp import kept_offline
 from sessions import queries as session_queries
 
@@ -185,6 +186,7 @@ def plan(request, camp_slug):
     viewer = event_queries.viewer(camp, request.user)
     day = _day_from(request, camp, queries.default_day(camp))
     published = queries.published_grid(camp, day, version=grid_version)
+    show_links = can_see_room_links(camp, viewer)
     entries, rateable = [], set()
     if published and viewer.participant:
         voted, hosted = queries.own_session_ids(viewer.participant)
@@ -193,14 +195,17 @@ def plan(request, camp_slug):
             rateable = feedback.started_session_ids(published, queries.camp_now(camp)) - hosted
         for entry in entries:
             entry["rateable"] = entry["session"].pk in rateable
+            entry["join_url"] = entry["room"].join_url if show_links else ""
+    online = bool(published and published.has_online_rooms)
     context = {
         "camp": camp,
         "viewer": viewer,
         "day": day,
         "grid": published,
-        **_shared_plan_parts(request, camp, day, published, rateable, grid_version),
+        **_shared_plan_parts(request, camp, day, published, rateable, grid_version, show_links),
         "agenda": entries,
         "rateable": rateable,
+        "links_hint": online and not show_links,
         # The full page only: the poll's partial does not need it.
         "camp_feedback_open": (
             viewer.is_registered
@@ -221,7 +226,8 @@ def plan(request, camp_slug):
         ),
     }
     template = "voting/plan.html#plan-live" if request.htmx else "voting/plan.html"
-    return render(request, template, context)
+    response = render(request, template, context)
+    return keep_room_links_private(response, camp=camp, shown=online and show_links)
 
 
 def _camp_feedback_opens_at(camp):
@@ -236,18 +242,31 @@ def _camp_feedback_opens_at(camp):
     )
 
 
-def _shared_plan_parts(request, camp, day, published, rateable, grid_version):
+def _shared_plan_parts(request, camp, day, published, rateable, grid_version, show_links):
     """The now & next and whole-day parts of the plan: the same for almost every phone, so each
-    process renders them once per version of the plan, language, moment the clock changes them
-    and set of sessions the viewer may rate (all that began, less those they host). Kept under
-    `grid_version`, the version read before `published`."""
+    process renders them once per version of the plan, language, moment the clock changes them,
+    set of sessions the viewer may rate (all that began, less those they host) and whether the
+    viewer sees the rooms' links. Kept under `grid_version`, the version read before `published`."""
     if published is None:
         return {}
-    key = ("plan-parts", day, translation.get_language(), published.changes_at, frozenset(rateable))
+    key = (
+        "plan-parts",
+        day,
+        translation.get_language(),
+        published.changes_at,
+        frozenset(rateable),
+        show_links,
+    )
 
     def render_parts():
         # The request only for its path (the rating links return to the plan).
-        context = {"request": request, "camp": camp, "grid": published, "rateable": rateable}
+        context = {
+            "request": request,
+            "camp": camp,
+            "grid": published,
+            "rateable": rateable,
+            "show_links": show_links,
+        }
         return {
             "now_next_html": render_to_string("voting/plan.html#now-next", context),
             "whole_day_html": render_to_string("voting/plan.html#whole-day", context),
@@ -263,12 +282,17 @@ def room_sign(request, camp_slug, room_id):
     """A tablet at the door: this room's session now and next."""
     camp = event_queries.get_camp(camp_slug)
     version = live.current_version(camp.slug, PLAN_PAGE)  # before what it versions
-    room = get_object_or_404(Room, camp=camp, pk=room_id)
+    room = get_object_or_404(camp.rooms, pk=room_id)
     published = queries.published_grid(camp, queries.default_day(camp))
     now_entry, next_entry = queries.room_now_and_next(published, room, queries.camp_now(camp))
+    # A tablet at the door, logged out, shows the link only if the camp made the links public;
+    # a Teilgeber who opens an online room's sign on the phone joins from it.
+    viewer = event_queries.viewer(camp, request.user)
+    join_url = room.join_url if can_see_room_links(camp, viewer) else ""
     context = {
         "camp": camp,
         "room": room,
+        "join_url": join_url,
         "now_entry": now_entry,
         "next_entry": next_entry,
         "version": live.page_version(
@@ -276,14 +300,17 @@ def room_sign(request, camp_slug, room_id):
         ),
     }
     template = "voting/room_sign.html#sign-live" if request.htmx else "voting/room_sign.html"
-    return render(request, template, context)
+    response = render(request, template, context)
+    return keep_room_links_private(response, camp=camp, shown=bool(join_url))
 
 
 # --- Feeds and exports ---------------------------------------------------------------------------
 
 
-def _calendar_response(camp, request, entries, name):
-    body = feeds.calendar(camp, entries, name=name, absolute=request.build_absolute_uri)
+def _calendar_response(camp, request, entries, name, *, show_links):
+    body = feeds.calendar(
+        camp, entries, name=name, absolute=request.build_absolute_uri, show_links=show_links
+    )
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'inline; filename="{camp.slug}.ics"'
     return response
@@ -292,41 +319,59 @@ def _calendar_response(camp, request, entries, name):
 @require_safe
 @public_feed
 def plan_ics(request, camp_slug):
-    """The camp's published plan as an iCalendar feed; calendar apps re-read it as it changes."""
+    """The camp's published plan as an iCalendar feed; calendar apps re-read it as it changes.
+    Anybody may read it: the online rooms' addresses only if the camp made them public."""
     camp = event_queries.get_camp(camp_slug)
-    return _calendar_response(camp, request, feeds.placed_entries(camp), camp.name)
+    return _calendar_response(
+        camp,
+        request,
+        feeds.placed_entries(camp),
+        camp.name,
+        show_links=camp.room_links_public,
+    )
 
 
 @require_safe
 def agenda_ics(request, camp_slug, token):
-    """The Teilgeber's own sessions behind a secret link (no login: calendar apps cannot log in)."""
+    """The Teilgeber's own sessions behind a secret link (no login: calendar apps cannot log in).
+    The link stands for its Teilgeber: the online rooms' addresses while they are registered."""
     camp = event_queries.get_camp(camp_slug)
-    participant = Participant.objects.filter(camp=camp, calendar_token=token).first()
+    participant = (
+        Participant.objects.filter(camp=camp, calendar_token=token).select_related("user").first()
+    )
     if participant is None:
         raise Http404
     voted, hosted = queries.own_session_ids(participant)
     mine = voted | hosted
-    return _calendar_response(
+    viewer = event_queries.Viewer(camp=camp, user=participant.user, participant=participant)
+    show_links = can_see_room_links(camp, viewer)
+    response = _calendar_response(
         camp,
         request,
         feeds.placed_entries(camp, only=mine),
         _("%(camp)s: my sessions") % {"camp": camp.name},
+        show_links=show_links,
     )
+    return keep_room_links_private(response, camp=camp, shown=show_links)
 
 
 @require_safe
 @public_feed
 def schedule_json(request, camp_slug):
+    """The published plan for schedule apps (frab/c3voc JSON); public, like plan.ics."""
     camp = event_queries.get_camp(camp_slug)
-    return JsonResponse(
-        feeds.frab_schedule(camp, absolute=request.build_absolute_uri),
-        json_dumps_params={"ensure_ascii": False, "indent": 1},
+    data = feeds.frab_schedule(
+        camp, absolute=request.build_absolute_uri, show_links=camp.room_links_public
     )
+    return JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 1})
 
 
 @require_safe
 @public_feed
 def schedule_xml(request, camp_slug):
+    """The published plan for schedule apps (frab/c3voc XML); public, like plan.ics."""
     camp = event_queries.get_camp(camp_slug)
-    data = feeds.frab_schedule(camp, absolute=request.build_absolute_uri)
+    data = feeds.frab_schedule(
+        camp, absolute=request.build_absolute_uri, show_links=camp.room_links_public
+    )
     return HttpResponse(feeds.frab_xml(data), content_type="application/xml; charset=utf-8")

@@ -263,3 +263,36 @@ def test_import_of_an_old_file_without_series_still_works():
     restored = backup.import_camp(data=exported, slug="old-file")
 
     assert restored.series is None
+
+
+def test_round_trip_keeps_the_online_rooms_and_who_sees_their_links():
+    camp = full_camp()
+    camp.room_links_public = True
+    camp.save()
+    camp.rooms.filter(name="Saal").update(online_url="https://meet.example.org/saal")
+    camp.rooms.filter(name="Küche").update(
+        online_url="https://meet.example.org/kueche", online_only=True
+    )
+    exported = backup.export_camp(camp=camp)
+
+    restored = backup.import_camp(data=json.loads(json.dumps(exported)), slug="restored")
+
+    assert comparable(backup.export_camp(camp=restored)) == comparable(exported)
+    assert (restored.online_only, restored.room_links_public) == (False, True)
+    assert sorted(restored.rooms.values_list("name", "online_url", "online_only")) == [
+        ("Küche", "https://meet.example.org/kueche", True),
+        ("Saal", "https://meet.example.org/saal", False),
+    ]
+
+
+def test_a_file_from_before_online_rooms_imports_as_a_camp_at_its_venue():
+    exported = backup.export_camp(camp=full_camp())
+    for field in ("online_only", "room_links_public"):
+        del exported["camp"][field]
+    for room in exported["rooms"]:
+        del room["online_url"], room["online_only"]
+
+    restored = backup.import_camp(data=json.loads(json.dumps(exported)), slug="older")
+
+    assert (restored.online_only, restored.room_links_public) == (False, False)
+    assert set(restored.rooms.values_list("online_url", "online_only")) == {("", False)}

@@ -127,7 +127,7 @@ def test_load_camp_refuses_an_existing_slug():
 
 @pytest.mark.django_db
 def test_load_demo_sets_up_every_part_once(django_capture_on_commit_callbacks):
-    from voting.management.commands.load_demo import ARCHIVE_SLUG, DEMO_SLUG
+    from voting.management.commands.load_demo import ARCHIVE_SLUG, DEMO_SLUG, ONLINE_SLUG
 
     out = StringIO()
     with django_capture_on_commit_callbacks(execute=True):
@@ -146,3 +146,8 @@ def test_load_demo_sets_up_every_part_once(django_capture_on_commit_callbacks):
     assert camp.published_plans.exists() and archive.published_plans.exists()
     assert camp.wall_posts.exists() and camp.announcements.exists()
     assert camp.participants.filter(checked_in_at__isnull=False).exists()
+    online = Camp.objects.get(slug=ONLINE_SLUG)
+    assert f"{settings.SITE_URL}/{ONLINE_SLUG}/" in out.getvalue()
+    assert online.online_only and not online.venue_name
+    assert all(room.join_url.startswith("https://") for room in online.rooms.all())
+    assert online.published_plans.exists() and online.participants.registered().exists()

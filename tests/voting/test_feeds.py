@@ -12,6 +12,7 @@ import pytest
 from django.urls import reverse
 from lxml import etree
 
+from events.models import Participant
 from events.services import register_participant
 from tests.factories import (
     make_camp,
@@ -261,3 +262,132 @@ def test_hosts_in_the_exports_are_named_as_on_the_plan_and_never_by_an_address(c
     for body in (as_json.content, as_xml.content):
         assert b"anna" not in body.lower()
         assert b"example.org" not in body
+
+
+# --- Online and hybrid rooms -------------------------------------------------------------------
+
+MEET = "https://meet.example.org/bc-lovelace"
+HYBRID = "https://meet.example.org/bc-saal"
+
+
+def online_camp(*, public):
+    """A camp at the Stadthalle with an online, a hybrid and a venue room, a session in each."""
+    camp = make_camp(
+        slug="demo-camp",
+        start_date=datetime.date(2027, 5, 8),
+        end_date=datetime.date(2027, 5, 8),
+        venue_name="Stadthalle",
+        room_links_public=public,
+    )
+    rooms = [
+        make_room(camp, name="Lovelace", online_url=MEET, online_only=True, order=0),
+        make_room(camp, name="Saal", online_url=HYBRID, order=1),
+        make_room(camp, name="Küche", order=2),
+    ]
+    slot = make_slot(camp, start=datetime.time(10, 0), end=datetime.time(10, 45))
+    sessions = [make_session(camp=camp, title=f"In {room.name}") for room in rooms]
+    for session, room in zip(sessions, rooms, strict=True):
+        grid.move_session(session=session, room=room, slot=slot)
+    grid.publish_plan(camp=camp, date=camp.start_date)
+    return camp, sessions
+
+
+def events_by_title(ics):
+    return {
+        str(event["SUMMARY"]): event for event in icalendar.Calendar.from_ical(ics).walk("VEVENT")
+    }
+
+
+def test_a_public_camps_calendar_carries_the_link_as_url_location_and_conference(client):
+    camp, (online, hybrid, venue) = online_camp(public=True)
+    client.cookies["django_language"] = "en"
+
+    events = events_by_title(client.get(reverse("voting:plan-ics", args=[camp.slug])).content)
+
+    page = f"http://testserver{online.get_absolute_url()}"
+    event = events["In Lovelace"]
+    assert (str(event["URL"]), str(event["LOCATION"])) == (MEET, MEET)
+    assert (str(event["CONFERENCE"]), event["CONFERENCE"].params["FEATURE"]) == (MEET, "VIDEO")
+    assert event["CONFERENCE"].params["LABEL"] == "Lovelace"
+    assert str(event["DESCRIPTION"]).endswith(page)  # the session's page, moved from URL
+    event = events["In Saal"]
+    assert str(event["LOCATION"]) == f"Saal, Stadthalle, and online: {HYBRID}"
+    assert str(event["URL"]) == HYBRID
+    event = events["In Küche"]
+    assert str(event["LOCATION"]) == "Küche, Stadthalle"
+    assert str(event["URL"]) == f"http://testserver{venue.get_absolute_url()}"
+    assert "CONFERENCE" not in event
+
+
+def test_a_camp_that_keeps_its_links_for_teilgeber_keeps_them_out_of_the_public_feeds(client):
+    camp, (online, hybrid, venue) = online_camp(public=False)
+    client.cookies["django_language"] = "en"
+
+    ics = client.get(reverse("voting:plan-ics", args=[camp.slug])).content
+    as_json, as_xml = exports(client, camp)
+
+    for body in (ics, as_json.content, as_xml.content):
+        assert b"meet.example.org" not in body
+    events = events_by_title(ics)
+    assert str(events["In Lovelace"]["LOCATION"]) == "Lovelace (online)"
+    assert str(events["In Saal"]["LOCATION"]) == "Saal, Stadthalle, and online"
+    assert str(events["In Lovelace"]["URL"]) == f"http://testserver{online.get_absolute_url()}"
+    assert "CONFERENCE" not in events["In Lovelace"]
+    rooms = as_json.json()["schedule"]["conference"]["rooms"]
+    assert [room.get("type") for room in rooms] == ["online", None, None]  # online is no secret
+
+
+@pytest.mark.parametrize(
+    ("status", "sees_link"),
+    [
+        (Participant.Status.REGISTERED, True),
+        (Participant.Status.WAITLISTED, False),
+        (Participant.Status.CANCELLED, False),
+    ],
+)
+def test_the_personal_calendar_carries_the_link_while_its_teilgeber_is_registered(
+    client, status, sees_link
+):
+    camp, (online, *_rest) = online_camp(public=False)
+    person = make_participant(camp=camp, status=status)
+    make_vote(online, person)
+
+    response = client.get(reverse("voting:agenda-ics", args=[camp.slug, person.calendar_token]))
+
+    (event,) = icalendar.Calendar.from_ical(response.content).walk("VEVENT")
+    assert (str(event["URL"]) == MEET) is sees_link
+    assert (MEET.encode() in response.content) is sees_link
+
+
+def test_frab_exports_with_online_rooms_are_valid_and_carry_the_link_where_c3voc_has_it(client):
+    camp, _sessions = online_camp(public=True)
+    client.cookies["django_language"] = "en"
+
+    as_json, as_xml = exports(client, camp)
+
+    errors = [error.message for error in c3voc_json_validator().iter_errors(as_json.json())]
+    assert errors == []
+    xml_schema = c3voc_xml_schema()
+    valid = xml_schema.validate(etree.fromstring(as_xml.content))
+    assert (valid, [str(error) for error in xml_schema.error_log]) == (True, [])
+    conference = as_json.json()["schedule"]["conference"]
+    lovelace, saal, kueche = conference["rooms"]
+    assert (lovelace["type"], lovelace["url"]) == ("online", MEET)
+    assert ("type" not in saal, saal["url"]) == (True, HYBRID)  # a place first, with a link
+    assert "url" not in kueche and "type" not in kueche
+    rooms = conference["days"][0]["rooms"]
+    assert rooms["Lovelace"][0]["links"] == [{"type": "web", "url": MEET, "title": "Join online"}]
+    assert rooms["Saal"][0]["links"] == [{"type": "web", "url": HYBRID, "title": "Join online"}]
+    assert rooms["Küche"][0]["links"] == []
+    root = etree.fromstring(as_xml.content)
+    links = {
+        room.get("name"): [
+            (link.get("href"), link.get("type"), link.text) for link in room.iter("link")
+        ]
+        for room in root.iterfind("day/room")
+    }
+    assert links == {
+        "Lovelace": [(MEET, "web", "Join online")],
+        "Saal": [(HYBRID, "web", "Join online")],
+        "Küche": [],
+    }

@@ -16,6 +16,7 @@ from voting.models import VotingDay
 
 DEMO_SLUG = "demo-camp"
 ARCHIVE_SLUG = "demo-camp-archiv"
+ONLINE_SLUG = "demo-online"
 ORGANIZER_EMAIL = "orga@example.org"
 ORGANIZER_PASSWORD = "barcamp-demo"
 DEMO_PEOPLE = [
@@ -67,6 +68,20 @@ DEMO_WISHES = [
     ("Mastodon für Vereine", "", 2),
     ("Fördermittel finden, ohne zu verzweifeln", "", 1),
 ]
+# The online camp: rooms are video conferences (example.org: a name that leads nowhere).
+ONLINE_ROOMS = [
+    ("Raum Lovelace", 100, "https://meet.example.org/bcdemo-lovelace"),
+    ("Raum Hopper", 50, "https://meet.example.org/bcdemo-hopper"),
+    ("Raum Turing", 25, "https://meet.example.org/bcdemo-turing"),
+]
+ONLINE_SESSIONS = [
+    ("Gute Online-Moderation: Tipps aus drei Jahren Remote-Barcamps", "discussion", ["remote"]),
+    ("Breakout-Räume, die funktionieren", "workshop", ["remote", "agile"]),
+    ("Barrierefreie Videokonferenzen", "talk", ["accessibility"]),
+    ("Whiteboards im Browser: ein Vergleich", "talk", ["ux", "tools"]),
+    ("Kamera an oder aus? Eine ehrliche Runde", "discussion", ["community"]),
+    ("Python-Sprechstunde", "other", ["python"]),
+]
 DEMO_SESSIONS = [
     ("Open Source im Marketing: geht das?", "discussion", ["opensource", "marketing"]),
     ("Podcasts ohne Budget", "talk", ["podcasts"]),
@@ -100,6 +115,10 @@ class Command(BaseCommand):
                 self.stdout.write(
                     self.style.SUCCESS(f"Created last year's documented camp “{archive.name}”.")
                 )
+            online = Camp.objects.filter(slug=ONLINE_SLUG).first()
+            if online is None:
+                online = self._online(organizer)
+                self.stdout.write(self.style.SUCCESS(f"Created the online camp “{online.name}”."))
         site = settings.SITE_URL.rstrip("/")
         self.stdout.write(
             "\nOpen in a browser:\n"
@@ -111,6 +130,7 @@ class Command(BaseCommand):
             f"  check-in        {site}{camp.get_absolute_url()}door/\n"
             f"  feedback        {site}{camp.get_absolute_url()}feedback/results/\n"
             f"  documentation   {site}/{ARCHIVE_SLUG}/documentation/\n"
+            f"  online camp     {site}{online.get_absolute_url()}\n"
             f"  topic wishes    {site}/series/barcamp-demo/wishes/\n"
             f"  organizer admin {site}/admin/\n"
             f"\nOrganizer login: {ORGANIZER_EMAIL} / {ORGANIZER_PASSWORD}\n"
@@ -377,6 +397,73 @@ class Command(BaseCommand):
                     url=url,
                     kind=kind,
                 )
+        return camp
+
+    def _online(self, organizer):
+        """An online-only camp today: its rooms are video conferences, their links shown to its
+        registered Teilgeber (the demo's people, with the accounts made for the demo camp)."""
+        start = timezone.localdate()
+        camp = Camp.objects.create(
+            name="Barcamp Online",
+            slug=ONLINE_SLUG,
+            description=(
+                "Das Barcamp im Browser: Sessions in drei Videokonferenz-Räumen, gepitcht und "
+                "abgestimmt wird am Handy. Die Links der Räume stehen im Sessionplan, sobald du "
+                "angemeldet bist."
+            ),
+            online_only=True,
+            time_zone="Europe/Berlin",
+            start_date=start,
+            end_date=start,
+            hashtag="bconline",
+            capacity=300,
+        )
+        camp.organizers.add(organizer)
+        for order, (name, capacity, url) in enumerate(ONLINE_ROOMS):
+            Room.objects.create(
+                camp=camp, name=name, capacity=capacity, order=order, online_url=url
+            )
+        services.generate_slots(
+            camp=camp,
+            date=start,
+            start=datetime.time(10, 0),
+            end=datetime.time(17, 0),
+            length=datetime.timedelta(minutes=45),
+            gap=datetime.timedelta(minutes=15),
+            breaks=[(datetime.time(12, 45), datetime.time(13, 45))],
+        )
+        users = {
+            user.username: user
+            for user in get_user_model().objects.filter(username__startswith="demo")
+        }
+        people = [
+            self._teilgeber(
+                camp, index, name, hashtags, is_public=public, user=users[f"demo{index}"]
+            )
+            for index, (name, hashtags, public) in enumerate(DEMO_PEOPLE, start=1)
+            if f"demo{index}" in users
+        ]
+        sessions = [
+            session_services.propose_session(
+                camp=camp,
+                participant=host,
+                title=title,
+                format=session_format,
+                language="de",
+                tags=tags,
+                day=start,
+            )
+            for host, (title, session_format, tags) in zip(
+                people * 2, ONLINE_SESSIONS, strict=False
+            )
+        ]
+        voting_services.set_voting_state(camp=camp, date=start, state=VotingDay.State.OPEN)
+        for offset, voter in enumerate(people):
+            for session in sessions[offset % 3 :: 2]:
+                if not session.hosts.filter(participant=voter).exists():
+                    voting_services.set_vote(session=session, participant=voter, want=True)
+        grid.plan_day(camp=camp, date=start)
+        grid.publish_plan(camp=camp, date=start)
         return camp
 
 
