@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from events import live, notifications
@@ -202,6 +203,8 @@ def _draft_state(camp, date):
 
 def _remember(camp, date, label):
     """Store the draft before an action; keep the newest UNDO_DEPTH of the day."""
+    # The label names a session's title, which may be longer than the label's column.
+    label = Truncator(label).chars(BoardSnapshot._meta.get_field("label").max_length)
     BoardSnapshot.objects.create(camp=camp, date=date, label=label, state=_draft_state(camp, date))
     stale = BoardSnapshot.objects.filter(camp=camp, date=date).values_list("pk", flat=True)[
         UNDO_DEPTH:

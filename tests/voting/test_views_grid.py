@@ -126,6 +126,27 @@ def test_board_actions_move_pin_publish_undo(organizer_client):
     )  # the undo went out at once
 
 
+def test_board_moves_and_undoes_a_session_with_the_longest_title(organizer_client):
+    """The undo label names the title: it must fit its column (PostgreSQL refuses longer)."""
+    camp, rooms, slots, sessions = make_day(sessions=1)
+    title = "Lange Titel " + "x" * (120 - len("Lange Titel "))
+    sessions[0].title = title
+    sessions[0].save(update_fields=["title"])
+    organizer_client.force_login(make_organizer(camp))
+    url = reverse("voting:board", args=[camp.slug])
+    day = camp.start_date.isoformat()
+    move = {"action": "move", "session": sessions[0].pk, "room": rooms[1].pk, "slot": slots[2].pk}
+
+    moved = organizer_client.post(url, {**move, "day": day}, headers=HTMX)
+    placed = Placement.objects.filter(session=sessions[0], room=rooms[1], slot=slots[2]).exists()
+    undone = organizer_client.post(url, {"action": "undo", "day": day}, headers=HTMX)
+
+    assert moved.status_code == 200
+    assert placed
+    assert undone.status_code == 200
+    assert "Undone: Move “Lange Titel xxx" in undone.content.decode()
+
+
 @pytest.mark.parametrize(
     ("data", "status", "message"),
     [
