@@ -105,7 +105,7 @@ def main():
     def settle():
         # The votes are followed by a thread of their own (if the code has one): let it finish.
         for thread in threading.enumerate():
-            if thread is not threading.current_thread() and thread.name.startswith("follow"):
+            if thread is not threading.current_thread() and thread.name.startswith("task-"):
                 thread.join()
 
     for cookie in organizer_cookies:  # warm: templates, pools, the first plan
