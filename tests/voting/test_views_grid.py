@@ -2,6 +2,7 @@ import contextlib
 import datetime
 import json
 import re
+import threading
 from unittest import mock
 from xml.etree import ElementTree
 
@@ -189,6 +190,29 @@ def test_board_behind_the_votes_polls_again_once_the_planner_may_run_again(
         current_later = live.is_current(camp.slug, BOARD_PAGE, version)
     assert live.is_current(camp.slug, BOARD_PAGE, version) is True
     assert current_later is False
+
+
+@pytest.mark.django_db(transaction=True)
+def test_without_a_worker_the_draft_follows_in_a_thread_beside_the_poll(organizer_client):
+    # `make run`: the immediate task backend, no worker; the poll's request must not plan.
+    camp, rooms, slots, sessions = make_day()
+    organizer_client.force_login(make_organizer(camp))
+
+    planned_in = []
+    plan_day = grid.plan_day
+
+    def noting_the_thread(**kwargs):
+        planned_in.append(threading.current_thread().name)
+        return plan_day(**kwargs)
+
+    with mock.patch("voting.grid.plan_day", noting_the_thread):
+        poll = board_poll(organizer_client, camp)
+        for thread in threading.enumerate():
+            if thread.name == "task-follow_votes":
+                thread.join()
+
+    assert (poll.status_code, planned_in) == (200, ["task-follow_votes"])
+    assert Placement.objects.filter(slot__isnull=False).count() == 3
 
 
 def test_board_actions_move_pin_publish_undo(organizer_client):
