@@ -199,6 +199,10 @@ LIVE_VOTES_INTERVAL = float(os.environ.get("LIVE_VOTES_INTERVAL", "0.25"))
 # much later, and the plenum's hundreds of polls a second cost each process a few Redis reads.
 LIVE_TOKENS_MAX_AGE = float(os.environ.get("LIVE_TOKENS_MAX_AGE", "0.1"))
 
+# Seconds between two re-plans of a day's draft that follow the votes (voting.grid): however many
+# organizers' boards poll, the planner runs at most this often per day, outside their requests.
+GRID_FOLLOW_INTERVAL = max(1, int(os.environ.get("GRID_FOLLOW_INTERVAL", "2")))
+
 # --- Sessions ---------------------------------------------------------------------------------
 
 # Every logged-in poll reads the session: with Redis it comes from there (the database stays the

@@ -83,6 +83,38 @@ def _tasks_must_not_fail():
     assert failed == [], "\n".join(failed)
 
 
+class BackgroundTasks:
+    """The tasks a test handed to `voting.tasks.enqueue_in_background`, run when it says so."""
+
+    def __init__(self):
+        self.handed_over = []
+
+    def __call__(self, task, *args):
+        self.handed_over.append((task, args))
+
+    def run(self):
+        """Run what was handed over, in this thread (the test's transaction), as a worker would."""
+        handed_over, self.handed_over = self.handed_over, []
+        return [task.call(*args) for task, args in handed_over]
+
+
+@pytest.fixture(autouse=True)
+def background_tasks(request, monkeypatch):
+    """
+    A thread of its own does not see a test's transaction (nor, on SQLite, may it read beside
+    it): tests collect what the board hands to the background, and run it when they mean to.
+    Tests with a live server, whose rows are committed, keep the real thread.
+    """
+    from voting import tasks
+
+    collected = BackgroundTasks()
+    marker = request.node.get_closest_marker("django_db")
+    committed = marker is not None and marker.kwargs.get("transaction", False)
+    if not committed and not {"live_server", "transactional_db"} & set(request.fixturenames):
+        monkeypatch.setattr(tasks, "enqueue_in_background", collected)
+    return collected
+
+
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     from django.core.cache import cache

@@ -12,6 +12,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -301,15 +302,42 @@ def plan_day(*, camp, date, remember=True):
 
 
 def follow_votes(*, camp, date):
-    """Re-plan the draft if anything changed since it was last planned (the board's live draft)."""
+    """
+    Re-plan the draft if votes or sessions changed since it was last planned (the board's live
+    draft); returns the outcome, or None when the draft was current or cannot be planned.
+
+    The check is repeated under the day's lock: a second run that waited for the first finds the
+    draft planned at the version it read and plans nothing, so a change is planned once however
+    many runs were asked for it.
+    """
     version = live.current_version(camp.slug, FOLLOWED)
-    grid_day = GridDay.objects.filter(camp=camp, date=date).first()
-    if grid_day is not None and grid_day.planned_at_version == version:
-        return None
     try:
-        return plan_day(camp=camp, date=date, remember=False)
+        with transaction.atomic():
+            if _grid_day(camp, date).planned_at_version == version:
+                return None
+            return plan_day(camp=camp, date=date, remember=False)
     except GridError:
         return None  # the board shows the problem when the organizer re-plans by hand
+
+
+def ask_to_follow_votes(*, camp, date, grid_day):
+    """
+    The board shows the draft: if votes or sessions changed since it was planned (`grid_day`, the
+    day's row as the board read it), have it re-planned outside the request, and return when the
+    board should look again; None when the draft is current.
+
+    Reads only: the planner runs in `tasks.follow_votes`, handed over at most once per
+    GRID_FOLLOW_INTERVAL seconds per day whoever looks (a claim in the shared cache), and two
+    organizers' boards read the one result. While the draft is behind, the board looks again once
+    the claim has ended, so a change that came while a run was planning gets a run of its own.
+    """
+    version = live.current_version(camp.slug, FOLLOWED)
+    if grid_day is not None and grid_day.planned_at_version == version:
+        return None
+    interval = settings.GRID_FOLLOW_INTERVAL
+    if cache.add(f"grid-follow:{camp.pk}:{date.isoformat()}", version, timeout=interval):
+        tasks.enqueue_in_background(tasks.follow_votes, camp.pk, date.isoformat())
+    return timezone.now() + datetime.timedelta(seconds=interval)
 
 
 # --- Board actions ---------------------------------------------------------------------------

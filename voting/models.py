@@ -122,7 +122,7 @@ class GridDay(models.Model):
 
     camp = models.ForeignKey(Camp, on_delete=models.CASCADE, related_name="grid_days")
     date = models.DateField(_("day"))
-    # The camp's live version the draft was planned at: the board re-plans when it changed.
+    # The camp's live version the draft was planned at: a task re-plans when it changed.
     planned_at_version = models.CharField(max_length=32, blank=True)
     publish_changes = models.BooleanField(
         _("publish each change at once"),

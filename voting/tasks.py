@@ -1,9 +1,10 @@
-"""Tasks of the voting app: mails about the published grid."""
+"""Tasks of the voting app: mails about the published grid, and the draft following the votes."""
 
 import datetime
 import logging
+import threading
 
-from django.db import transaction
+from django.db import connections, transaction
 from django.tasks import task
 from django.urls import reverse
 from django.utils import timezone
@@ -15,6 +16,36 @@ from sessions.models import Session, SessionHost
 from .models import GridDay, PublishedPlan
 
 logger = logging.getLogger(__name__)
+
+
+def enqueue_in_background(task, *args):
+    """
+    Enqueue the task from a thread of its own: the request that asks neither waits nor writes.
+
+    With the immediate backend (`make run`, no worker) the task runs in that thread; with a
+    queue (production's database backend) the thread only writes the task's row for the worker.
+    """
+
+    def enqueue():
+        try:
+            task.enqueue(*args)
+        except Exception:  # noqa: BLE001 - a thread's exception would be lost: log it
+            logger.exception("could not run %s%r", task.name, args)
+        finally:
+            connections.close_all()  # this thread's own: no other thread reuses them
+
+    threading.Thread(target=enqueue, name=f"task-{task.name}", daemon=True).start()
+
+
+@task
+def follow_votes(camp_id, date_iso):
+    """Re-plan the day's draft if votes or sessions changed since it was planned (grid.follow_votes)."""
+    from . import grid  # grid enqueues the tasks of this module
+
+    camp = Camp.objects.filter(pk=camp_id).first()
+    if camp is None:
+        return False
+    return grid.follow_votes(camp=camp, date=datetime.date.fromisoformat(date_iso)) is not None
 
 
 def _plan_url(camp):

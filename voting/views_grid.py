@@ -76,9 +76,11 @@ def board(request, camp_slug):
                 messages.success(request, notice)
             if not request.htmx:
                 return redirect(f"{request.path}?day={day.isoformat()}")
-    else:
-        grid.follow_votes(camp=camp, date=day)
     version = live.current_version(camp.slug, BOARD_PAGE)  # before what it versions
+    grid_day = camp.grid_days.filter(date=day).first()
+    # Never planned here: a task re-plans a draft that is behind the votes, and the page looks
+    # again by then.
+    look_again_at = grid.ask_to_follow_votes(camp=camp, date=day, grid_day=grid_day)
     draft = queries.draft_grid(camp, day)
     published = queries.latest_published(camp, day)
     pitch = queries.live_pitch(camp)
@@ -88,9 +90,11 @@ def board(request, camp_slug):
         "grid": draft,
         "published": published,
         "unpublished_changes": _unpublished_changes(draft, published),
-        "grid_day": camp.grid_days.filter(date=day).first(),
+        "grid_day": grid_day,
         "pitch_running": bool(pitch and pitch.running),
-        "version": live.page_version(version, changes_at=draft.changes_at),
+        "version": live.page_version(
+            version, changes_at=min(filter(None, [draft.changes_at, look_again_at]), default=None)
+        ),
         "can_undo": grid.BoardSnapshot.objects.filter(camp=camp, date=day).exists(),
         # The announcement form's one-time token: a double click pins it once.
         "announce_nonce": secrets.token_urlsafe(16),

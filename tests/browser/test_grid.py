@@ -5,6 +5,7 @@ import datetime
 import pytest
 from playwright.sync_api import expect
 
+from events import live
 from tests.browser.conftest import LAPTOP, PHONE, PROJECTOR
 from tests.factories import (
     make_camp,
@@ -69,3 +70,18 @@ def test_organizer_plans_publishes_and_moves_projector_and_phone_follow(
     expect(phone.locator(".grid-session.is-moved")).to_contain_text("Küche", timeout=5_000)
     assert projector.evaluate("document.documentElement.scrollHeight") <= PROJECTOR["height"]
     assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+
+
+def test_open_board_follows_a_vote_within_seconds(open_as, live_server, camp_day):
+    # No worker: the poll hands the re-plan to a thread, and a later poll shows its result.
+    camp, rooms, people = camp_day
+    board = open_as(make_organizer(camp), LAPTOP)
+    board.goto(f"{live_server.url}/{camp.slug}/board/")
+    cells = board.locator("td[data-cell-room]")
+    expect(cells.filter(has_text="Rust in production")).to_have_count(1)
+
+    late = make_session(camp=camp, title="Late pitch")
+    make_vote(late, people[0])
+    live.mark_changed(camp.slug, live.VOTES)  # outside a transaction: at once, as a vote does
+
+    expect(cells.filter(has_text="Late pitch")).to_have_count(1, timeout=15_000)

@@ -2,6 +2,7 @@ import datetime
 
 import pytest
 
+from events import live
 from events.models import Slot
 from tests.factories import (
     make_camp,
@@ -287,3 +288,27 @@ def test_a_host_with_more_sessions_than_slots_gets_the_most_wanted_planned(day):
     assert outcome.placed == 3
     assert sorted(placed) == ["S2", "S3", "S4"]
     assert len({cell[1] for cell in placed.values()}) == 3
+
+
+def test_following_the_votes_publishes_nothing_and_leaves_locked_slots(
+    day, django_capture_on_commit_callbacks
+):
+    camp, (big, small), slots = day
+    make_session(camp=camp, title="Kept")
+    grid.plan_day(camp=camp, date=camp.start_date)
+    grid.publish_plan(camp=camp, date=camp.start_date)  # "publish every change at once" is on
+    kept_cell = cells(camp)["Kept"]
+    locked_slot = Slot.objects.get(camp=camp, start=datetime.time(int(kept_cell[1]), 0))
+    grid.set_slot_locked(slot=locked_slot, locked=True)
+    for index in range(3):
+        make_vote(make_session(camp=camp, title=f"New {index}"))
+    with django_capture_on_commit_callbacks(execute=True):
+        live.mark_changed(camp.slug, live.VOTES)
+
+    outcome = grid.follow_votes(camp=camp, date=camp.start_date)
+
+    placed = cells(camp)
+    assert outcome.placed == 4
+    assert placed["Kept"] == kept_cell
+    assert [title for title, cell in placed.items() if cell[1] == kept_cell[1]] == ["Kept"]
+    assert PublishedPlan.objects.filter(camp=camp).count() == 1

@@ -2,12 +2,16 @@ import contextlib
 import datetime
 import json
 import re
+import threading
 from unittest import mock
 from xml.etree import ElementTree
 
 import icalendar
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from events import live, wall
 from events.models import Announcement, Slot
@@ -22,9 +26,9 @@ from tests.factories import (
     make_user,
     make_vote,
 )
-from voting import grid, queries
+from voting import grid, queries, tasks
 from voting.models import Placement, PublishedPlan
-from voting.views_grid import PLAN_PAGE
+from voting.views_grid import BOARD_PAGE, PLAN_PAGE
 
 pytestmark = pytest.mark.django_db
 HTMX = {"HX-Request": "true"}
@@ -77,21 +81,138 @@ def test_board_is_404_for_an_organizer_whose_staff_status_was_taken_away(client)
     assert client.get(reverse("voting:board", args=[camp.slug])).status_code == 404
 
 
-def test_board_draft_follows_the_votes(organizer_client, django_capture_on_commit_callbacks):
+def a_vote(session, capture):
+    make_vote(session)
+    with capture(execute=True):
+        live.mark_changed(session.camp.slug, live.VOTES)  # what the vote's commit does
+
+
+def board_poll(client, camp):
+    """The board's HTMX poll, as from a page that shows an older version."""
+    return client.get(reverse("voting:board", args=[camp.slug]), {"v": "old"}, headers=HTMX)
+
+
+def test_board_draft_follows_the_votes_through_a_task(
+    organizer_client, background_tasks, django_capture_on_commit_callbacks
+):
+    camp, rooms, slots, sessions = make_day()
+    grid.plan_day(camp=camp, date=camp.start_date)
+    organizer_client.force_login(make_organizer(camp))
+    late = make_session(camp=camp, title="Late pitch")
+    a_vote(late, django_capture_on_commit_callbacks)
+
+    poll = board_poll(organizer_client, camp)
+    placed_by_the_poll = Placement.objects.filter(session=late).exists()
+    background_tasks.run()
+    next_poll = board_poll(organizer_client, camp)
+
+    assert (poll.status_code, placed_by_the_poll) == (200, False)
+    assert Placement.objects.filter(session=late, slot__isnull=False).exists()
+    assert "Late pitch" in next_poll.content.decode()
+
+
+def test_two_organizers_polling_after_a_vote_run_the_planner_once(
+    client, background_tasks, django_capture_on_commit_callbacks
+):
+    camp, rooms, slots, sessions = make_day()
+    grid.plan_day(camp=camp, date=camp.start_date)
+    first, second = make_organizer(camp), make_organizer(camp)
+    a_vote(sessions[0], django_capture_on_commit_callbacks)
+
+    with mock.patch("voting.grid.plan_day", wraps=grid.plan_day) as plan_day:
+        client.force_login(first)
+        polls = [board_poll(client, camp)]
+        client.force_login(second)
+        polls.append(board_poll(client, camp))
+        handed_over = len(background_tasks.handed_over)
+        background_tasks.run()
+        client.force_login(first)
+        polls.append(board_poll(client, camp))  # reads what the task planned
+        background_tasks.run()
+
+    assert [poll.status_code for poll in polls] == [200, 200, 200]
+    assert (handed_over, plan_day.call_count) == (1, 1)
+
+
+def test_following_the_votes_plans_a_change_once_however_often_asked(
+    background_tasks, django_capture_on_commit_callbacks
+):
+    # Two runs for one change: the board's claim ran out while the first was still queued.
+    camp, rooms, slots, sessions = make_day()
+    grid.plan_day(camp=camp, date=camp.start_date)
+    a_vote(sessions[0], django_capture_on_commit_callbacks)
+
+    with mock.patch("voting.grid.plan_day", wraps=grid.plan_day) as plan_day:
+        runs = [tasks.follow_votes.call(camp.pk, camp.start_date.isoformat()) for _ in range(2)]
+
+    assert (runs, plan_day.call_count) == ([True, False], 1)
+
+
+def test_board_poll_right_after_a_vote_writes_nothing(
+    organizer_client, background_tasks, django_capture_on_commit_callbacks
+):
+    camp, rooms, slots, sessions = make_day()
+    grid.plan_day(camp=camp, date=camp.start_date)
+    organizer_client.force_login(make_organizer(camp))
+    a_vote(make_session(camp=camp, title="Late pitch"), django_capture_on_commit_callbacks)
+
+    with CaptureQueriesContext(connection) as queries_of_the_poll:
+        poll = board_poll(organizer_client, camp)
+
+    writes = [
+        query["sql"]
+        for query in queries_of_the_poll.captured_queries
+        if query["sql"].lstrip().split(" ", 1)[0].upper() in {"INSERT", "UPDATE", "DELETE"}
+    ]
+    assert poll.status_code == 200
+    assert writes == []
+    assert [task.name for task, _args in background_tasks.handed_over] == ["follow_votes"]
+
+
+def test_board_behind_the_votes_polls_again_once_the_planner_may_run_again(
+    client, background_tasks, django_capture_on_commit_callbacks, settings
+):
+    # The second organizer's poll finds the run claimed by the first: if that run planned an
+    # older version, nothing else would make this board render (and ask) again.
+    camp, rooms, slots, sessions = make_day()
+    grid.plan_day(camp=camp, date=camp.start_date)
+    first, second = make_organizer(camp), make_organizer(camp)
+    a_vote(sessions[0], django_capture_on_commit_callbacks)
+    client.force_login(first)
+    board_poll(client, camp)
+    client.force_login(second)
+
+    page = board_poll(client, camp).content.decode()
+
+    version = re.search(r"v=([^\"&]+)", page).group(1)
+    later = timezone.now() + datetime.timedelta(seconds=settings.GRID_FOLLOW_INTERVAL + 1)
+    with mock.patch("django.utils.timezone.now", return_value=later):
+        current_later = live.is_current(camp.slug, BOARD_PAGE, version)
+    assert live.is_current(camp.slug, BOARD_PAGE, version) is True
+    assert current_later is False
+
+
+@pytest.mark.django_db(transaction=True)
+def test_without_a_worker_the_draft_follows_in_a_thread_beside_the_poll(organizer_client):
+    # `make run`: the immediate task backend, no worker; the poll's request must not plan.
     camp, rooms, slots, sessions = make_day()
     organizer_client.force_login(make_organizer(camp))
 
-    first = organizer_client.get(reverse("voting:board", args=[camp.slug]))
-    placed_before = Placement.objects.filter(slot__isnull=False).count()
-    late = make_session(camp=camp, title="Late pitch")
-    make_vote(late)
-    with django_capture_on_commit_callbacks(execute=True):
-        live.mark_changed(camp.slug, live.VOTES)  # what the vote's commit does in a request
-    organizer_client.get(reverse("voting:board", args=[camp.slug]))
+    planned_in = []
+    plan_day = grid.plan_day
 
-    assert first.status_code == 200
-    assert placed_before == 3
-    assert Placement.objects.filter(session=late, slot__isnull=False).exists()
+    def noting_the_thread(**kwargs):
+        planned_in.append(threading.current_thread().name)
+        return plan_day(**kwargs)
+
+    with mock.patch("voting.grid.plan_day", noting_the_thread):
+        poll = board_poll(organizer_client, camp)
+        for thread in threading.enumerate():
+            if thread.name == "task-follow_votes":
+                thread.join()
+
+    assert (poll.status_code, planned_in) == (200, ["task-follow_votes"])
+    assert Placement.objects.filter(slot__isnull=False).count() == 3
 
 
 def test_board_actions_move_pin_publish_undo(organizer_client):
@@ -242,7 +363,7 @@ def test_board_query_count_does_not_grow_with_the_camp(
     large.organizers.add(organizer)
     organizer_client.force_login(organizer)
     for camp in (small, large):
-        organizer_client.get(reverse("voting:board", args=[camp.slug]))  # plan the draft once
+        grid.plan_day(camp=camp, date=camp.start_date)
 
     with django_assert_max_num_queries(30) as few:
         organizer_client.get(reverse("voting:board", args=[small.slug]))
