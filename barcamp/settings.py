@@ -98,6 +98,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
+            # The project package is no app, so its tag library is named here.
+            "libraries": {"shared_fragments": "barcamp.live.fragments"},
         },
     },
 ]

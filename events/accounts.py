@@ -9,7 +9,7 @@ from django.contrib.auth import backends, get_user_model
 from django.core.cache import cache
 from django.db import connection, transaction
 
-from .cached_rows import drop, from_row_values, row_values
+from barcamp.live.rows import drop, from_row_values, row_values
 
 
 def user_display(user):

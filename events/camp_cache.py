@@ -17,8 +17,9 @@ changes a camp and must not lose a concurrent change locks a fresh row
 from django.conf import settings
 from django.core.cache import cache
 
+from barcamp.live.rows import drop, from_row_values, row_values
+
 from . import live
-from .cached_rows import drop, from_row_values, row_values
 from .models import Camp, Series
 
 

@@ -15,7 +15,8 @@ Writes that bypass the signals (`QuerySet.update()`: the check-in at the door) m
 from django.conf import settings
 from django.core.cache import cache
 
-from .cached_rows import drop, from_row_values, row_values
+from barcamp.live.rows import drop, from_row_values, row_values
+
 from .models import Participant
 
 

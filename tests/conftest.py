@@ -87,8 +87,8 @@ def _tasks_must_not_fail():
 def _fresh_cache():
     from django.core.cache import cache
 
-    from events import live
-    from events.templatetags import shared_fragments
+    from barcamp.live import fragments as shared_fragments
+    from barcamp.live import versions as live
 
     cache.clear()
     shared_fragments._fragments.clear()

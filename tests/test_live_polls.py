@@ -8,6 +8,7 @@ from django.db import close_old_connections
 from django.test import RequestFactory, override_settings
 from django.urls import reverse
 
+from barcamp.live import versions
 from barcamp.middleware import LivePolls
 from events import camp_cache, live
 from tests.factories import make_camp
@@ -211,8 +212,8 @@ def test_a_changed_poll_reads_each_token_from_the_cache_once(
     camp = make_camp()
     url = reverse(url_name, args=[camp.slug])
     call(deployed, poll(url, v="stale"))  # tokens made, what is kept per process kept
-    counting = CountingCache(live.cache)
-    monkeypatch.setattr(live, "cache", counting)
+    counting = CountingCache(versions.cache)
+    monkeypatch.setattr(versions, "cache", counting)
 
     status, _headers, body = call(deployed, poll(url, v="stale"))
 
@@ -246,8 +247,8 @@ def test_a_page_reads_all_its_camps_tokens_and_its_row_at_once(
     camp = make_camp()
     url = reverse(url_name, args=[camp.slug])
     call(deployed, RequestFactory().get(url))  # tokens made, the camp cached, what is kept kept
-    counting = CountingCache(live.cache)
-    monkeypatch.setattr(live, "cache", counting)
+    counting = CountingCache(versions.cache)
+    monkeypatch.setattr(versions, "cache", counting)
     monkeypatch.setattr(camp_cache, "cache", counting)
 
     status, _headers, body = call(deployed, RequestFactory().get(url))
@@ -304,8 +305,8 @@ def test_an_unchanged_poll_is_answered_from_the_tokens_its_process_read_lately(
     camp = make_camp()
     url = reverse("voting:plan", args=[camp.slug])
     version = live.current_version(camp.slug, PLAN_PAGE)
-    counting = CountingCache(live.cache)
-    monkeypatch.setattr(live, "cache", counting)
+    counting = CountingCache(versions.cache)
+    monkeypatch.setattr(versions, "cache", counting)
 
     statuses = [call(deployed, poll(url, v=version))[0] for _ in range(3)]
 
@@ -358,8 +359,8 @@ def test_a_page_newer_than_the_tokens_its_process_read_is_checked_against_the_ca
     url = reverse("voting:pitch", args=[camp.slug])
     live.current_version(camp.slug, PITCH_PAGE)
     another_process_changes(camp, live.PITCH)
-    counting = CountingCache(live.cache)
-    monkeypatch.setattr(live, "cache", counting)
+    counting = CountingCache(versions.cache)
+    monkeypatch.setattr(versions, "cache", counting)
 
     status = call(deployed, poll(url, v="0ther"))[0]
 

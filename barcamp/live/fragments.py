@@ -20,7 +20,7 @@ from django.template.base import token_kwargs
 from django.utils import translation
 from django.utils.safestring import mark_safe
 
-from events.live import Memo
+from barcamp.live.versions import Memo
 
 register = template.Library()
 
