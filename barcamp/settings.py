@@ -183,11 +183,11 @@ else:
 # database on every request. Only with a shared cache: a process's own memory would keep a
 # user that another process deactivated, or whose password it changed, logged in there.
 USER_CACHE_TIMEOUT = 300 if REDIS_URL else 0
-# Seconds a camp's row is read from the cache (events.camp_cache), 0 to read it on every
+# Seconds a camp's row is read from the cache (events.row_caches.camps), 0 to read it on every
 # request; the same condition. A write the cache missed (Redis away at that moment) shows at
 # the latest after this long.
 CAMP_CACHE_TIMEOUT = 60 if REDIS_URL else 0
-# Seconds a viewer's Teilgeber record is read from the cache (events.participant_cache); the
+# Seconds a viewer's Teilgeber record is read from the cache (events.row_caches.participants); the
 # same condition and bound.
 PARTICIPANT_CACHE_TIMEOUT = 60 if REDIS_URL else 0
 

@@ -19,7 +19,7 @@ from django_htmx.http import HttpResponseClientRedirect
 from barcamp.decorators import login_required, login_then_continue, rate_limit
 from barcamp.http import typed_text
 
-from . import camp_cache, intents, live, notifications, queries, services, sponsors, wall
+from . import intents, live, notifications, queries, services, sponsors, wall
 from .forms import JoinForm, NotificationSettingsForm, ProfileForm
 from .models import Camp, Notification, NotificationSettings
 from .webapp import kept_offline
@@ -61,9 +61,9 @@ def _render_camp(request, camp, *, status=200, join_form=None):
 @kept_offline
 def camp_detail(request, camp_slug):
     # The sponsors and the pinned announcements read the plan's and the wall's tokens: in one
-    # round trip to Redis with the camp's row (events.live.read_ahead).
+    # round trip to Redis with the camp's row (barcamp.live.versions.read_ahead).
     with live.reading_once():
-        live.read_ahead(camp_slug, camp_cache.key(camp_slug))
+        live.read_ahead(camp_slug)
         return _render_camp(request, queries.get_camp(camp_slug))
 
 

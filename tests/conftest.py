@@ -87,14 +87,13 @@ def _tasks_must_not_fail():
 def _fresh_cache():
     from django.core.cache import cache
 
-    from barcamp.live import fragments as shared_fragments
-    from barcamp.live import versions as live
+    from barcamp.live import fragments, memo, versions
 
     cache.clear()
-    shared_fragments._fragments.clear()
-    live._memo.clear()
-    live._votes_tokens.clear()
-    live._seen.clear()
+    fragments._fragments.clear()
+    memo._memo.clear()
+    versions._coalescing.clear()
+    versions._seen.clear()
     yield
 
 

@@ -13,14 +13,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from barcamp.decorators import (
-    is_unchanged_poll,
-    live_page,
-    login_required,
-    login_then_continue,
-    rate_limit,
-)
+from barcamp.decorators import login_required, login_then_continue, rate_limit
 from barcamp.http import as_id, safe_next, typed_text
+from barcamp.live.polls import is_unchanged_poll, live_page
 from events import intents, live, sponsors, wall
 from events import queries as event_queries
 from events.models import Camp

@@ -8,6 +8,10 @@ rendered again only after a change it shows. Changes come in topics, so that a v
 the projector's count and the board show, does not make a thousand phones re-render their pitch
 page. The tokens live in the shared cache (Redis in production) so that every app process sees
 the same ones; a lost token (cache restart) only costs every client one extra render.
+
+The topics are the apps' (`declare_topics`, from an AppConfig.ready()), and so are the other
+cache keys a live page reads with its tokens (`read_ahead_also`): this module knows a camp only
+by its slug.
 """
 
 import atexit
@@ -16,7 +20,6 @@ import logging
 import secrets
 import threading
 import time
-from collections import OrderedDict
 
 from django.conf import settings
 from django.core.cache import cache
@@ -25,12 +28,31 @@ from django.utils import timezone
 
 logger = logging.getLogger(__name__)
 
-PITCH = "pitch"  # the live pitch, the queue, the sessions themselves
-VOTES = "votes"  # tallies
-PLAN = "plan"  # the published grid, the pinned announcements, the sponsors
-DRAFT = "draft"  # the organizers' draft grid
-WALL = "wall"  # the wall's posts and the pinned announcements
-ALL = (PITCH, VOTES, PLAN, DRAFT, WALL)
+# Every topic of a camp, in the order the apps declared them; those whose changes come too often
+# for a new token each (`_Coalescing`); and what else a live page reads with them (functions of
+# the camp's slug that give cache keys): set once, at start-up.
+_topics = []
+_coalesced = set()
+_read_ahead_keys = []
+
+
+def declare_topics(*topics, coalesced=()):
+    """Adds topics of a camp's live pages: what `mark_changed()` without topics changes and what
+    `read_ahead()` reads. A change of only a `coalesced` topic gets a new token at most every
+    LIVE_VOTES_INTERVAL seconds per process (the tallies). Called from an AppConfig.ready()."""
+    _topics.extend(topic for topic in topics if topic not in _topics)
+    _coalesced.update(coalesced)
+
+
+def all_topics():
+    return tuple(_topics)
+
+
+def read_ahead_also(keys_of):
+    """Has `read_ahead()` read `keys_of(camp_slug)` too, in the same round trip (a row the live
+    pages load next, for `take_read_ahead`). Called from an AppConfig.ready()."""
+    if keys_of not in _read_ahead_keys:
+        _read_ahead_keys.append(keys_of)
 
 
 def _keys(camp_slug, topics):
@@ -46,7 +68,7 @@ class reading_once:  # noqa: N801 - used as a function: `with live.reading_once(
     """
     Within: each token is read from the cache once, and later reads reuse it.
 
-    For a poll's request (barcamp.middleware.LivePolls), which reads a page's tokens to compare
+    For a poll's request (barcamp.live.polls.LivePolls), which reads a page's tokens to compare
     them with the version the page shows, and when they differ reads them again to render the
     page (its version, what it keeps in `memoized`), twice on the plan and the projector; and
     for a live page's GET (`read_ahead`). A version read earlier in the request is never newer
@@ -71,14 +93,15 @@ def read_ahead(camp_slug, *others):
     """
     Within `reading_once`: all the camp's tokens in one read. A page reads the tokens of several
     topics, each where it needs them (the plan page its plan's three times, the pitch's and the
-    wall's once): one round trip to Redis for all of them instead of one for each. `others`:
-    cache keys the request reads next (the camp's row), in the same round trip, for
-    `take_read_ahead`.
+    wall's once): one round trip to Redis for all of them instead of one for each. With them, the
+    keys the apps named (`read_ahead_also`: the camp's row) and `others`, which the request reads
+    next, for `take_read_ahead`.
     """
     read = _read_in_this_request.get()
     if read is None:
         return
-    keys = _keys(camp_slug, ALL)
+    keys = _keys(camp_slug, _topics)
+    others = [*(key for keys_of in _read_ahead_keys for key in keys_of(camp_slug)), *others]
     asked = time.monotonic()
     values = cache.get_many([*keys, *others])
     tokens = {key: values[key] for key in keys if key in values}
@@ -149,17 +172,19 @@ def _seen_version(camp_slug, topics):
     return ".".join(tokens)
 
 
-def cached_version(camp_slug, topics=ALL):
-    """The camp's version of these topics if the cache has it, else None: what an unchanged poll costs."""
-    keys = _keys(camp_slug, topics)
+def cached_version(camp_slug, topics=None):
+    """The camp's version of these topics (all if none given) if the cache has it, else None:
+    what an unchanged poll costs."""
+    keys = _keys(camp_slug, _topics if topics is None else topics)
     tokens = _read(keys)
     if len(tokens) != len(keys):
         return None
     return ".".join(tokens[key] for key in keys)
 
 
-def _tokens(camp_slug, topics):
-    """The topics' tokens, created on first use or after the cache lost them; None if it cannot keep them."""
+def shared_version(camp_slug, topics):
+    """The topics' version as the shared cache keeps it, its tokens created on first use or after
+    the cache lost them; None if it cannot keep them (a cache that keeps nothing)."""
     keys = _keys(camp_slug, topics)
     tokens = _read(keys)
     missing = [key for key in keys if key not in tokens]
@@ -175,66 +200,11 @@ def _tokens(camp_slug, topics):
     return ".".join(tokens[key] for key in keys)
 
 
-def current_version(camp_slug, topics=ALL):
-    """The camp's version of these topics; creates tokens on first use or after the cache lost them."""
-    return _tokens(camp_slug, topics) or ".".join("0" for _topic in topics)
-
-
-class Memo:
-    """Values derived from a camp's live state, kept in this process per version of their topics.
-
-    The version is shared (the cache), so every process serves the same state; each keeps its
-    own copy of what it derived, and a new version simply makes new keys (old ones age out).
-    Values are shared between requests and threads: callers must treat them as read-only.
-    """
-
-    def __init__(self, size):
-        self.size, self.values, self.lock = size, OrderedDict(), threading.Lock()
-
-    def get(self, key, compute):
-        with self.lock:
-            if key in self.values:
-                self.values.move_to_end(key)
-                return self.values[key]
-        value = compute()
-        with self.lock:
-            self.values[key] = value
-            while len(self.values) > self.size:
-                self.values.popitem(last=False)
-        return value
-
-    def clear(self):
-        with self.lock:
-            self.values.clear()
-
-
-_memo = Memo(size=256)
-
-
-def memo_version(camp_slug, topics):
-    """The topics' version to keep derived values under, or None without a shared cache: read it
-    before reading what the values derive from, and hand it to each `memoized()` of the request."""
-    return _tokens(camp_slug, topics)
-
-
-READ_HERE = object()  # memoized(version=...)'s default: read the version there
-
-
-def memoized(camp_slug, topics, key, compute, *, version=READ_HERE):
-    """compute(), once per version of the camp's topics in this process.
-
-    A value must never be kept under a version newer than what it was derived from: a request
-    that read the old state, then found the version of a change committed meanwhile, would keep
-    the old state under the new version for every later request. By default the version is read
-    here, before compute() reads the database. A compute() that derives from data the request
-    read earlier gets `version=`, read before that data (`memo_version`). Without a shared
-    version (the cache is away, `None`) it computes every time.
-    """
-    if version is READ_HERE:
-        version = _tokens(camp_slug, topics)
-    if version is None:
-        return compute()
-    return _memo.get((camp_slug, tuple(topics), version, key), compute)
+def current_version(camp_slug, topics=None):
+    """The camp's version of these topics (all if none given); creates tokens on first use or
+    after the cache lost them."""
+    topics = _topics if topics is None else topics
+    return shared_version(camp_slug, topics) or ".".join("0" for _topic in topics)
 
 
 def page_version(version, *, changes_at=None):
@@ -264,9 +234,9 @@ def is_current(camp_slug, topics, seen):
 
 def mark_changed(camp_slug, *topics):
     """After the current transaction commits, give the topics (all if none given) new tokens."""
-    keys = _keys(camp_slug, topics or ALL)
-    if topics == (VOTES,):
-        transaction.on_commit(lambda: _votes_tokens.publish(keys[0]))
+    keys = _keys(camp_slug, topics or _topics)
+    if len(topics) == 1 and topics[0] in _coalesced:
+        transaction.on_commit(lambda: _coalescing.publish(keys[0]))
     elif len(keys) == 1:
         transaction.on_commit(lambda: _publish(keys[0]))
     else:
@@ -362,5 +332,5 @@ class _Coalescing:
             _publish(key)
 
 
-_votes_tokens = _Coalescing(interval=lambda: settings.LIVE_VOTES_INTERVAL)
-atexit.register(_votes_tokens.flush_all)
+_coalescing = _Coalescing(interval=lambda: settings.LIVE_VOTES_INTERVAL)
+atexit.register(_coalescing.flush_all)

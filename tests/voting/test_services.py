@@ -257,7 +257,7 @@ def test_a_stopping_process_sets_the_tokens_still_due(
     _vote_and_commit(camp, session, django_capture_on_commit_callbacks)
     held = live.cached_version(camp.slug, (live.VOTES,))
 
-    versions._votes_tokens.flush_all()
+    versions._coalescing.flush_all()
 
     assert held == first
     assert live.cached_version(camp.slug, (live.VOTES,)) != first

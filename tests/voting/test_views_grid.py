@@ -9,7 +9,7 @@ import icalendar
 import pytest
 from django.urls import reverse
 
-from barcamp.live import versions
+from barcamp.live import memo
 from events import live, wall
 from events.models import Announcement, Slot
 from sessions.services import update_session
@@ -478,11 +478,11 @@ def test_plan_query_count_does_not_grow_with_the_camp(client, django_assert_max_
 
     # The first reader of a published plan reads it from the database ...
     with django_assert_max_num_queries(20) as cold:
-        versions._memo.clear()
+        memo._memo.clear()
         pages(small)
     cold = len(cold)
     with django_assert_max_num_queries(cold):
-        versions._memo.clear()
+        memo._memo.clear()
         pages(large)
     # ... the next ones find it read (per process and version of the plan).
     pages(small)
