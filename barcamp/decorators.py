@@ -8,7 +8,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django_htmx.http import HttpResponseClientRedirect
 from django_ratelimit.decorators import ratelimit
 
-from events import intents
+from barcamp import intents
 
 
 def login_required(view):
@@ -34,7 +34,7 @@ def login_required(view):
 def login_then_continue(view=None, *, keep=()):
     """
     login_required for an action that a logged-out person may start (join, vote, propose): its
-    POST is kept in the session (events.intents), with the form fields named in `keep`, and the
+    POST is kept in the session (barcamp.intents), with the form fields named in `keep`, and the
     login returns to the action's own address, whose GET then finishes it for the person.
     """
     if view is None:
