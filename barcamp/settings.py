@@ -187,18 +187,19 @@ USER_CACHE_TIMEOUT = 300 if REDIS_URL else 0
 # request; the same condition. A write the cache missed (Redis away at that moment) shows at
 # the latest after this long.
 CAMP_CACHE_TIMEOUT = 60 if REDIS_URL else 0
-# Seconds a viewer's Teilgeber record is read from the cache (events.row_caches.participants); the
-# same condition and bound.
+# Seconds a viewer's Teilgeber record is read from the cache (events.row_caches.participants);
+# the same condition and bound.
 PARTICIPANT_CACHE_TIMEOUT = 60 if REDIS_URL else 0
 
-# Seconds between new tokens of a camp's tallies per process (events.live): a vote shows on the
-# projector at most this much later, and a plenum's hundreds of votes a second cost a few
-# Redis writes instead of one each.
+# Seconds between new tokens of a camp's tallies per process (barcamp.live.versions): a vote
+# shows on the projector at most this much later, and a plenum's hundreds of votes a second
+# cost a few Redis writes instead of one each.
 LIVE_VOTES_INTERVAL = float(os.environ.get("LIVE_VOTES_INTERVAL", "0.25"))
 
 # Seconds an unchanged poll may be answered from the tokens its process read or set lately
-# (events.live), without asking Redis: a change made through another process shows at most this
-# much later, and the plenum's hundreds of polls a second cost each process a few Redis reads.
+# (barcamp.live.versions), without asking Redis: a change made through another process shows at
+# most this much later, and the plenum's hundreds of polls a second cost each process a few
+# Redis reads.
 LIVE_TOKENS_MAX_AGE = float(os.environ.get("LIVE_TOKENS_MAX_AGE", "0.1"))
 
 # --- Sessions ---------------------------------------------------------------------------------
