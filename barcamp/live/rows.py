@@ -43,7 +43,9 @@ class CachedRows:
         _on_update.setdefault(model, []).append(self.forget_rows)
         for name in self.with_related:
             _on_update.setdefault(self._related_model(name), []).append(
-                self._forget_pointing_to(name)
+                lambda related, name=name: self._forget_pointing_to(
+                    name, related.values("pk"), using=related.db
+                )
             )
 
     @property
@@ -111,19 +113,18 @@ class CachedRows:
         post_save.connect(self._forget_saved, sender=self.model, dispatch_uid=f"{uid}-saved")
         post_delete.connect(self._forget_saved, sender=self.model, dispatch_uid=f"{uid}-deleted")
         for name in self.with_related:
-            forget = self._forget_pointing_to(name)
 
-            def forget_of_instance(sender, instance, using, forget=forget, **kwargs):
+            def forget_pointing_to(sender, instance, using, name=name, **kwargs):
                 if instance.pk is not None:
-                    forget(sender._default_manager.using(using).filter(pk=instance.pk))
+                    self._forget_pointing_to(name, [instance.pk], using=using)
 
             related_model = self._related_model(name)
             post_save.connect(
-                forget_of_instance, sender=related_model, dispatch_uid=f"{uid}-{name}", weak=False
+                forget_pointing_to, sender=related_model, dispatch_uid=f"{uid}-{name}", weak=False
             )
             # Before the delete: afterwards the rows no longer point to it.
             pre_delete.connect(
-                forget_of_instance,
+                forget_pointing_to,
                 sender=related_model,
                 dispatch_uid=f"{uid}-{name}-gone",
                 weak=False,
@@ -146,15 +147,11 @@ class CachedRows:
     def _related_model(self, name):
         return self.model._meta.get_field(name).related_model
 
-    def _forget_pointing_to(self, name):
-        """A function that drops the rows pointing to the rows of a QuerySet of the related model."""
-
-        def forget(related):
-            if self.timeout:
-                rows = self.model._default_manager.using(related.db)
-                self.forget_rows(rows.filter(**{f"{name}__in": related.values("pk")}))
-
-        return forget
+    def _forget_pointing_to(self, name, related_pks, *, using):
+        """Drops the rows whose foreign key `name` points to one of `related_pks`."""
+        if self.timeout:
+            rows = self.model._default_manager.using(using)
+            self.forget_rows(rows.filter(**{f"{name}__in": related_pks}))
 
 
 class ForgetOnUpdate(models.QuerySet):

@@ -44,10 +44,6 @@ def declare_topics(*topics, coalesced=()):
     _coalesced.update(coalesced)
 
 
-def all_topics():
-    return tuple(_topics)
-
-
 def read_ahead_also(keys_of):
     """Has `read_ahead()` read `keys_of(camp_slug)` too, in the same round trip (a row the live
     pages load next, for `take_read_ahead`). Called from an AppConfig.ready()."""
