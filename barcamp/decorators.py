@@ -3,13 +3,12 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpResponse
 from django.shortcuts import resolve_url
 from django.utils.http import url_has_allowed_host_and_scheme
 from django_htmx.http import HttpResponseClientRedirect
 from django_ratelimit.decorators import ratelimit
 
-from events import camp_cache, intents, live
+from barcamp import intents
 
 
 def login_required(view):
@@ -35,7 +34,7 @@ def login_required(view):
 def login_then_continue(view=None, *, keep=()):
     """
     login_required for an action that a logged-out person may start (join, vote, propose): its
-    POST is kept in the session (events.intents), with the form fields named in `keep`, and the
+    POST is kept in the session (barcamp.intents), with the form fields named in `keep`, and the
     login returns to the action's own address, whose GET then finishes it for the person.
     """
     if view is None:
@@ -75,46 +74,6 @@ def rate_limit(kind, *, block=True):
     beyond it the request gets the friendly 429 of barcamp.views.rate_limited. With
     `block=False` the view answers itself (`request.limited` is set), e.g. to keep a form."""
     return ratelimit(group=kind, key="user_or_ip", rate=_rate, method="POST", block=block)
-
-
-def live_page(*topics):
-    """
-    A live page that follows these topics of its camp (events.live): an HTMX poll that brings
-    the version the page shows gets 204 No Content after one cache read.
-
-    barcamp.middleware.LivePolls answers such polls in front of Django, before sessions,
-    authentication and the view run (it finds the topics on the view); the check here covers
-    the view when it is reached some other way (the test client, a poll Django must see).
-    Behind LivePolls it repeats the check from the tokens that one read (events.live.reading_once).
-    Any other GET of the page reads all the camp's tokens and its cached row at once
-    (events.live.read_ahead).
-    Only for pages anybody may see: the 204 comes before any permission check.
-    """
-
-    def decorator(view):
-        @wraps(view)
-        def wrapper(request, camp_slug, *args, **kwargs):
-            if is_unchanged_poll(request, camp_slug, topics):
-                return HttpResponse(status=204)
-            # A changed poll (LivePolls read the page's tokens), or a POST, which writes: as is.
-            if live.reading() or request.method == "POST":
-                return view(request, camp_slug, *args, **kwargs)
-            with live.reading_once():
-                live.read_ahead(camp_slug, camp_cache.key(camp_slug))
-                return view(request, camp_slug, *args, **kwargs)
-
-        wrapper.live_topics = topics
-        return wrapper
-
-    return decorator
-
-
-def is_unchanged_poll(request, camp_slug, topics):
-    return (
-        request.method == "GET"
-        and request.headers.get("HX-Request") == "true"
-        and live.is_current(camp_slug, topics, request.GET.get("v"))
-    )
 
 
 def public_feed(view):

@@ -1,22 +1,13 @@
-import functools
 import logging
 
 from django import db
 from django.conf import settings
 from django.contrib.admin.helpers import AdminErrorList, AdminForm
-from django.core.exceptions import SuspiciousOperation
-from django.core.handlers.wsgi import WSGIRequest
 from django.forms import BaseForm, BaseFormSet
 from django.http import HttpResponse, HttpResponseBase
 from django.middleware import locale as django_locale
-from django.middleware.security import SecurityMiddleware
 from django.shortcuts import render
-from django.urls import Resolver404, get_urlconf, resolve
 from django.utils import translation
-
-from events import live
-
-from .decorators import is_unchanged_poll
 
 logger = logging.getLogger(__name__)
 
@@ -29,60 +20,6 @@ def _has_errors(value):
     if isinstance(value, AdminErrorList):
         return bool(value)
     return False
-
-
-class LivePolls:
-    """
-    WSGI: an unchanged poll of a live page answers 204 No Content before Django's handler runs.
-
-    During the plenum a thousand phones poll every two or three seconds and almost every poll
-    finds nothing new: one cache read answers it, without the request and response machinery,
-    the middleware chain, the session, the user or the view. As Django middleware it cost what
-    a request to /healthz costs; here it costs a fifth to a third less (bench/README.md). Pages opt in with
-    barcamp.decorators.live_page, whose own check covers the test client and any other path
-    that reaches the view.
-
-    What the middleware chain would have done for such a poll is kept: a host that is not
-    allowed, a plain-HTTP request that must be redirected and a request Django would refuse
-    (too many query fields) go through Django (400, the redirect), and the answer carries
-    SecurityMiddleware's headers.
-    """
-
-    def __init__(self, application):
-        self.application = application
-        self.security = SecurityMiddleware(lambda request: None)
-
-    def __call__(self, environ, start_response):
-        if not (
-            environ.get("REQUEST_METHOD") == "GET"
-            and environ.get("HTTP_HX_REQUEST") == "true"
-            and "v=" in environ.get("QUERY_STRING", "")
-        ):
-            return self.application(environ, start_response)
-        # A changed poll's page reads the same tokens again: from what this check read.
-        with live.reading_once():
-            try:
-                response = self.unchanged(WSGIRequest(environ))
-            except SuspiciousOperation:  # a host not served, too many query fields
-                response = None  # Django answers it, with its 400 and its log line
-            if response is not None:
-                start_response(
-                    f"{response.status_code} {response.reason_phrase}", [*response.items()]
-                )
-                return []
-            return self.application(environ, start_response)
-
-    def unchanged(self, request):
-        """The 204 for an unchanged poll of a live page; None sends the request to Django."""
-        page = _live_page(request.path_info, get_urlconf())
-        if page is None:
-            return None
-        request.get_host()  # DisallowedHost for a host this installation does not serve
-        if self.security.process_request(request) is not None:
-            return None
-        if not is_unchanged_poll(request, *page):
-            return None
-        return self.security.process_response(request, HttpResponse(status=204))
 
 
 class WholeBodies:
@@ -116,17 +53,6 @@ class WholeBodies:
             # after the server had iterated the response.
             response.close()
         return [body]
-
-
-@functools.lru_cache(maxsize=4096)
-def _live_page(path, urlconf):
-    """(camp slug, topics) of the live page at this path, or None: resolved once per path."""
-    try:
-        match = resolve(path, urlconf)
-    except Resolver404:
-        return None
-    topics = getattr(match.func, "live_topics", None)
-    return (match.kwargs["camp_slug"], topics) if topics else None
 
 
 class InvalidFormStatusMiddleware:

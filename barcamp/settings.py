@@ -98,6 +98,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
+            # The project package is no app, so its tag library is named here.
+            "libraries": {"shared_fragments": "barcamp.live.fragments"},
         },
     },
 ]
@@ -181,22 +183,23 @@ else:
 # database on every request. Only with a shared cache: a process's own memory would keep a
 # user that another process deactivated, or whose password it changed, logged in there.
 USER_CACHE_TIMEOUT = 300 if REDIS_URL else 0
-# Seconds a camp's row is read from the cache (events.camp_cache), 0 to read it on every
+# Seconds a camp's row is read from the cache (events.row_caches.camps), 0 to read it on every
 # request; the same condition. A write the cache missed (Redis away at that moment) shows at
 # the latest after this long.
 CAMP_CACHE_TIMEOUT = 60 if REDIS_URL else 0
-# Seconds a viewer's Teilgeber record is read from the cache (events.participant_cache); the
-# same condition and bound.
+# Seconds a viewer's Teilgeber record is read from the cache (events.row_caches.participants);
+# the same condition and bound.
 PARTICIPANT_CACHE_TIMEOUT = 60 if REDIS_URL else 0
 
-# Seconds between new tokens of a camp's tallies per process (events.live): a vote shows on the
-# projector at most this much later, and a plenum's hundreds of votes a second cost a few
-# Redis writes instead of one each.
+# Seconds between new tokens of a camp's tallies per process (barcamp.live.versions): a vote
+# shows on the projector at most this much later, and a plenum's hundreds of votes a second
+# cost a few Redis writes instead of one each.
 LIVE_VOTES_INTERVAL = float(os.environ.get("LIVE_VOTES_INTERVAL", "0.25"))
 
 # Seconds an unchanged poll may be answered from the tokens its process read or set lately
-# (events.live), without asking Redis: a change made through another process shows at most this
-# much later, and the plenum's hundreds of polls a second cost each process a few Redis reads.
+# (barcamp.live.versions), without asking Redis: a change made through another process shows at
+# most this much later, and the plenum's hundreds of polls a second cost each process a few
+# Redis reads.
 LIVE_TOKENS_MAX_AGE = float(os.environ.get("LIVE_TOKENS_MAX_AGE", "0.1"))
 
 # Seconds between two re-plans of a day's draft that follow the votes (voting.grid): however many

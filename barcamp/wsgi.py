@@ -7,6 +7,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "barcamp.settings")
 django.setup(set_prefix=False)
 
 from barcamp.handler import Handler  # noqa: E402  (needs the apps loaded above)
-from barcamp.middleware import LivePolls, WholeBodies  # noqa: E402
+from barcamp.live.polls import LivePolls  # noqa: E402
+from barcamp.middleware import WholeBodies  # noqa: E402
 
 application = LivePolls(WholeBodies(Handler()))

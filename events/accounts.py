@@ -9,7 +9,7 @@ from django.contrib.auth import backends, get_user_model
 from django.core.cache import cache
 from django.db import connection, transaction
 
-from .cached_rows import drop, from_row_values, row_values
+from .row_caches import users
 
 
 def user_display(user):
@@ -54,7 +54,7 @@ def open_account(request, email):
 
 
 def user_cache_key(user_id):
-    return f"auth-user:{user_id}"
+    return users.key(user_id)
 
 
 # The logged-in user's cached row as the session brought it along (events.session_store):
@@ -90,12 +90,12 @@ class CachedUserMixin:
     def get_user(self, user_id):
         if not settings.USER_CACHE_TIMEOUT:
             return super().get_user(user_id)
-        user = from_row_values(get_user_model(), _cached_row(user_id))
+        user = users.from_entry(_cached_row(user_id), user_id)
         if user is not None:
             return user if self.user_can_authenticate(user) else None
         user = super().get_user(user_id)
         if user is not None:
-            cache.set(user_cache_key(user_id), row_values(user), settings.USER_CACHE_TIMEOUT)
+            users.put(user)
         return user
 
 
@@ -105,15 +105,3 @@ class ModelBackend(CachedUserMixin, backends.ModelBackend):
 
 class AuthenticationBackend(CachedUserMixin, auth_backends.AuthenticationBackend):
     pass
-
-
-def forget_user(sender, instance, using, **kwargs):
-    """Drops a saved or deleted user from the cache, at once and again after the commit."""
-    drop([user_cache_key(instance.pk)], using=using)
-
-
-def connect_signals():
-    from django.db.models.signals import post_delete, post_save
-
-    post_save.connect(forget_user, sender=settings.AUTH_USER_MODEL, dispatch_uid="forget-user")
-    post_delete.connect(forget_user, sender=settings.AUTH_USER_MODEL, dispatch_uid="forget-user")

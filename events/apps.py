@@ -7,10 +7,14 @@ class EventsConfig(AppConfig):
     verbose_name = _("Camps")
 
     def ready(self):
-        from . import accounts, camp_cache, participant_cache, sponsors, webapp
+        from barcamp.live import versions
 
-        accounts.connect_signals()
-        camp_cache.connect_signals()
-        participant_cache.connect_signals()
+        from . import live, row_caches, sponsors, webapp
+
+        # The project's live plumbing knows no app: it is handed the camp's topics and what a
+        # live page reads with them.
+        versions.declare_topics(*live.ALL, coalesced=live.COALESCED)
+        versions.read_ahead_also(row_caches.read_ahead_keys)
+        row_caches.connect_signals()
         sponsors.connect_signals()
         webapp.connect_signals()

@@ -5,7 +5,6 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import participant_cache
 from .models import Camp, Participant, normalize_ticket_code
 
 SEARCH_LIMIT = 30
@@ -44,7 +43,6 @@ def check_in_participant(*, participant, now=None):
             status=Participant.Status.REGISTERED,
             checked_in_at__isnull=True,
         ).update(checked_in_at=now)
-        participant_cache.forget([(participant.camp_id, participant.user_id)])
         participant = Participant.objects.get(pk=participant.pk)
         if not changed:
             _refuse_unless_registered(participant)
@@ -56,7 +54,6 @@ def check_in_participants(*, participants, now=None):
     """Check in many at once (the admin's action): only the registered, and nobody's first time changes; returns how many."""
     due = participants.filter(status=Participant.Status.REGISTERED, checked_in_at__isnull=True)
     with transaction.atomic():
-        participant_cache.forget_rows(due)
         return due.update(checked_in_at=now or timezone.now())
 
 
@@ -64,7 +61,6 @@ def undo_check_in(*, participant):
     """Take back a check-in (a wrong tap); undoing what is not checked in changes nothing."""
     with transaction.atomic():
         Participant.objects.filter(pk=participant.pk).update(checked_in_at=None)
-        participant_cache.forget([(participant.camp_id, participant.user_id)])
         return Participant.objects.get(pk=participant.pk)
 
 

@@ -14,6 +14,8 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from barcamp.live.rows import ForgetOnUpdate
+
 # Camp slugs share the URL root with the app's own paths.
 RESERVED_SLUGS = frozenset(
     {
@@ -84,7 +86,7 @@ def validate_time_zone(value):
         raise ValidationError(_("“%(value)s” is not a known time zone."), params={"value": value})
 
 
-class SeriesQuerySet(models.QuerySet):
+class SeriesQuerySet(ForgetOnUpdate):
     def organized_by(self, user):
         """The series a user manages: those with a camp they organize, and new ones without camps."""
         if user.is_superuser:
@@ -145,7 +147,7 @@ class Series(models.Model):
         return self.camps.upcoming(today=today).order_by("start_date", "pk").first()
 
 
-class CampQuerySet(models.QuerySet):
+class CampQuerySet(ForgetOnUpdate):
     def listed(self):
         return self.filter(visibility=Camp.Visibility.LISTED)
 
@@ -507,7 +509,7 @@ class Sponsor(models.Model):
         return self.name
 
 
-class ParticipantQuerySet(models.QuerySet):
+class ParticipantQuerySet(ForgetOnUpdate):
     def registered(self):
         return self.filter(status=Participant.Status.REGISTERED)
 

@@ -9,17 +9,17 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.functional import cached_property
 
-from . import camp_cache, participant_cache
 from .models import Camp, Participant
+from .row_caches import camps, participants
 
 
 def get_camp(slug):
     """The camp of an address with its series, from the shared cache when it is there
-    (events.camp_cache); a 404 for an unknown slug."""
-    camp = camp_cache.get(slug)
+    (events.row_caches); a 404 for an unknown slug."""
+    camp = camps.get(slug)
     if camp is None:
         camp = get_object_or_404(Camp.objects.select_related("series"), slug=slug)
-        camp_cache.put(camp)
+        camps.put(camp)
     return camp
 
 
@@ -56,15 +56,15 @@ def viewer(camp, user):
 
 def participant_for(camp, user):
     """The user's Teilgeber record in the camp (any status), or None; from the shared cache
-    when it is there (events.participant_cache), with its camp set."""
+    when it is there (events.row_caches), with its camp set."""
     if not user.is_authenticated:
         return None
-    participant = participant_cache.get(camp, user)
+    participant = participants.get(camp.pk, user.pk)
     if participant is None:
         participant = Participant.objects.filter(camp=camp, user=user).first()
         if participant is None:
             return None
-        participant_cache.put(participant)
+        participants.put(participant)
     Participant._meta.get_field("camp").set_cached_value(participant, camp)
     return participant
 

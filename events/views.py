@@ -16,10 +16,11 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_htmx.http import HttpResponseClientRedirect
 
+from barcamp import intents
 from barcamp.decorators import login_required, login_then_continue, rate_limit
 from barcamp.http import typed_text
 
-from . import camp_cache, intents, live, notifications, queries, services, sponsors, wall
+from . import live, notifications, queries, services, sponsors, wall
 from .forms import JoinForm, NotificationSettingsForm, ProfileForm
 from .models import Camp, Notification, NotificationSettings
 from .webapp import kept_offline
@@ -61,9 +62,9 @@ def _render_camp(request, camp, *, status=200, join_form=None):
 @kept_offline
 def camp_detail(request, camp_slug):
     # The sponsors and the pinned announcements read the plan's and the wall's tokens: in one
-    # round trip to Redis with the camp's row (events.live.read_ahead).
+    # round trip to Redis with the camp's row (barcamp.live.versions.read_ahead).
     with live.reading_once():
-        live.read_ahead(camp_slug, camp_cache.key(camp_slug))
+        live.read_ahead(camp_slug)
         return _render_camp(request, queries.get_camp(camp_slug))
 
 
@@ -72,7 +73,7 @@ def camp_detail(request, camp_slug):
 @rate_limit("register")
 def register(request, camp_slug):
     """
-    Join the camp with one tap. A logged-out tap is kept (events.intents) and finished here by
+    Join the camp with one tap. A logged-out tap is kept (barcamp.intents) and finished here by
     the GET the login returns to; any other GET only shows the camp. The first join asks for the
     name shown to others; the panel on the camp page then says how it went (one notice, there).
     """
@@ -100,7 +101,7 @@ def register(request, camp_slug):
     except services.RegistrationError as error:
         messages.error(request, str(error))
         return _render_camp(request, camp, status=409)
-    # A vote or a proposal that waited for the join goes on now (events.intents).
+    # A vote or a proposal that waited for the join goes on now (barcamp.intents).
     pending = intents.peek(request)
     if pending and pending.path.startswith(camp.get_absolute_url()):
         if participant.is_registered:

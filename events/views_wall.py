@@ -8,8 +8,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from barcamp.decorators import live_page, login_required, rate_limit
+from barcamp.decorators import login_required, rate_limit
 from barcamp.http import as_id
+from barcamp.live.polls import live_page
 
 from . import live, queries, wall
 from .forms import AnnouncementForm, WallTextForm

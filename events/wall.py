@@ -12,7 +12,7 @@ import re
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from . import camp_cache, live
+from . import live
 from .models import WALL_TEXT_LENGTH, Announcement, Camp, WallPost
 
 ANNOUNCEMENT_TOPICS = (live.WALL, live.PLAN)
@@ -177,7 +177,6 @@ def set_wall_approval(*, camp, by, needs_approval):
     _require_organizer(camp, by)
     with transaction.atomic():
         Camp.objects.filter(pk=camp.pk).update(wall_needs_approval=needs_approval)
-        camp_cache.forget(camp.slug)
         camp.wall_needs_approval = needs_approval
     return camp
 

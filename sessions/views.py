@@ -6,9 +6,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from barcamp import intents
 from barcamp.decorators import login_required, login_then_continue, rate_limit
 from barcamp.http import safe_next
-from events import intents
 from events import queries as event_queries
 from events.models import Series
 
@@ -45,7 +45,7 @@ def _session_form(request, camp, form, *, session, save, success, wish=None):
 
 
 # What a proposal keeps when its POST finds the person logged out (an expired session): after
-# the login they are back in the form with what they typed (events.intents).
+# the login they are back in the form with what they typed (barcamp.intents).
 PROPOSAL_FIELDS = ("title", "description", "format", "language", "tags", "length", "day", "wish")
 
 

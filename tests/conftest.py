@@ -119,14 +119,13 @@ def background_tasks(request, monkeypatch):
 def _fresh_cache():
     from django.core.cache import cache
 
-    from events import live
-    from events.templatetags import shared_fragments
+    from barcamp.live import fragments, memo, versions
 
     cache.clear()
-    shared_fragments._fragments.clear()
-    live._memo.clear()
-    live._votes_tokens.clear()
-    live._seen.clear()
+    fragments._fragments.clear()
+    memo._memo.clear()
+    versions._coalescing.clear()
+    versions._seen.clear()
     yield
 
 

@@ -198,7 +198,7 @@ def test_the_server_configuration_reads_the_environment(monkeypatch):
 
 def test_each_worker_serves_the_warmed_up_app(monkeypatch):
     from barcamp import serve, warmup
-    from barcamp.middleware import LivePolls
+    from barcamp.live.polls import LivePolls
 
     calls = []
     monkeypatch.setattr(warmup, "warm", lambda: calls.append("warm"))

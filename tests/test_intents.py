@@ -1,5 +1,5 @@
 """A tap on join, a vote or "propose" while logged out is done after the login, whichever way
-the person logs in (events.intents), and only for them."""
+the person logs in (barcamp.intents), and only for them."""
 
 import re
 import time

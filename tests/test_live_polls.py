@@ -8,8 +8,9 @@ from django.db import close_old_connections
 from django.test import RequestFactory, override_settings
 from django.urls import reverse
 
-from barcamp.middleware import LivePolls
-from events import camp_cache, live
+from barcamp.live import rows, versions
+from barcamp.live.polls import LivePolls
+from events import live, row_caches
 from tests.factories import make_camp
 from voting.views import PITCH_PAGE, PROJECTOR_PAGE
 from voting.views_grid import PLAN_PAGE
@@ -145,9 +146,9 @@ def test_version_with_a_passed_stale_moment_is_not_current():
     camp = make_camp()
     version = live.current_version(camp.slug, PITCH_PAGE)
 
-    assert live.is_current(camp.slug, PITCH_PAGE, f"{version}~4102444800")  # 2100
-    assert not live.is_current(camp.slug, PITCH_PAGE, f"{version}~946684800")  # 2000
-    assert not live.is_current(camp.slug, PITCH_PAGE, f"{version}~soon")
+    assert versions.is_current(camp.slug, PITCH_PAGE, f"{version}~4102444800")  # 2100
+    assert not versions.is_current(camp.slug, PITCH_PAGE, f"{version}~946684800")  # 2000
+    assert not versions.is_current(camp.slug, PITCH_PAGE, f"{version}~soon")
 
 
 @override_settings(ALLOWED_HOSTS=["camp.example"])
@@ -211,8 +212,8 @@ def test_a_changed_poll_reads_each_token_from_the_cache_once(
     camp = make_camp()
     url = reverse(url_name, args=[camp.slug])
     call(deployed, poll(url, v="stale"))  # tokens made, what is kept per process kept
-    counting = CountingCache(live.cache)
-    monkeypatch.setattr(live, "cache", counting)
+    counting = CountingCache(versions.cache)
+    monkeypatch.setattr(versions, "cache", counting)
 
     status, _headers, body = call(deployed, poll(url, v="stale"))
 
@@ -246,9 +247,9 @@ def test_a_page_reads_all_its_camps_tokens_and_its_row_at_once(
     camp = make_camp()
     url = reverse(url_name, args=[camp.slug])
     call(deployed, RequestFactory().get(url))  # tokens made, the camp cached, what is kept kept
-    counting = CountingCache(live.cache)
-    monkeypatch.setattr(live, "cache", counting)
-    monkeypatch.setattr(camp_cache, "cache", counting)
+    counting = CountingCache(versions.cache)
+    monkeypatch.setattr(versions, "cache", counting)
+    monkeypatch.setattr(rows, "cache", counting)
 
     status, _headers, body = call(deployed, RequestFactory().get(url))
 
@@ -262,12 +263,12 @@ def test_a_page_of_a_camp_not_cached_reads_it_from_the_database(deployed, settin
     settings.CAMP_CACHE_TIMEOUT = 60
     camp = make_camp()
     url = reverse("voting:plan", args=[camp.slug])
-    camp_cache.forget(camp.slug)
+    row_caches.camps.forget(camp)
 
     status, _headers, body = call(deployed, RequestFactory().get(url))
 
     assert status == "200 OK" and camp.name.encode() in body
-    assert camp_cache.get(camp.slug) is not None  # kept for the next requests
+    assert row_caches.camps.get(camp.slug) is not None  # kept for the next requests
 
 
 def test_a_page_reads_the_tokens_anew(deployed, django_capture_on_commit_callbacks):
@@ -290,7 +291,7 @@ def test_a_page_reads_the_tokens_anew(deployed, django_capture_on_commit_callbac
 def another_process_changes(camp, topic):
     """What another app process does on a change: a new token in the shared cache, which this
     process has not seen."""
-    live.cache.set(f"live:{camp.slug}:{topic}", "0ther", timeout=None)
+    versions.cache.set(f"live:{camp.slug}:{topic}", "0ther", timeout=None)
 
 
 @pytest.mark.parametrize(
@@ -304,8 +305,8 @@ def test_an_unchanged_poll_is_answered_from_the_tokens_its_process_read_lately(
     camp = make_camp()
     url = reverse("voting:plan", args=[camp.slug])
     version = live.current_version(camp.slug, PLAN_PAGE)
-    counting = CountingCache(live.cache)
-    monkeypatch.setattr(live, "cache", counting)
+    counting = CountingCache(versions.cache)
+    monkeypatch.setattr(versions, "cache", counting)
 
     statuses = [call(deployed, poll(url, v=version))[0] for _ in range(3)]
 
@@ -358,8 +359,8 @@ def test_a_page_newer_than_the_tokens_its_process_read_is_checked_against_the_ca
     url = reverse("voting:pitch", args=[camp.slug])
     live.current_version(camp.slug, PITCH_PAGE)
     another_process_changes(camp, live.PITCH)
-    counting = CountingCache(live.cache)
-    monkeypatch.setattr(live, "cache", counting)
+    counting = CountingCache(versions.cache)
+    monkeypatch.setattr(versions, "cache", counting)
 
     status = call(deployed, poll(url, v="0ther"))[0]
 
@@ -372,11 +373,12 @@ def test_a_page_newer_than_the_tokens_its_process_read_is_checked_against_the_ca
 
 def test_what_was_read_ahead_is_taken_once():
     camp = make_camp()
-    live.cache.set("camp-extra", {"a": 1})
+    versions.cache.set("camp-extra", {"a": 1})
 
-    with live.reading_once():
-        live.read_ahead(camp.slug, "camp-extra", "not-there")
-        taken = [live.take_read_ahead(key) for key in ("camp-extra", "camp-extra", "not-there")]
+    with versions.reading_once():
+        versions.read_ahead(camp.slug, "camp-extra", "not-there")
+        taken = [versions.take_read_ahead(key) for key in ("camp-extra", "camp-extra", "not-there")]
 
-    assert taken == [{"a": 1}, live.NOT_READ, None]
-    assert live.take_read_ahead("camp-extra") is live.NOT_READ  # outside the request's reading
+    assert taken == [{"a": 1}, versions.NOT_READ, None]
+    # Outside the request's reading:
+    assert versions.take_read_ahead("camp-extra") is versions.NOT_READ

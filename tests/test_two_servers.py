@@ -225,7 +225,7 @@ def test_a_new_password_set_through_one_server_logs_the_other_session_out_on_the
 
 
 def test_a_camp_setting_changed_through_one_server_shows_at_once_on_the_other(two_servers):
-    # Both servers read the camp from the shared cache (events.camp_cache); a change drops it.
+    # Both servers read the camp from the shared cache (events.row_caches.camps); a change drops it.
     first, second = two_servers
     camp = make_camp()
     organizer = user_with_password("dora@example.org", "correct horse battery")

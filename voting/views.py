@@ -13,15 +13,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from barcamp.decorators import (
-    is_unchanged_poll,
-    live_page,
-    login_required,
-    login_then_continue,
-    rate_limit,
-)
+from barcamp import intents
+from barcamp.decorators import login_required, login_then_continue, rate_limit
 from barcamp.http import as_id, safe_next, typed_text
-from events import intents, live, sponsors, wall
+from barcamp.live.polls import is_unchanged_poll, live_page
+from events import live, sponsors, wall
 from events import queries as event_queries
 from events.models import Camp
 from events.permissions import can_see_room_links, keep_room_links_private
@@ -256,7 +252,7 @@ def vote(request, camp_slug, session_id):
 
 def _vote_kept(request, camp_slug, session_id):
     """
-    The GET a login returns to after a logged-out tap on "I want to go" (events.intents): the
+    The GET a login returns to after a logged-out tap on "I want to go" (barcamp.intents): the
     vote is cast now and the person is back on the page they tapped on, with a message saying
     how it went. A Teilgeber-to-be joins first: the vote waits (the camp page's join goes on to
     it). Without a kept tap this GET changes nothing.

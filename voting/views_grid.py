@@ -11,8 +11,9 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
-from barcamp.decorators import live_page, login_required, public_feed
+from barcamp.decorators import login_required, public_feed
 from barcamp.http import as_id
+from barcamp.live.polls import live_page
 from events import live, wall
 from events import queries as event_queries
 from events.models import Participant, Room, Slot

@@ -3,8 +3,8 @@
 import pytest
 from django.core.cache import cache
 
-from events import camp_cache, wall
-from events.models import Camp
+from events import row_caches, wall
+from events.models import Camp, Series
 from events.queries import get_camp
 from tests.factories import make_camp, make_organizer, make_series
 
@@ -127,7 +127,7 @@ def test_the_camp_is_dropped_again_after_the_commit(django_capture_on_commit_cal
     with django_capture_on_commit_callbacks(execute=True):
         camp.name = "Barcamp Neu"
         camp.save()
-        camp_cache.put(stale)
+        row_caches.camps.put(stale)
 
     assert get_camp(camp.slug).name == "Barcamp Neu"
 
@@ -136,8 +136,8 @@ def test_the_camp_is_dropped_again_after_the_commit(django_capture_on_commit_cal
     "entry",
     [
         "not a dict",
-        {"camp": {"name": "Barcamp"}, "series": None},  # fields of an older model
-        {"camp": None, "series": None},
+        {"row": {"name": "Barcamp"}, "series": None},  # fields of an older model
+        {"row": None, "series": None},
     ],
 )
 def test_an_entry_of_another_shape_is_read_again_from_the_database(entry):
@@ -158,3 +158,13 @@ def test_an_entry_holding_another_camp_is_not_served_under_this_address():
 def test_an_unknown_address_is_a_404_and_caches_nothing(client):
     assert client.get("/no-such-camp/").status_code == 404
     assert cache.get("camp:no-such-camp") is None
+
+
+def test_an_update_query_of_its_series_is_not_missed():
+    series = make_series(name="Barcamp Köln")
+    camp = make_camp(series=series)
+    get_camp(camp.slug)
+
+    Series.objects.filter(pk=series.pk).update(name="Barcamp Rheinland")
+
+    assert get_camp(camp.slug).series.name == "Barcamp Rheinland"

@@ -5,7 +5,8 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from events import door, participant_cache
+from barcamp.live.rows import row_values
+from events import door, row_caches
 from events.models import Participant
 from events.queries import participant_for
 from tests.factories import make_camp, make_participant, make_user
@@ -100,7 +101,7 @@ def test_a_deleted_record_is_gone_at_once_also_through_its_user():
     other.user.delete()
 
     assert read(camp, user)[0] is None
-    assert cache.get(participant_cache._key(other.camp_id, other.user_id)) is None
+    assert cache.get(row_caches.participants.key(other.camp_id, other.user_id)) is None
 
 
 def test_a_check_in_at_the_door_and_its_undo_show_at_once():
@@ -130,13 +131,13 @@ def test_the_admins_check_in_of_many_shows_at_once():
 def test_an_entry_of_another_shape_or_another_pair_is_ignored():
     participant = make_participant()
     camp, user = participant.camp, participant.user
-    key = participant_cache._key(camp.pk, user.pk)
+    key = row_caches.participants.key(camp.pk, user.pk)
 
     cache.set(key, {"id": participant.pk, "status": "registered"})
     assert read(camp, user)[1]  # asked the database
 
     stranger = make_participant()
-    cache.set(key, participant_cache.row_values(stranger))
+    cache.set(key, {"row": row_values(stranger)})
     found, queries = read(camp, user)
     assert found.pk == participant.pk and queries
 
@@ -150,10 +151,10 @@ def test_a_change_committed_after_a_stale_read_is_dropped_again_at_the_commit(
         participant.status = Participant.Status.CANCELLED
         participant.save()
         # Another request read the row before this commit and put the old one back.
-        participant_cache.put(Participant.objects.get(pk=participant.pk))
+        row_caches.participants.put(Participant.objects.get(pk=participant.pk))
         cache.set(
-            participant_cache._key(camp.pk, user.pk),
-            {**participant_cache.row_values(participant), "status": "registered"},
+            row_caches.participants.key(camp.pk, user.pk),
+            {"row": {**row_values(participant), "status": "registered"}},
         )
     for callback in callbacks:
         callback()

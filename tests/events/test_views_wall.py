@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 
+from barcamp.live import versions
 from events import live, wall
 from events.models import Announcement, Participant, WallPost
 from events.views_wall import WALL_PAGE
@@ -500,11 +501,11 @@ def test_camp_page_shows_the_pinned_announcements(client, camp, organizer):
 
 def test_a_post_to_the_wall_reads_its_tokens_as_it_needs_them(as_anna, camp, monkeypatch):
     # A POST writes: the page it renders after reads the tokens then, not all at its start
-    # (events.live.read_ahead is for GETs).
+    # (barcamp.live.versions.read_ahead is for GETs).
     reads = []
-    get_many = live.cache.get_many
+    get_many = versions.cache.get_many
     monkeypatch.setattr(
-        live.cache, "get_many", lambda keys: (reads.append(keys), get_many(keys))[1]
+        versions.cache, "get_many", lambda keys: (reads.append(keys), get_many(keys))[1]
     )
 
     as_anna.post(url(camp), {"text": "Hallo", "nonce": "n1"}, headers=HTMX)

@@ -5,6 +5,7 @@ import pytest
 from django.core.cache import cache
 from django.db import connection
 
+from barcamp.live import versions
 from events import live
 from events.models import Participant
 from sessions import services as session_services
@@ -189,8 +190,8 @@ def test_votes_of_an_interval_cost_two_cache_writes(
     session = make_session(camp=camp)
     voters = [make_participant(camp=camp) for _ in range(10)]
     writes = []
-    set_token = live._publish
-    monkeypatch.setattr(live, "_publish", lambda key: (writes.append(key), set_token(key)))
+    set_token = versions._publish
+    monkeypatch.setattr(versions, "_publish", lambda key: (writes.append(key), set_token(key)))
     live.current_version(camp.slug, (live.VOTES,))
 
     for voter in voters:
@@ -212,9 +213,11 @@ def _wait_for(condition, seconds=5.0):
 
 
 def test_the_tokens_due_later_are_set_by_one_thread_of_the_process(monkeypatch):
-    coalescing = live._Coalescing(interval=lambda: 0.05)
+    coalescing = versions._Coalescing(interval=lambda: 0.05)
     setters = []
-    monkeypatch.setattr(live, "_publish", lambda key: setters.append(threading.current_thread()))
+    monkeypatch.setattr(
+        versions, "_publish", lambda key: setters.append(threading.current_thread())
+    )
 
     coalescing.publish("tallies")  # at once, by the voter's thread
     for held in range(1, 4):
@@ -227,7 +230,7 @@ def test_the_tokens_due_later_are_set_by_one_thread_of_the_process(monkeypatch):
 
 
 def test_the_tokens_thread_goes_on_after_a_failure(monkeypatch):
-    coalescing = live._Coalescing(interval=lambda: 0.05)
+    coalescing = versions._Coalescing(interval=lambda: 0.05)
     set_keys = []
 
     def publish(key):
@@ -235,7 +238,7 @@ def test_the_tokens_thread_goes_on_after_a_failure(monkeypatch):
             raise RuntimeError("a token that cannot be set")
         set_keys.append(key)
 
-    monkeypatch.setattr(live, "_publish", publish)
+    monkeypatch.setattr(versions, "_publish", publish)
     coalescing.last.update(broken=time.monotonic(), tallies=time.monotonic())
     coalescing.publish("broken")
     _wait_for(lambda: not coalescing.pending)
@@ -254,7 +257,7 @@ def test_a_stopping_process_sets_the_tokens_still_due(
     _vote_and_commit(camp, session, django_capture_on_commit_callbacks)
     held = live.cached_version(camp.slug, (live.VOTES,))
 
-    live._votes_tokens.flush_all()
+    versions._coalescing.flush_all()
 
     assert held == first
     assert live.cached_version(camp.slug, (live.VOTES,)) != first

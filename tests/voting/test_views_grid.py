@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from barcamp.live import memo
 from events import live, wall
 from events.models import Announcement, Slot
 from sessions.services import update_session
@@ -544,7 +545,7 @@ def clock(camp, hour, minute=0):
     moment = datetime.datetime.combine(camp.start_date, datetime.time(hour, minute), tzinfo=camp.tz)
     with (
         mock.patch("voting.queries.camp_now", return_value=moment),
-        mock.patch("events.live.timezone.now", return_value=moment),
+        mock.patch("barcamp.live.versions.timezone.now", return_value=moment),
     ):
         yield
 
@@ -619,11 +620,11 @@ def test_plan_query_count_does_not_grow_with_the_camp(client, django_assert_max_
 
     # The first reader of a published plan reads it from the database ...
     with django_assert_max_num_queries(20) as cold:
-        live._memo.clear()
+        memo._memo.clear()
         pages(small)
     cold = len(cold)
     with django_assert_max_num_queries(cold):
-        live._memo.clear()
+        memo._memo.clear()
         pages(large)
     # ... the next ones find it read (per process and version of the plan).
     pages(small)

@@ -4,7 +4,7 @@
 Every page repeats the header, the camp's navigation and the footer: a dozen links reversed and
 as many texts translated, 11-16 % of what the plenum's pages cost (bench/README.md). They depend on
 little (the camp, the language, whether somebody is logged in), so each process renders them
-once per combination and keeps the markup, as `events.live` keeps what it derives per version.
+once per combination and keeps the markup, as `memo.memoized` keeps what it derives per version.
 
     {% shared "camp-nav" slug=camp.slug view=request.resolver_match.view_name %}
       ... sees only `slug` and `view` ...
@@ -20,7 +20,7 @@ from django.template.base import token_kwargs
 from django.utils import translation
 from django.utils.safestring import mark_safe
 
-from events.live import Memo
+from .memo import Memo
 
 register = template.Library()
 
