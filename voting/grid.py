@@ -15,12 +15,13 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Max
+from django.tasks import task
 from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from events import live, notifications
-from events.models import Room, Slot
+from events.models import Camp, Room, Slot
 from sessions.models import Session, SessionHost
 
 from . import planner, tasks
@@ -326,7 +327,7 @@ def ask_to_follow_votes(*, camp, date, grid_day):
     day's row as the board read it), have it re-planned outside the request, and return when the
     board should look again; None when the draft is current.
 
-    Reads only: the planner runs in `tasks.follow_votes`, handed over at most once per
+    Reads only: the planner runs in `follow_votes_task`, handed over at most once per
     GRID_FOLLOW_INTERVAL seconds per day whoever looks (a claim in the shared cache), and two
     organizers' boards read the one result. While the draft is behind, the board looks again once
     the claim has ended, so a change that came while a run was planning gets a run of its own.
@@ -336,7 +337,7 @@ def ask_to_follow_votes(*, camp, date, grid_day):
         return None
     interval = settings.GRID_FOLLOW_INTERVAL
     if cache.add(f"grid-follow:{camp.pk}:{date.isoformat()}", version, timeout=interval):
-        tasks.enqueue_in_background(tasks.follow_votes, camp.pk, date.isoformat())
+        tasks.enqueue_in_background(follow_votes_task, camp.pk, date.isoformat())
     return timezone.now() + datetime.timedelta(seconds=interval)
 
 
@@ -584,3 +585,12 @@ def set_publish_changes(*, camp, date, publish_changes):
         grid_day = _grid_day(camp, date)
         grid_day.publish_changes = publish_changes
         grid_day.save(update_fields=["publish_changes"])
+
+
+@task
+def follow_votes_task(camp_id, date_iso):
+    """Re-plan the day's draft if votes or sessions changed since it was planned (follow_votes)."""
+    camp = Camp.objects.filter(pk=camp_id).first()
+    if camp is None:
+        return False
+    return follow_votes(camp=camp, date=datetime.date.fromisoformat(date_iso)) is not None

@@ -37,17 +37,6 @@ def enqueue_in_background(task, *args):
     threading.Thread(target=enqueue, name=f"task-{task.name}", daemon=True).start()
 
 
-@task
-def follow_votes(camp_id, date_iso):
-    """Re-plan the day's draft if votes or sessions changed since it was planned (grid.follow_votes)."""
-    from . import grid  # grid enqueues the tasks of this module
-
-    camp = Camp.objects.filter(pk=camp_id).first()
-    if camp is None:
-        return False
-    return grid.follow_votes(camp=camp, date=datetime.date.fromisoformat(date_iso)) is not None
-
-
 def _plan_url(camp):
     return notifications.absolute(reverse("voting:plan", kwargs={"camp_slug": camp.slug}))
 

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from barcamp.live import memo
+from barcamp.live import versions as live_versions
 from events import live, wall
 from events.models import Announcement, Slot
 from sessions.services import update_session
@@ -27,7 +28,7 @@ from tests.factories import (
     make_user,
     make_vote,
 )
-from voting import grid, queries, tasks
+from voting import grid, queries
 from voting.models import Placement, PublishedPlan
 from voting.views_grid import BOARD_PAGE, PLAN_PAGE
 
@@ -144,7 +145,7 @@ def test_following_the_votes_plans_a_change_once_however_often_asked(
     a_vote(sessions[0], django_capture_on_commit_callbacks)
 
     with mock.patch("voting.grid.plan_day", wraps=grid.plan_day) as plan_day:
-        runs = [tasks.follow_votes.call(camp.pk, camp.start_date.isoformat()) for _ in range(2)]
+        runs = [grid.follow_votes_task.call(camp.pk, camp.start_date.isoformat()) for _ in range(2)]
 
     assert (runs, plan_day.call_count) == ([True, False], 1)
 
@@ -167,7 +168,7 @@ def test_board_poll_right_after_a_vote_writes_nothing(
     ]
     assert poll.status_code == 200
     assert writes == []
-    assert [task.name for task, _args in background_tasks.handed_over] == ["follow_votes"]
+    assert [task.name for task, _args in background_tasks.handed_over] == ["follow_votes_task"]
 
 
 def test_board_behind_the_votes_polls_again_once_the_planner_may_run_again(
@@ -188,8 +189,8 @@ def test_board_behind_the_votes_polls_again_once_the_planner_may_run_again(
     version = re.search(r"v=([^\"&]+)", page).group(1)
     later = timezone.now() + datetime.timedelta(seconds=settings.GRID_FOLLOW_INTERVAL + 1)
     with mock.patch("django.utils.timezone.now", return_value=later):
-        current_later = live.is_current(camp.slug, BOARD_PAGE, version)
-    assert live.is_current(camp.slug, BOARD_PAGE, version) is True
+        current_later = live_versions.is_current(camp.slug, BOARD_PAGE, version)
+    assert live_versions.is_current(camp.slug, BOARD_PAGE, version) is True
     assert current_later is False
 
 
@@ -209,10 +210,10 @@ def test_without_a_worker_the_draft_follows_in_a_thread_beside_the_poll(organize
     with mock.patch("voting.grid.plan_day", noting_the_thread):
         poll = board_poll(organizer_client, camp)
         for thread in threading.enumerate():
-            if thread.name == "task-follow_votes":
+            if thread.name == "task-follow_votes_task":
                 thread.join()
 
-    assert (poll.status_code, planned_in) == (200, ["task-follow_votes"])
+    assert (poll.status_code, planned_in) == (200, ["task-follow_votes_task"])
     assert Placement.objects.filter(slot__isnull=False).count() == 3
 
 
