@@ -8,6 +8,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
+from django.utils.formats import time_format
+from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
@@ -81,7 +83,6 @@ def board(request, camp_slug):
     version = live.current_version(camp.slug, BOARD_PAGE)  # before what it versions
     draft = queries.draft_grid(camp, day)
     published = queries.latest_published(camp, day)
-    pitch = queries.live_pitch(camp)
     context = {
         "camp": camp,
         "day": day,
@@ -89,14 +90,38 @@ def board(request, camp_slug):
         "published": published,
         "unpublished_changes": _unpublished_changes(draft, published),
         "grid_day": camp.grid_days.filter(date=day).first(),
-        "pitch_running": bool(pitch and pitch.running),
+        "pitch_running": queries.pitch_running(camp),
         "version": live.page_version(version, changes_at=draft.changes_at),
         "can_undo": grid.BoardSnapshot.objects.filter(camp=camp, date=day).exists(),
         # The announcement form's one-time token: a double click pins it once.
         "announce_nonce": secrets.token_urlsafe(16),
+        **_move_options(draft),
     }
     template = "voting/board.html#board" if request.htmx else "voting/board.html"
     return render(request, template, context, status=status)
+
+
+def _move_options(draft):
+    """The choices of every card's move form, rendered once per page instead of once per card
+    (they were half the board's CPU): the slots, the rooms with none chosen (`room_options`,
+    for the cards outside the grid), and on each room its list with itself chosen."""
+    option = '<option value="{}"{}>{}</option>'
+    for room in draft.rooms:
+        room.move_options = format_html_join(
+            "", option, ((r.pk, " selected" if r == room else "", r.name) for r in draft.rooms)
+        )
+    return {
+        "room_options": format_html_join("", option, ((r.pk, "", r.name) for r in draft.rooms)),
+        "slot_options": format_html_join(
+            "",
+            option,
+            (
+                (row.slot.pk, "", time_format(row.slot.start, "H:i"))
+                for row in draft.rows
+                if row.takes_sessions
+            ),
+        ),
+    }
 
 
 def _unpublished_changes(draft, published):
