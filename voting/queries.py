@@ -23,7 +23,8 @@ def with_vote_count(queryset):
 
 
 def session_list(*, camp, participant=None, sort="newest", mine=False, **filters):
-    """The list page: visible sessions filtered, with hosts and vote counts, in a fixed number of queries."""
+    """The list page: visible sessions filtered, with vote counts, in one query. Only what
+    differs between requests: the rest of each card is kept per version (`voting.views`)."""
     sessions = filtered_sessions(camp=camp, **filters)
     if mine:
         if participant is None:
@@ -31,7 +32,7 @@ def session_list(*, camp, participant=None, sort="newest", mine=False, **filters
         sessions = sessions.filter(
             Q(hosts__participant=participant) | Q(votes__participant=participant)
         ).distinct()
-    sessions = for_display(with_vote_count(sessions))
+    sessions = with_vote_count(sessions).only("pk", "day", "created_at")
     if sort == "wanted":
         return sessions.order_by("-vote_count", "-created_at", "-pk")
     return sessions.order_by("-created_at", "-pk")
