@@ -3,6 +3,7 @@ What one request costs the app, in process: CPU milliseconds and database querie
 
     .venv/bin/python bench/costs.py [--phones 200] [--n 300] [--profile "vote"] [--cpu-profile "vote"]
     .venv/bin/python bench/costs.py --first [--warm]
+    .venv/bin/python bench/costs.py --sessions 48 --slots 6 "plan page" "plan page, new plan" "session list" board
 
 The WSGI handler is called directly (no server, no network, no load generator), against the
 same stack as `bench/load.py` — PostgreSQL, Redis, DEBUG off — on a camp it prepares in the
@@ -13,6 +14,10 @@ endpoint under pyinstrument instead (wall time: waits on PostgreSQL and Redis in
 cumulative and by own time). `--first` prints instead what each endpoint's first request costs
 a fresh process — what a new worker would pay — and `--warm` runs `barcamp.warmup.warm()`
 before, as every server worker does.
+
+Only the handler's own CPU is counted: each request's set-up ("plan page, new plan" gives the
+plan new live tokens first, as a publish does, so nothing kept for the old plan serves it) is
+left out. "KB" is the size of the answer's body.
 """
 
 import argparse
@@ -61,15 +66,19 @@ def main():
         help="compare the settings as they are (A) with this one changed (B), in alternating rounds",
     )
     parser.add_argument("--rounds", type=int, default=8, help="with --ab: rounds of --n each")
+    parser.add_argument("--sessions", type=int, default=40, help="sessions of the camp")
+    parser.add_argument("--slots", type=int, default=8, help="slots of its day (8 rooms)")
     parser.add_argument("--postgres", default="postgres://postgres@127.0.0.1:5432")
+    parser.add_argument("--database", default="barcamp_costs", help="scratch: dropped and made")
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/13")
     parser.add_argument("endpoints", nargs="*", help="only these endpoints")
     options = parser.parse_args()
     settings = argparse.Namespace(
         phones=options.phones,
-        sessions=40,
+        sessions=options.sessions,
+        slots=options.slots,
         postgres=options.postgres,
-        database="barcamp_costs",
+        database=options.database,
         redis=options.redis,
         threads=4,
         workers=1,
@@ -85,8 +94,13 @@ def main():
     from voting.views import PITCH_PAGE
 
     slug, cookie = camp.slug, cookies[0]
+    # Phone 1 organizes the camp (the board); phone 0, a Teilgeber, opens everything else.
+    organizer = participants[1].user
+    organizer.is_staff = True
+    organizer.save(update_fields=["is_staff"])
+    camp.organizers.add(organizer)
 
-    def environ(method, path, query="", *, logged_in=True, htmx=False, body=b""):
+    def environ(method, path, query="", *, logged_in=True, htmx=False, body=b"", as_=cookie):
         values = {
             "REQUEST_METHOD": method,
             "PATH_INFO": path,
@@ -104,7 +118,7 @@ def main():
         if body:
             values["CONTENT_TYPE"] = "application/x-www-form-urlencoded"
         if logged_in:
-            values["HTTP_COOKIE"] = f"sessionid={cookie}; csrftoken={'b' * 32}"
+            values["HTTP_COOKIE"] = f"sessionid={as_}; csrftoken={'b' * 32}"
             values["HTTP_X_CSRFTOKEN"] = "b" * 32
         if htmx:
             values["HTTP_HX_REQUEST"] = "true"
@@ -124,6 +138,11 @@ def main():
             "POST", f"/{slug}/sessions/{session_id}/vote/", htmx=True, body=f"want={want}".encode()
         )
 
+    def a_new_plan():
+        # What a publish does to the plan's readers: new tokens, so nothing kept serves them.
+        live.mark_changed(slug, live.PLAN)
+        return environ("GET", f"/{slug}/plan/")
+
     pitch_version = live.current_version(slug, PITCH_PAGE)
     today = datetime.date.today().isoformat()
     endpoints = {
@@ -135,6 +154,9 @@ def main():
         "camp page": lambda: environ("GET", f"/{slug}/"),
         "pitch page": lambda: environ("GET", f"/{slug}/pitch/"),
         "plan page": lambda: environ("GET", f"/{slug}/plan/"),
+        "plan page, new plan": a_new_plan,
+        "session list": lambda: environ("GET", f"/{slug}/sessions/"),
+        "board": lambda: environ("GET", f"/{slug}/board/", as_=cookies[1]),
         "pitch poll, changed": lambda: environ("GET", f"/{slug}/pitch/", "v=old", htmx=True),
         "plan poll, changed": lambda: environ(
             "GET", f"/{slug}/plan/", f"day={today}&v=old", htmx=True
@@ -145,12 +167,14 @@ def main():
     }
 
     def call(make):
-        statuses = []
-        body = application(make(), lambda status, headers, exc_info=None: statuses.append(status))
-        b"".join(body)
+        """Answer one request of `make`: (status, body bytes, CPU seconds of the handler)."""
+        statuses, request = [], make()
+        started = time.thread_time()
+        body = application(request, lambda status, headers, exc_info=None: statuses.append(status))
+        content = b"".join(body)
         if hasattr(body, "close"):  # optional in WSGI: LivePolls' 204 is a plain list
             body.close()
-        return statuses[0]
+        return statuses[0], len(content), time.thread_time() - started
 
     if options.first:
         first_requests(options, endpoints, call)
@@ -160,14 +184,15 @@ def main():
         return
 
     print(f"CPython {sys.version.split()[0]}, {os.cpu_count()} cores; {options.n} requests each")
-    print(f"{'endpoint':<26}{'status':<18}{'queries':>7}{'CPU ms':>9}")
+    print(f"{options.sessions} sessions, 8 rooms x {options.slots} slots; {options.phones} phones")
+    print(f"{'endpoint':<26}{'status':<18}{'queries':>7}{'CPU ms':>9}{'KB':>7}")
     for name in options.endpoints or endpoints:
         make = endpoints[name]
         for _ in range(20):  # warm: templates, pools, caches
             call(make)
         queries = []
         with connection.execute_wrapper(counting(queries)):
-            status = call(make)
+            status, size, _ = call(make)
         if name == options.profile:
             from pyinstrument import Profiler
 
@@ -189,11 +214,8 @@ def main():
             stats.sort_stats("cumulative").print_stats(60)
             stats.sort_stats("tottime").print_stats(30)
             continue
-        started = time.thread_time()
-        for _ in range(options.n):
-            call(make)
-        cpu = (time.thread_time() - started) / options.n * 1000
-        print(f"{name:<26}{status:<18}{len(queries):>7}{cpu:>9.2f}")
+        cpu = sum(call(make)[2] for _ in range(options.n)) / options.n * 1000
+        print(f"{name:<26}{status:<18}{len(queries):>7}{cpu:>9.2f}{size / 1000:>7.1f}")
 
 
 def compare(options, endpoints, call):
@@ -218,10 +240,8 @@ def compare(options, endpoints, call):
             with override_settings(**({name: value} if version == "B" else {})):
                 for _ in range(20):  # warm, and refill what the other version left
                     call(make)
-                started = time.thread_time()
-                for _ in range(options.n):
-                    call(make)
-            costs[version].append((time.thread_time() - started) / options.n * 1000)
+                cpu = sum(call(make)[2] for _ in range(options.n))
+            costs[version].append(cpu / options.n * 1000)
         a, b = statistics.median(costs["A"]), statistics.median(costs["B"])
         print(f"{endpoint:<26}{a:>9.2f}{b:>9.2f}{b / a:>7.2f}")
 
@@ -243,14 +263,10 @@ def first_requests(options, endpoints, call):
                 import pstats
 
                 profiler = cProfile.Profile(time.thread_time)
-                started = time.thread_time()
-                profiler.runcall(call, endpoints[name])
-                costs.append((time.thread_time() - started) * 1000)
+                costs.append(profiler.runcall(call, endpoints[name])[2] * 1000)
                 pstats.Stats(profiler).sort_stats("cumulative").print_stats(40)
                 continue
-            started = time.thread_time()
-            call(endpoints[name])
-            costs.append((time.thread_time() - started) * 1000)
+            costs.append(call(endpoints[name])[2] * 1000)
         print(f"{name:<26}" + "".join(f"{cost:>8.1f}" for cost in costs))
 
 

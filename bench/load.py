@@ -195,7 +195,7 @@ def prepare(args):
         for i in range(8)
     ]
     assert rooms
-    for hour in range(9, 17):
+    for hour in range(9, 9 + getattr(args, "slots", 8)):
         Slot.objects.create(camp=camp, date=camp.start_date, start=f"{hour}:00", end=f"{hour}:45")
     User = get_user_model()
     users = User.objects.bulk_create(

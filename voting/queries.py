@@ -13,7 +13,7 @@ from events.models import Camp, Participant, Room, Slot
 from sessions.models import Session, SessionHost
 from sessions.queries import filtered_sessions, for_display
 
-from .models import LivePitch, LockedSlot, Placement, PublishedPlan, Vote, VotingDay
+from .models import LivePitch, LockedSlot, PublishedPlan, Vote, VotingDay
 
 SORTS = ("newest", "wanted")
 
@@ -23,7 +23,8 @@ def with_vote_count(queryset):
 
 
 def session_list(*, camp, participant=None, sort="newest", mine=False, **filters):
-    """The list page: visible sessions filtered, with hosts and vote counts, in a fixed number of queries."""
+    """The list page: visible sessions filtered, with vote counts, in one query. Only what
+    differs between requests: the rest of each card is kept per version (`voting.views`)."""
     sessions = filtered_sessions(camp=camp, **filters)
     if mine:
         if participant is None:
@@ -31,7 +32,7 @@ def session_list(*, camp, participant=None, sort="newest", mine=False, **filters
         sessions = sessions.filter(
             Q(hosts__participant=participant) | Q(votes__participant=participant)
         ).distinct()
-    sessions = for_display(with_vote_count(sessions))
+    sessions = with_vote_count(sessions).only("pk", "day", "created_at")
     if sort == "wanted":
         return sessions.order_by("-vote_count", "-created_at", "-pk")
     return sessions.order_by("-created_at", "-pk")
@@ -96,6 +97,11 @@ def live_pitch(camp):
             with_vote_count(Session.objects.filter(pk=pitch.current_id))
         ).first()
     return pitch
+
+
+def pitch_running(camp):
+    """Whether the camp's pitch runs (the projector shows it): one small query."""
+    return LivePitch.objects.filter(camp=camp, running=True).exists()
 
 
 def quick_vote_candidate(*, camp, participant, skipped, open_days, by_votes=True):
@@ -356,14 +362,25 @@ def draft_grid(camp, date):
     rooms = list(camp.rooms.all())
     slots = list(Slot.objects.filter(camp=camp, date=date).order_by("start"))
     sessions = list(
-        for_display(with_vote_count(Session.objects.filter(camp=camp, day=date).visible()))
+        with_vote_count(Session.objects.filter(camp=camp, day=date).visible())
+        .select_related("placement")
+        .defer("description")
     )
-    placements = {
-        p.session_id: p for p in Placement.objects.filter(session__in=[s.pk for s in sessions])
-    }
+    # A card shows its hosts' names only: a flat read, where Teilgeber rows through a
+    # prefetch cost the board more than its other reads together.
+    host_names = {}
+    for session_id, name in (
+        SessionHost.objects.filter(session__camp=camp, session__day=date)
+        .order_by("-is_proposer", "pk")
+        .values_list("session_id", "participant__display_name")
+    ):
+        host_names.setdefault(session_id, []).append(name)
+    camp_field = Session._meta.get_field("camp")
     cells, unplaced = {}, []
     for session in sessions:
-        placement = placements.get(session.pk)
+        camp_field.set_cached_value(session, camp)
+        session.host_names = host_names.get(session.pk, [])
+        placement = getattr(session, "placement", None)
         session.pinned = bool(placement and placement.pinned)
         if placement and placement.slot_id:
             cells[(placement.room_id, placement.slot_id)] = session

@@ -84,6 +84,8 @@ def _visible_session_or_404(camp, session_id, viewer, user):
 @kept_offline
 def session_list(request, camp_slug):
     camp = event_queries.get_camp(camp_slug)
+    # Before the sessions: what is kept per version of them is kept under it.
+    version = live.memo_version(camp.slug, PITCH_PAGE)
     viewer = event_queries.viewer(camp, request.user)
     states = queries.day_states(camp)
     filters = {
@@ -108,6 +110,9 @@ def session_list(request, camp_slug):
         )
     )
     _decorate(sessions, camp=camp, viewer=viewer, states=states)
+    heads = _session_heads(camp, version)
+    for session in sessions:
+        session.head = heads.get(session.pk) or _session_head(camp, session.pk)
     # The series' open wishes wait for a host while the camp is ahead or running.
     wishes = (
         session_queries.open_wishes(camp.series, request.user)
@@ -123,7 +128,7 @@ def session_list(request, camp_slug):
         "sort": sort,
         "mine": mine,
         "counts_shown": counts_shown,
-        "tags": session_queries.camp_tags(camp),
+        "tags": _kept(camp, version, "tags", lambda: session_queries.camp_tags(camp)),
         "formats": Session.Format.choices,
         "any_voting_open": VotingDay.State.OPEN in states.values(),
         **_budget_context(camp, viewer),
@@ -132,6 +137,32 @@ def session_list(request, camp_slug):
         "voting/session_list.html#session-results" if request.htmx else "voting/session_list.html"
     )
     return render(request, template, context)
+
+
+def _kept(camp, version, key, compute):
+    """compute(), kept per version of the camp's sessions (`version`, read before it)."""
+    return live.memoized(camp.slug, PITCH_PAGE, key, compute, version=version)
+
+
+def _session_heads(camp, version):
+    """{session id: its card's head on the list}: title, format, day, tags and hosts, the same
+    for every phone. Each process renders them for all the camp's visible sessions once per
+    version of the sessions and language (they were two thirds of the list's CPU), under
+    `version`, read before the request's own read of the sessions."""
+
+    def render_heads():
+        template = get_template("voting/session_list.html#session-head")
+        sessions = session_queries.for_display(Session.objects.filter(camp=camp).visible())
+        return {s.pk: template.render({"camp": camp, "session": s}) for s in sessions}
+
+    return _kept(camp, version, ("session-heads", translation.get_language()), render_heads)
+
+
+def _session_head(camp, session_id):
+    """The head of a session that came after the kept heads were rendered."""
+    session = session_queries.get_session(camp, session_id)
+    template = get_template("voting/session_list.html#session-head")
+    return template.render({"camp": camp, "session": session})
 
 
 @require_safe

@@ -8,6 +8,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
+from django.utils.formats import time_format
+from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
@@ -84,7 +86,6 @@ def board(request, camp_slug):
     look_again_at = grid.ask_to_follow_votes(camp=camp, date=day, grid_day=grid_day)
     draft = queries.draft_grid(camp, day)
     published = queries.latest_published(camp, day)
-    pitch = queries.live_pitch(camp)
     context = {
         "camp": camp,
         "day": day,
@@ -92,16 +93,40 @@ def board(request, camp_slug):
         "published": published,
         "unpublished_changes": _unpublished_changes(draft, published),
         "grid_day": grid_day,
-        "pitch_running": bool(pitch and pitch.running),
+        "pitch_running": queries.pitch_running(camp),
         "version": live.page_version(
             version, changes_at=min(filter(None, [draft.changes_at, look_again_at]), default=None)
         ),
         "can_undo": grid.BoardSnapshot.objects.filter(camp=camp, date=day).exists(),
         # The announcement form's one-time token: a double click pins it once.
         "announce_nonce": secrets.token_urlsafe(16),
+        **_move_options(draft),
     }
     template = "voting/board.html#board" if request.htmx else "voting/board.html"
     return render(request, template, context, status=status)
+
+
+def _move_options(draft):
+    """The choices of every card's move form, rendered once per page instead of once per card
+    (they were half the board's CPU): the slots, the rooms with none chosen (`room_options`,
+    for the cards outside the grid), and on each room its list with itself chosen."""
+    option = '<option value="{}"{}>{}</option>'
+    for room in draft.rooms:
+        room.move_options = format_html_join(
+            "", option, ((r.pk, " selected" if r == room else "", r.name) for r in draft.rooms)
+        )
+    return {
+        "room_options": format_html_join("", option, ((r.pk, "", r.name) for r in draft.rooms)),
+        "slot_options": format_html_join(
+            "",
+            option,
+            (
+                (row.slot.pk, "", time_format(row.slot.start, "H:i"))
+                for row in draft.rows
+                if row.takes_sessions
+            ),
+        ),
+    }
 
 
 def _unpublished_changes(draft, published):

@@ -9,7 +9,9 @@ from django.urls import reverse
 
 from events import live
 from events.models import Participant
+from events.services import update_profile
 from sessions.models import Session
+from sessions.services import update_session
 from tests.factories import (
     make_camp,
     make_organizer,
@@ -423,6 +425,75 @@ def test_list_query_count_does_not_grow_with_sessions_and_votes(
         client.get(reverse("voting:session-list", args=[small.slug]))
     with django_assert_max_num_queries(len(few)):
         client.get(reverse("voting:session-list", args=[camp.slug]))
+
+
+def test_list_shows_a_changed_session_and_host_name_although_its_cards_are_kept(
+    client, camp, teilgeber, django_capture_on_commit_callbacks
+):
+    session = make_session(camp=camp, title="Rust for beginners", tags=["rust"])
+    host = session.hosts.get().participant
+    url = reverse("voting:session-list", args=[camp.slug])
+    client.get(url)  # the cards' heads are kept now
+
+    with django_capture_on_commit_callbacks(execute=True):
+        update_session(
+            session=session,
+            title="Rust for everybody",
+            description="",
+            format=session.format,
+            language=session.language,
+            tags=["rust", "systems"],
+            length=session.length,
+            day=session.day,
+        )
+        update_profile(
+            participant=host,
+            display_name="Ferris",
+            hashtags=[],
+            bio="",
+            links=[],
+            is_public=False,
+        )
+    content = client.get(url).content.decode()
+
+    assert "Rust for everybody" in content
+    assert "Rust for beginners" not in content
+    assert "#systems" in content
+    assert '<span class="host-name">Ferris</span>' in content
+
+
+def test_list_shows_a_session_proposed_after_its_cards_were_kept(client, camp, teilgeber):
+    url = reverse("voting:session-list", args=[camp.slug])
+    make_session(camp=camp, title="First")
+    client.get(url)
+    version = live.memo_version(camp.slug, PITCH_PAGE)
+
+    # Proposed without a new version of the sessions: a commit the list read, but not the
+    # kept cards (they were kept under the version read before it).
+    make_session(camp=camp, title="Second")
+    assert live.memo_version(camp.slug, PITCH_PAGE) == version
+    content = client.get(url).content.decode()
+
+    assert ">First</a>" in content
+    assert ">Second</a>" in content
+
+
+def test_list_with_kept_cards_reads_the_sessions_once(
+    client, camp, teilgeber, django_assert_num_queries
+):
+    for index in range(30):
+        session = make_session(camp=camp, tags=[f"tag{index}"])
+        make_vote(session)
+    url = reverse("voting:session-list", args=[camp.slug])
+    client.get(url)  # the session, the language, the camp's cache and the cards' heads
+
+    # The camp, the login session, the user and the Teilgeber (the tests keep no rows in the
+    # cache); then the days' voting states, the sessions with their counts, and the viewer's
+    # votes and hosts. Not the sessions' hosts, titles and tags: they are in the kept heads.
+    with django_assert_num_queries(7):
+        response = client.get(url)
+
+    assert response.content.decode().count('class="session-card"') == 30
 
 
 # --- Quick voting -----------------------------------------------------------------------------

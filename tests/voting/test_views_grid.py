@@ -354,6 +354,40 @@ def test_board_switches_the_projector_between_pitch_and_grid(organizer_client):
     assert (running, camp.live_pitch.running) == (True, False)
 
 
+def test_board_card_has_one_form_with_its_room_chosen_and_works_without_javascript(
+    organizer_client,
+):
+    camp, rooms, slots, sessions = make_day(rooms=2, slots=2, sessions=1)
+    organizer_client.force_login(make_organizer(camp))
+    url = reverse("voting:board", args=[camp.slug])
+    grid.move_session(session=sessions[0], room=rooms[1], slot=slots[1])
+    outside = make_session(camp=camp, title="Outside")
+    grid.move_session(session=outside, room=rooms[0], slot=slots[0])
+    grid.unplace_session(session=outside)  # kept off the grid: the planner leaves it there
+
+    content = organizer_client.get(url).content.decode()
+    cards = re.findall(r'<div class="board-card.*?</details>', content, re.DOTALL)
+    placed = next(card for card in cards if f'data-session="{sessions[0].pk}"' in card)
+    kept_off = next(card for card in cards if f'data-session="{outside.pk}"' in card)
+    # A plain form post, as a browser without JavaScript sends the card's form.
+    pinned = organizer_client.post(
+        url,
+        {"action": "pin", "session": sessions[0].pk, "day": camp.start_date.isoformat()},
+    )
+
+    assert len(cards) == 2
+    assert [card.count("<form ") for card in cards] == [1, 1]
+    assert [card.count('name="csrfmiddlewaretoken"') for card in cards] == [1, 1]
+    assert f'<option value="{rooms[1].pk}" selected>Raum 1</option>' in placed
+    assert f'<option value="{rooms[0].pk}">Raum 0</option>' in placed
+    assert " selected" not in kept_off
+    assert placed.count("<option ") == kept_off.count("<option ") == 2 + 2
+    assert 'value="unplace"' in placed
+    assert "Let the planner place it" in kept_off
+    assert pinned.status_code == 302
+    assert Placement.objects.get(session=sessions[0]).pinned is True
+
+
 def test_board_query_count_does_not_grow_with_the_camp(
     organizer_client, django_assert_max_num_queries
 ):
