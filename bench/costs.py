@@ -82,7 +82,7 @@ def main():
     from barcamp.wsgi import application
     from events import live
     from voting.models import Vote
-    from voting.views import PITCH_PAGE
+    from voting.views.plenum import PITCH_PAGE
 
     slug, cookie = camp.slug, cookies[0]
 

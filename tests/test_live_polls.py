@@ -11,8 +11,8 @@ from django.urls import reverse
 from barcamp.middleware import LivePolls
 from events import camp_cache, live
 from tests.factories import make_camp
-from voting.views import PITCH_PAGE, PROJECTOR_PAGE
-from voting.views_grid import PLAN_PAGE
+from voting.views.grid import PLAN_PAGE
+from voting.views.plenum import PITCH_PAGE, PROJECTOR_PAGE
 
 pytestmark = pytest.mark.django_db
 

@@ -1,6 +1,11 @@
 from django.urls import path
 
-from . import views, views_docs, views_feedback, views_grid, views_network, views_privacy
+from .views import docs as views_docs
+from .views import feedback as views_feedback
+from .views import grid as views_grid
+from .views import network as views_network
+from .views import plenum as views
+from .views import privacy as views_privacy
 
 app_name = "voting"
 

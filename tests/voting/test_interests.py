@@ -6,7 +6,7 @@ from django.urls import reverse
 from events.models import Participant
 from sessions.models import Session
 from tests.factories import make_camp, make_participant, make_session, make_user, make_vote
-from voting import queries
+from voting.grid import queries
 
 pytestmark = pytest.mark.django_db
 

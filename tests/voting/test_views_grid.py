@@ -22,9 +22,9 @@ from tests.factories import (
     make_user,
     make_vote,
 )
-from voting import grid, queries
+from voting.grid import board, queries
 from voting.models import Placement, PublishedPlan
-from voting.views_grid import PLAN_PAGE
+from voting.views.grid import PLAN_PAGE
 
 pytestmark = pytest.mark.django_db
 HTMX = {"HX-Request": "true"}
@@ -44,7 +44,7 @@ def make_day(rooms=2, slots=3, sessions=3):
 def at(camp, hour, minute=0):
     """A patch that makes it the camp's first day at the given local time."""
     moment = datetime.datetime.combine(camp.start_date, datetime.time(hour, minute), tzinfo=camp.tz)
-    return mock.patch("voting.queries.camp_now", return_value=moment)
+    return mock.patch("voting.grid.queries.camp_now", return_value=moment)
 
 
 @pytest.fixture
@@ -255,10 +255,10 @@ def test_board_query_count_does_not_grow_with_the_camp(
 
 def publish(camp, sessions, rooms, slots):
     for index, session in enumerate(sessions):
-        grid.move_session(
+        board.move_session(
             session=session, room=rooms[index % len(rooms)], slot=slots[index // len(rooms)]
         )
-    return grid.publish_plan(camp=camp, date=camp.start_date)
+    return board.publish_plan(camp=camp, date=camp.start_date)
 
 
 def test_plan_before_publication_says_so(client):
@@ -312,9 +312,9 @@ def test_the_whole_day_shows_a_two_slot_session_in_its_second_slot_too(client):
     camp, rooms, slots, _sessions = make_day(rooms=2, slots=3, sessions=0)
     workshop = make_session(camp=camp, title="Workshop Löten", length=2)
     talk = make_session(camp=camp, title="Kurzer Vortrag")
-    grid.move_session(session=workshop, room=rooms[0], slot=slots[1])
-    grid.move_session(session=talk, room=rooms[1], slot=slots[1])
-    grid.publish_plan(camp=camp, date=camp.start_date)
+    board.move_session(session=workshop, room=rooms[0], slot=slots[1])
+    board.move_session(session=talk, room=rooms[1], slot=slots[1])
+    board.publish_plan(camp=camp, date=camp.start_date)
     client.cookies["django_language"] = "en"
 
     with at(camp, 9, 0):
@@ -334,12 +334,12 @@ def test_next_names_the_next_slot_in_which_sessions_begin(client, between):
     camp, rooms, slots, _sessions = make_day(rooms=1, slots=3, sessions=0)
     first = make_session(camp=camp, title="Erste", length=2 if between == "continued" else 1)
     later = make_session(camp=camp, title="Später")
-    grid.move_session(session=first, room=rooms[0], slot=slots[0])
-    grid.move_session(session=later, room=rooms[0], slot=slots[2])
+    board.move_session(session=first, room=rooms[0], slot=slots[0])
+    board.move_session(session=later, room=rooms[0], slot=slots[2])
     if between == "break":
         slots[1].kind = Slot.Kind.BREAK
         slots[1].save()
-    grid.publish_plan(camp=camp, date=camp.start_date)
+    board.publish_plan(camp=camp, date=camp.start_date)
     client.cookies["django_language"] = "en"
 
     with at(camp, 10, 15):
@@ -392,8 +392,8 @@ def test_plan_agenda_entries_are_shared_yet_each_viewer_sees_their_own(
 def test_plan_shows_what_was_published_not_the_draft(client):
     camp, rooms, slots, sessions = make_day(rooms=1, slots=3, sessions=1)
     publish(camp, sessions, rooms, slots)
-    grid.set_publish_changes(camp=camp, date=camp.start_date, publish_changes=False)
-    grid.move_session(session=sessions[0], room=rooms[0], slot=slots[2])
+    board.set_publish_changes(camp=camp, date=camp.start_date, publish_changes=False)
+    board.move_session(session=sessions[0], room=rooms[0], slot=slots[2])
 
     response = client.get(reverse("voting:plan", args=[camp.slug]))
 
@@ -422,7 +422,7 @@ def clock(camp, hour, minute=0):
     """The camp's local time for rendering (camp_now) and for the poll's check (timezone.now)."""
     moment = datetime.datetime.combine(camp.start_date, datetime.time(hour, minute), tzinfo=camp.tz)
     with (
-        mock.patch("voting.queries.camp_now", return_value=moment),
+        mock.patch("voting.grid.queries.camp_now", return_value=moment),
         mock.patch("events.live.timezone.now", return_value=moment),
     ):
         yield
@@ -472,7 +472,7 @@ def test_moved_session_reaches_the_plan_poll(client, django_capture_on_commit_ca
     version = live.current_version(camp.slug, PLAN_PAGE)
 
     with django_capture_on_commit_callbacks(execute=True):
-        grid.move_session(session=sessions[0], room=rooms[1], slot=slots[2])
+        board.move_session(session=sessions[0], room=rooms[1], slot=slots[2])
     response = client.get(reverse("voting:plan", args=[camp.slug]), {"v": version}, headers=HTMX)
 
     assert response.status_code == 200
@@ -585,7 +585,7 @@ def test_personal_ics_needs_the_secret_and_lists_only_own_sessions(client):
 def test_ics_follows_the_published_plan(client):
     camp, rooms, slots, sessions = make_day(rooms=1, slots=3, sessions=1)
     publish(camp, sessions, rooms, slots)
-    grid.move_session(session=sessions[0], room=rooms[0], slot=slots[2])
+    board.move_session(session=sessions[0], room=rooms[0], slot=slots[2])
 
     response = client.get(reverse("voting:plan-ics", args=[camp.slug]))
 
@@ -690,8 +690,8 @@ def test_the_plan_page_of_a_teilgeber_makes_one_query(client, settings, django_a
     teilgeber = make_participant(camp=camp)
     make_vote(sessions[0], teilgeber)
     hosted = make_session(camp=camp, host=teilgeber, title="My own session")
-    grid.move_session(session=hosted, room=rooms[1], slot=slots[2])
-    grid.publish_plan(camp=camp, date=camp.start_date)
+    board.move_session(session=hosted, room=rooms[1], slot=slots[2])
+    board.publish_plan(camp=camp, date=camp.start_date)
     client.force_login(teilgeber.user)
     client.get(reverse("voting:plan", args=[camp.slug]))  # the plan, kept per version
 

@@ -25,9 +25,8 @@ from django.utils.translation import gettext as _
 
 from events.models import Participant, Slot
 from sessions.models import NoteRevision, Session, SessionHost, SessionLink, SessionNotes
-
-from . import queries
-from .models import Placement, PublishedPlan
+from voting.grid import queries
+from voting.models import Placement, PublishedPlan
 
 # --- Names ---------------------------------------------------------------------------------------
 

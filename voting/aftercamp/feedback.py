@@ -18,9 +18,8 @@ from django.utils.translation import gettext as _
 
 from events.models import Slot
 from sessions.models import Session
-
-from .models import CampFeedback, Rating, SessionFeedback
-from .queries import latest_published
+from voting.grid.queries import latest_published
+from voting.models import CampFeedback, Rating, SessionFeedback
 
 RATINGS = Rating.values
 

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import CampFeedback, Rating
+from voting.models import CampFeedback, Rating
 
 
 class SessionFeedbackForm(forms.Form):

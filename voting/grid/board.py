@@ -4,7 +4,7 @@ The session grid of a camp day: every write of the organizers' board, and the pl
 The draft lives in Placement rows (a session, a room, its first slot, pinned or not; a pinned
 row without a cell keeps a session off the grid). Each board action stores the draft as it was
 before (BoardSnapshot), so it can be undone, and, once the day is published with "publish
-changes" on, publishes the result at once. The planner (voting.planner) knows nothing of Django:
+changes" on, publishes the result at once. The planner (voting.grid.planner) knows nothing of Django:
 `build_instance` turns the day into its JSON instance, and its placements come back as rows.
 """
 
@@ -21,9 +21,10 @@ from django.utils.translation import gettext as _
 from events import live, notifications
 from events.models import Room, Slot
 from sessions.models import Session, SessionHost
+from voting import tasks
+from voting.models import BoardSnapshot, GridDay, LockedSlot, Placement, PublishedPlan, Vote
 
-from . import planner, tasks
-from .models import BoardSnapshot, GridDay, LockedSlot, Placement, PublishedPlan, Vote
+from . import planner
 
 UNDO_DEPTH = 50
 # The draft follows these: votes, and the sessions themselves (proposed, withdrawn, hidden).

@@ -5,8 +5,8 @@ from dataclasses import dataclass
 
 from events.models import Slot
 from sessions.models import Session
+from voting.models import LivePitch, PublishedPlan, VotingDay
 
-from .models import LivePitch, PublishedPlan, VotingDay
 from .queries import camp_now
 
 

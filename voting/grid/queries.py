@@ -12,8 +12,7 @@ from events import live
 from events.models import Camp, Participant, Room, Slot
 from sessions.models import Session, SessionHost
 from sessions.queries import filtered_sessions, for_display
-
-from .models import LivePitch, LockedSlot, Placement, PublishedPlan, Vote, VotingDay
+from voting.models import LivePitch, LockedSlot, Placement, PublishedPlan, Vote, VotingDay
 
 SORTS = ("newest", "wanted")
 

@@ -11,8 +11,7 @@ from django.utils.translation import gettext as _
 from events import live
 from events.models import Camp, Participant
 from sessions.models import Session, SessionHost
-
-from .models import LivePitch, Vote, VotingDay
+from voting.models import LivePitch, Vote, VotingDay
 
 
 class VoteError(Exception):

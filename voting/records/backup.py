@@ -41,8 +41,7 @@ from sessions.models import (
     TopicWish,
     WishVote,
 )
-
-from .models import (
+from voting.models import (
     CampFeedback,
     GridDay,
     LivePitch,

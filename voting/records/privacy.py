@@ -15,8 +15,7 @@ from events.models import (
     WallPost,
 )
 from sessions.models import NoteRevision, Session, SessionHost, SessionLink, TopicWish, WishVote
-
-from .models import CampFeedback, SessionFeedback, Vote
+from voting.models import CampFeedback, SessionFeedback, Vote
 
 
 def export_user_data(*, user):

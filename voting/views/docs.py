@@ -20,8 +20,7 @@ from sessions import queries as session_queries
 from sessions import services as session_services
 from sessions.forms import LinkForm, NotesConflictForm, NotesForm
 from sessions.models import SessionLink
-
-from . import documentation
+from voting.aftercamp import documentation
 
 
 def _notes_session_or_404(camp, session_id, viewer, user):

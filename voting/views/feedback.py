@@ -10,11 +10,11 @@ from django.views.decorators.http import require_http_methods, require_safe
 from barcamp.decorators import login_required, rate_limit
 from barcamp.http import safe_next
 from events import queries as event_queries
+from voting.aftercamp import feedback
+from voting.aftercamp.forms import CampFeedbackForm, SessionFeedbackForm
+from voting.models import CampFeedback, SessionFeedback
 
-from . import feedback
-from .forms import CampFeedbackForm, SessionFeedbackForm
-from .models import CampFeedback, SessionFeedback
-from .views import _visible_session_or_404
+from .plenum import _visible_session_or_404
 
 
 def _refusal(check, **kwargs):

@@ -19,9 +19,12 @@ from events.models import Participant, Room, Slot
 from events.permissions import can_see_room_links, keep_room_links_private
 from events.webapp import kept_offline
 from sessions import queries as session_queries
+from voting.aftercamp import feedback
+from voting.grid import board as grid
+from voting.grid import feeds, queries
+from voting.plenum import services
 
-from . import feedback, feeds, grid, queries, services
-from .views import _unchanged
+from .plenum import _unchanged
 
 PLAN_PAGE = (live.PLAN,)
 # Everything but the wall: a post does not re-render the board.

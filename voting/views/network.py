@@ -5,8 +5,7 @@ from django.views.decorators.http import require_safe
 
 from barcamp.decorators import login_required
 from events import queries as event_queries
-
-from . import queries
+from voting.grid import queries
 
 
 @require_safe

@@ -29,9 +29,10 @@ from events.webapp import kept_offline
 from sessions import permissions as session_permissions
 from sessions import queries as session_queries
 from sessions.models import Session
-
-from . import documentation, feedback, queries, services
-from .models import VotingDay
+from voting.aftercamp import documentation, feedback
+from voting.grid import queries
+from voting.models import VotingDay
+from voting.plenum import services
 
 QUICK_SKIPPED = "quick-vote-skipped-{camp_id}"
 

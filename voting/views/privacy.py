@@ -9,8 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from barcamp.decorators import login_required
-
-from . import privacy
+from voting.records import privacy
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

@@ -3,14 +3,14 @@
 Pure Python (standard library only, no Django), so it runs anywhere the camp's data can be
 exported as the JSON instance of ``shared/planner/schema.md``::
 
-    from voting.planner import parse_instance, plan
+    from voting.grid.planner import parse_instance, plan
 
     result = plan(parse_instance(data))
     result.placements      # {"S001": Cell(room="R01", slot="D1-1"), ...}
     result.score["score"]  # attendable - overflow, as the shared scorer counts it
     result.to_json()       # {"placements": [{"session", "room", "slot"}, ...]}
 
-Or from the shell: ``python -m voting.planner --input instance.json --output plan.json``.
+Or from the shell: ``python -m voting.grid.planner --input instance.json --output plan.json``.
 
 The objective (schema.md): as many (person, slot) pairs as possible in which a person can
 attend a session they voted for or host, minus the votes that do not fit into the room. Hard

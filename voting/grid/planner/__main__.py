@@ -1,4 +1,4 @@
-"""Command line: ``python -m voting.planner --input instance.json --output plan.json``.
+"""Command line: ``python -m voting.grid.planner --input instance.json --output plan.json``.
 
 Reads an instance (schema.md), writes the plan in the shared format and prints its metrics
 to stderr. Exit status 2 with the problems on stderr if the instance cannot be planned.
@@ -15,7 +15,7 @@ from . import InfeasibleError, plan
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m voting.planner", description="Plan the session grid of an instance."
+        prog="python -m voting.grid.planner", description="Plan the session grid of an instance."
     )
     parser.add_argument("--input", required=True, help="instance JSON (shared/planner/schema.md)")
     parser.add_argument("--output", help="plan JSON to write (default: stdout)")

@@ -2,7 +2,7 @@
 
 Unpinned sessions can always be left out of the grid, so what makes an instance unplannable
 is malformed data, pins that contradict each other or the grid, and sessions that could never
-get a cell. Those are errors: :func:`~voting.planner.plan` refuses them rather than return a
+get a cell. Those are errors: :func:`~voting.grid.planner.plan` refuses them rather than return a
 silently partial plan. Oddities that do not stop planning are warnings.
 """
 

@@ -170,7 +170,7 @@ def parse_instance(data: Mapping[str, Any]) -> Instance:
 
     Unknown keys are ignored. Raises :class:`InfeasibleError` (rule "instance-format") when
     the structure is unusable: a missing list or field, a duplicate id. Whether the pins and
-    hosts can be planned is :func:`~voting.planner.validate`'s business.
+    hosts can be planned is :func:`~voting.grid.planner.validate`'s business.
     """
     problems: list[Problem] = []
     for key in ("rooms", "slots", "sessions"):

@@ -1,4 +1,4 @@
-"""The search behind :func:`voting.planner.plan`: which session goes into which slot and room.
+"""The search behind :func:`voting.grid.planner.plan`: which session goes into which slot and room.
 
 How the score decomposes (schema.md) shapes the search:
 
@@ -23,7 +23,7 @@ grid brings that session in at once (``change``), the two judged together. Where
 held before a change, only the slots the change touched can have opened a place, so the
 check is cheap.
 
-Phases (``voting.planner.plan`` strings them together): a greedy construction
+Phases (``voting.grid.planner.plan`` strings them together): a greedy construction
 (``construct``) or the previous plan (``start_from_previous``), then ``fill``; simulated
 annealing over moves and swaps in two rounds (``optimize``: a fixed number of iterations from
 a seeded RNG, so results do not depend on machine speed); a local search over the full
