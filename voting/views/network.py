@@ -5,7 +5,8 @@ from django.views.decorators.http import require_safe
 
 from barcamp.decorators import login_required
 from events import queries as event_queries
-from voting.grid import queries
+from voting.aftercamp import network
+from voting.plenum import queries as plenum_queries
 
 
 @require_safe
@@ -20,12 +21,12 @@ def interests(request, camp_slug):
     camp = event_queries.get_camp(camp_slug)
     participant = event_queries.participant_for(camp, request.user)
     opted_in = bool(participant and participant.is_registered and participant.is_public)
-    people = queries.shared_interests(participant) if opted_in else []
+    people = network.shared_interests(participant) if opted_in else []
     context = {
         "camp": camp,
         "participant": participant,
         "opted_in": opted_in,
         "people": people,
-        "has_votes": bool(people) or (opted_in and queries.votes_used(participant) > 0),
+        "has_votes": bool(people) or (opted_in and plenum_queries.votes_used(participant) > 0),
     }
     return render(request, "voting/interests.html", context)
