@@ -14,7 +14,7 @@ from voting.aftercamp import feedback
 from voting.aftercamp.forms import CampFeedbackForm, SessionFeedbackForm
 from voting.models import CampFeedback, SessionFeedback
 
-from .plenum import _visible_session_or_404
+from .shared import visible_session_or_404
 
 
 def _refusal(check, **kwargs):
@@ -36,7 +36,7 @@ def session_feedback(request, camp_slug, session_id):
     """One tap on 1–5 and an optional comment, once the session has started by the published plan."""
     camp = event_queries.get_camp(camp_slug)
     viewer = event_queries.viewer(camp, request.user)
-    session = _visible_session_or_404(camp, session_id, viewer, request.user)
+    session = visible_session_or_404(camp, session_id, viewer, request.user)
     mine = (
         SessionFeedback.objects.filter(session=session, participant=viewer.participant).first()
         if viewer.participant

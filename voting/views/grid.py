@@ -11,7 +11,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
-from barcamp.decorators import live_page, login_required, public_feed
+from barcamp.decorators import is_unchanged_poll, live_page, login_required, public_feed
 from barcamp.http import as_id
 from events import live, wall
 from events import queries as event_queries
@@ -22,9 +22,8 @@ from sessions import queries as session_queries
 from voting.aftercamp import feedback
 from voting.grid import board as grid
 from voting.grid import feeds, queries
+from voting.plenum import queries as plenum_queries
 from voting.plenum import services
-
-from .plenum import _unchanged
 
 PLAN_PAGE = (live.PLAN,)
 # Everything but the wall: a post does not re-render the board.
@@ -57,7 +56,7 @@ def _day_from(request, camp, default):
 @login_required
 def board(request, camp_slug):
     """The organizers plan a day: the draft follows the votes; pin, move, swap, lock, publish, undo."""
-    if request.method != "POST" and _unchanged(request, camp_slug, BOARD_PAGE):
+    if request.method != "POST" and is_unchanged_poll(request, camp_slug, BOARD_PAGE):
         return HttpResponse(status=204)
     camp = event_queries.get_camp(camp_slug)
     viewer = event_queries.viewer(camp, request.user)
@@ -84,7 +83,7 @@ def board(request, camp_slug):
     version = live.current_version(camp.slug, BOARD_PAGE)  # before what it versions
     draft = queries.draft_grid(camp, day)
     published = queries.latest_published(camp, day)
-    pitch = queries.live_pitch(camp)
+    pitch = plenum_queries.live_pitch(camp)
     context = {
         "camp": camp,
         "day": day,
@@ -192,7 +191,7 @@ def plan(request, camp_slug):
     show_links = can_see_room_links(camp, viewer)
     entries, rateable = [], set()
     if published and viewer.participant:
-        voted, hosted = queries.own_session_ids(viewer.participant)
+        voted, hosted = plenum_queries.own_session_ids(viewer.participant)
         entries = queries.agenda(published, voted=voted, hosted=hosted)
         if viewer.is_registered:
             rateable = feedback.started_session_ids(published, queries.camp_now(camp)) - hosted
@@ -344,7 +343,7 @@ def agenda_ics(request, camp_slug, token):
     )
     if participant is None:
         raise Http404
-    voted, hosted = queries.own_session_ids(participant)
+    voted, hosted = plenum_queries.own_session_ids(participant)
     mine = voted | hosted
     viewer = event_queries.Viewer(camp=camp, user=participant.user, participant=participant)
     show_links = can_see_room_links(camp, viewer)

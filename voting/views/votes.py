@@ -1,27 +1,24 @@
-import copy
-import dataclasses
-import io
+"""Where Teilgeber vote: the session list and page, the vote button, quick voting; and the
+organizers' merging of duplicates."""
 
-import segno
+import dataclasses
+
 from django.contrib import messages
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
-from django.template.loader import get_template, render_to_string
+from django.template.loader import get_template
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from barcamp.decorators import (
-    is_unchanged_poll,
-    live_page,
     login_required,
     login_then_continue,
     rate_limit,
 )
 from barcamp.http import as_id, safe_next, typed_text
-from events import intents, live, sponsors, wall
+from events import intents
 from events import queries as event_queries
 from events.models import Camp
 from events.permissions import can_see_room_links, keep_room_links_private
@@ -30,56 +27,13 @@ from sessions import permissions as session_permissions
 from sessions import queries as session_queries
 from sessions.models import Session
 from voting.aftercamp import documentation, feedback
-from voting.grid import queries
+from voting.grid import queries as grid_queries
 from voting.models import VotingDay
-from voting.plenum import services
+from voting.plenum import queries, services
+
+from .shared import budget_context, decorate, visible_session_or_404
 
 QUICK_SKIPPED = "quick-vote-skipped-{camp_id}"
-
-
-def _decorate(sessions, *, camp, viewer, states=None, voted=None, hosted=None):
-    """Give each session what its vote button shows to this viewer."""
-    states = queries.day_states(camp) if states is None else states
-    if voted is None or hosted is None:
-        own_voted, own_hosted = queries.own_session_ids(viewer.participant)
-        voted = own_voted if voted is None else voted
-        hosted = own_hosted if hosted is None else hosted
-    # Only a camp that hides counts needs to know (one query) whether the viewer organizes it.
-    organizer = camp.hide_counts_until_closed and viewer.is_organizer
-    refusal = _vote_refusal(viewer)
-    for session in sessions:
-        session.vote_refusal = refusal
-        state = states.get(session.day, VotingDay.State.NOT_OPEN)
-        session.voted = session.pk in voted
-        session.hosted_by_viewer = session.pk in hosted
-        session.voting_open = state == VotingDay.State.OPEN
-        session.show_count = queries.counts_visible(camp, state, is_organizer=organizer)
-    return sessions
-
-
-def _vote_refusal(viewer):
-    """Why a logged-in viewer may not vote in the camp at all ("waitlist", "join"), or None:
-    their button says so instead of failing. A logged-out viewer's tap is kept for the login."""
-    user = viewer.user
-    if user is None or not user.is_authenticated or viewer.is_registered:
-        return None
-    participant = viewer.participant
-    return "waitlist" if participant is not None and participant.is_waitlisted else "join"
-
-
-def _budget_context(camp, viewer):
-    if camp.vote_budget is None or not viewer.is_registered:
-        return {"votes_left": None}
-    return {"votes_left": max(0, camp.vote_budget - queries.votes_used(viewer.participant))}
-
-
-def _visible_session_or_404(camp, session_id, viewer, user):
-    session = session_queries.get_session(camp, session_id)
-    if session is None or not session_permissions.can_see_session(
-        user, session, viewer.participant
-    ):
-        raise Http404
-    return session
 
 
 # --- Session list and detail ---------------------------------------------------------------
@@ -112,7 +66,7 @@ def session_list(request, camp_slug):
             camp=camp, participant=viewer.participant, sort=sort, mine=mine, **filters
         )
     )
-    _decorate(sessions, camp=camp, viewer=viewer, states=states)
+    decorate(sessions, camp=camp, viewer=viewer, states=states)
     # The series' open wishes wait for a host while the camp is ahead or running.
     wishes = (
         session_queries.open_wishes(camp.series, request.user)
@@ -131,7 +85,7 @@ def session_list(request, camp_slug):
         "tags": session_queries.camp_tags(camp),
         "formats": Session.Format.choices,
         "any_voting_open": VotingDay.State.OPEN in states.values(),
-        **_budget_context(camp, viewer),
+        **budget_context(camp, viewer),
     }
     template = (
         "voting/session_list.html#session-results" if request.htmx else "voting/session_list.html"
@@ -144,13 +98,13 @@ def session_list(request, camp_slug):
 def session_detail(request, camp_slug, session_id):
     camp = event_queries.get_camp(camp_slug)
     viewer = event_queries.viewer(camp, request.user)
-    session = _visible_session_or_404(camp, session_id, viewer, request.user)
+    session = visible_session_or_404(camp, session_id, viewer, request.user)
     return _render_session_detail(request, camp, viewer, session)
 
 
 def _render_session_detail(request, camp, viewer, session, status=200):
     session.vote_count = session.votes.count()
-    _decorate([session], camp=camp, viewer=viewer)
+    decorate([session], camp=camp, viewer=viewer)
     place = _published_place(camp, session)
     join_url = place["room"].join_url if place and can_see_room_links(camp, viewer) else ""
     context = {
@@ -172,7 +126,7 @@ def _render_session_detail(request, camp, viewer, session, status=200):
             if viewer.is_organizer
             else []
         ),
-        **_budget_context(camp, viewer),
+        **budget_context(camp, viewer),
         **_feedback_context(session, viewer),
     }
     response = render(request, "voting/session_detail.html", context, status=status)
@@ -184,10 +138,10 @@ def _published_place(camp, session):
     from the published grid every phone reads (kept per version of the plan)."""
     if session.day not in camp.days:
         return None
-    published = queries.published_grid(camp, session.day)
+    published = grid_queries.published_grid(camp, session.day)
     if published is None:
         return None
-    where = queries.placements_by_session(published).get(session.pk)
+    where = grid_queries.placements_by_session(published).get(session.pk)
     if where is None:
         return None
     room, slot, end = where
@@ -246,9 +200,9 @@ def vote(request, camp_slug, session_id):
         status = 403 if isinstance(exc, services.NotAllowedToVote) else 409
         if request.htmx:
             session.vote_count = session.votes.count()
-            _decorate([session], camp=camp, viewer=viewer)
+            decorate([session], camp=camp, viewer=viewer)
             context = {"camp": camp, "session": session, "vote_error": str(exc)}
-            context.update(oob_budget=True, **_budget_context(camp, viewer))
+            context.update(oob_budget=True, **budget_context(camp, viewer))
             return render(request, "voting/includes/_vote_button.html", context, status=status)
         messages.error(request, str(exc))
         return _render_session_detail(request, camp, viewer, session, status)
@@ -264,7 +218,7 @@ def _vote_kept(request, camp_slug, session_id):
     """
     camp = event_queries.get_camp(camp_slug)
     viewer = event_queries.viewer(camp, request.user)
-    session = _visible_session_or_404(camp, session_id, viewer, request.user)
+    session = visible_session_or_404(camp, session_id, viewer, request.user)
     kept = intents.take(request, request.path)
     if kept is None:
         return redirect(session)
@@ -295,7 +249,7 @@ def _voted(request, camp, session, voted, *, viewer):
         VotingDay.State.OPEN,
         is_organizer=camp.hide_counts_until_closed and viewer.is_organizer,
     )
-    budget = _budget_context(camp, viewer) if camp.vote_budget is not None else None
+    budget = budget_context(camp, viewer) if camp.vote_budget is not None else None
     return _vote_button(
         request, camp.slug, session.pk, voted, session.votes.count(), show_count, budget
     )
@@ -391,260 +345,17 @@ def quick_vote(request, camp_slug):
         by_votes=queries.counts_visible(camp, VotingDay.State.OPEN, is_organizer=organizer),
     )
     if session:
-        _decorate([session], camp=camp, viewer=viewer, states=states)
+        decorate([session], camp=camp, viewer=viewer, states=states)
     context = {
         "camp": camp,
         "session": session,
         "remaining": remaining,
         "skipped_count": len(skipped),
         "voting_open": bool(open_days),
-        **_budget_context(camp, viewer),
+        **budget_context(camp, viewer),
     }
     template = "voting/quick_vote.html#quick-card" if request.htmx else "voting/quick_vote.html"
     return render(request, template, context, status=status)
-
-
-# --- The live pitch ------------------------------------------------------------------------
-
-
-PITCH_PAGE = (live.PITCH,)
-PROJECTOR_PAGE = (live.PITCH, live.VOTES, live.PLAN)
-# The projector's wall panel polls by itself: a post re-renders the panel, not the grid.
-PROJECTOR_WALL = (live.WALL,)
-
-
-def _unchanged(request, camp_slug, topics):
-    """An HTMX poll that already shows the current version: answer 204 without touching the database."""
-    return is_unchanged_poll(request, camp_slug, topics)
-
-
-def _pitch_context(request, camp, viewer, pitch_version):
-    # Every phone of the plenum shows the same pitch: each process reads it (and the days'
-    # voting states, which change the pitch's version too) once per version of the pitch,
-    # `pitch_version` (live.memo_version, read before this).
-    pitch, states = live.memoized(
-        camp.slug,
-        PITCH_PAGE,
-        "live-pitch",
-        lambda: (queries.live_pitch(camp), queries.day_states(camp)),
-        version=pitch_version,
-    )
-    session = None
-    if pitch and pitch.running and pitch.current:
-        # A copy for this viewer: the memoized session is shared by every request.
-        session = copy.copy(pitch.current)
-        session.vote_count, mine = queries.vote_count_and_mine(session, viewer.participant)
-        participant_id = viewer.participant.pk if viewer.participant else None
-        hosted = {h.session_id for h in session.hosts.all() if h.participant_id == participant_id}
-        voted = {session.pk} if mine else set()
-        _decorate([session], camp=camp, viewer=viewer, states=states, voted=voted, hosted=hosted)
-    return {
-        "camp": camp,
-        "viewer": viewer,
-        "pitch": pitch,
-        "session": session,
-        "voting_open": VotingDay.State.OPEN in states.values(),
-    }
-
-
-@require_safe
-@live_page(*PITCH_PAGE)
-@kept_offline
-def pitch(request, camp_slug):
-    """Every Teilgeber's phone during the plenum: the current pitch and one big button.
-
-    It follows the pitch, not every vote: a thousand phones re-render when the next session
-    comes up, not on each tap in the room (the projector shows the count rising)."""
-    camp = event_queries.get_camp(camp_slug)
-    # Read once, before the pitch: the page shows it, and what is kept per process is kept
-    # under it (the card below is rendered from the pitch read after it).
-    pitch_version = live.memo_version(camp.slug, PITCH_PAGE)
-    viewer = event_queries.viewer(camp, request.user)
-    context = {
-        **_pitch_context(request, camp, viewer, pitch_version),
-        "version": pitch_version or live.current_version(camp.slug, PITCH_PAGE),
-        **_budget_context(camp, viewer),
-    }
-    if context["session"]:
-        context["pitch_session_html"] = live.memoized(
-            camp.slug,
-            PITCH_PAGE,
-            ("pitch-session", translation.get_language()),
-            lambda: render_to_string(
-                "voting/pitch.html#pitch-session", {"camp": camp, "session": context["session"]}
-            ),
-            version=pitch_version,
-        )
-    if not request.htmx:
-        return render(request, "voting/pitch.html", context)
-    # A changed poll: a thousand phones ask for it within two seconds of the moderator's "Next".
-    # As the vote's answer (_voted), the partial reads only what it is given, and its vote
-    # form needs no CSRF token: the page's <body> sends it with every htmx request.
-    context.update(user=request.user, request=request)
-    return HttpResponse(get_template("voting/pitch.html#pitch-live").render(context))
-
-
-def _projector_wall_context(request, camp):
-    return {
-        "camp": camp,
-        "wall_version": live.current_version(camp.slug, PROJECTOR_WALL),
-        "wall_posts": wall.projector_posts(camp),
-        "announcements": wall.pinned_announcements(camp, limit=wall.PROJECTOR_ANNOUNCEMENTS),
-        "wall_url": request.build_absolute_uri(reverse("events:wall", args=[camp.slug])),
-    }
-
-
-@require_safe
-@live_page(*PROJECTOR_PAGE)
-def projector(request, camp_slug):
-    """The room's screen all day: the live pitch while it runs, the published grid of the day
-    otherwise; beside it the pinned announcements and the newest posts of the wall."""
-    camp = event_queries.get_camp(camp_slug)
-    # Both before what they version: the stage's, and the pitch's for what is kept per process.
-    version = live.current_version(camp.slug, PROJECTOR_PAGE)
-    pitch_version = live.memo_version(camp.slug, PITCH_PAGE)
-    viewer = event_queries.Viewer(participant=None, is_organizer=False)
-    context = {
-        **_pitch_context(request, camp, viewer, pitch_version),
-        "join_url": request.build_absolute_uri(camp.get_absolute_url()),
-        "sponsors": sponsors.for_camp(camp),
-    }
-    grid = None
-    if context["session"] is None:
-        grid = context["grid"] = queries.published_grid(camp, queries.default_day(camp))
-    if grid:
-        stage = context["stage"] = queries.projector_stage(
-            grid, today=queries.camp_now(camp).date()
-        )
-        if stage.over:
-            context.update(_after_the_day(request, camp, grid.date))
-    context["day"] = grid.date if grid else (context["pitch"].date if context["session"] else None)
-    context["version"] = live.page_version(version, changes_at=grid.changes_at if grid else None)
-    if request.htmx:
-        return render(request, "voting/projector.html#projector-stage", context)
-    context.update(_projector_wall_context(request, camp))
-    return render(request, "voting/projector.html", context)
-
-
-def _after_the_day(request, camp, date):
-    """Where the room goes once the day's sessions are over, as addresses to read off the wall."""
-
-    def address(path):
-        return request.build_absolute_uri(path).split("://", 1)[1]
-
-    after = queries.after_the_day(camp, date)
-    next_camp = after.get("next_camp")
-    return {
-        "after": after,
-        "documentation_address": address(reverse("voting:documentation", args=[camp.slug])),
-        "feedback_address": address(reverse("voting:camp-feedback", args=[camp.slug])),
-        "next_camp_address": address(next_camp.get_absolute_url()) if next_camp else "",
-    }
-
-
-@require_safe
-@live_page(*PROJECTOR_WALL)
-def projector_wall(request, camp_slug):
-    """The projector's wall panel, polled by itself: a post re-renders the panel, not the grid."""
-    if not request.htmx:  # the panel alone is no page: opened as one, it is the projector
-        return projector(request, camp_slug)
-    camp = event_queries.get_camp(camp_slug)
-    context = _projector_wall_context(request, camp)
-    return render(request, "voting/projector.html#projector-wall", context)
-
-
-@require_safe
-@cache_control(max_age=3600, public=True)
-def qr_code(request, camp_slug):
-    camp = event_queries.get_camp(camp_slug)
-    buffer = io.BytesIO()
-    segno.make(request.build_absolute_uri(camp.get_absolute_url()), error="m").save(
-        buffer, kind="svg", scale=10, border=2, xmldecl=False, svgns=True, title=camp.name
-    )
-    return HttpResponse(buffer.getvalue(), content_type="image/svg+xml")
-
-
-MANAGE_ACTIONS = {
-    "open-voting",
-    "close-voting",
-    "start",
-    "stop",
-    "next",
-    "previous",
-    "skip",
-    "up",
-    "down",
-}
-
-
-@require_http_methods(["GET", "HEAD", "POST"])
-@login_required
-def manage_pitch(request, camp_slug):
-    """The organizer runs the plenum from a phone or laptop."""
-    camp = event_queries.get_camp(camp_slug)
-    viewer = event_queries.viewer(camp, request.user)
-    if not viewer.is_organizer:
-        raise Http404
-    pitch_state = queries.live_pitch(camp)
-    day = next(
-        (
-            d
-            for d in camp.days
-            if d.isoformat() == (request.POST.get("day") or request.GET.get("day"))
-        ),
-        pitch_state.date if pitch_state else camp.start_date,
-    )
-    status = 200
-    if request.method == "POST":
-        action = request.POST.get("action")
-        try:
-            _run_manage_action(camp, day, action, request.POST.get("session"))
-        except (services.PitchError, ValueError) as exc:
-            messages.error(request, str(exc))
-            status = 409
-        if status == 200 and not request.htmx:
-            return redirect(f"{request.path}?day={day.isoformat()}")
-        pitch_state = queries.live_pitch(camp)
-    queue = list(
-        queries.with_vote_count(
-            session_queries.for_display(Session.objects.pitch_queue(camp=camp, date=day))
-        )
-    )
-    states = queries.day_states(camp)
-    context = {
-        "camp": camp,
-        "day": day,
-        "pitch": pitch_state,
-        "running": bool(pitch_state and pitch_state.running and pitch_state.date == day),
-        "queue": queue,
-        "voting_state": states[day],
-        "states": states,
-        "VotingDay": VotingDay,
-    }
-    template = "voting/manage.html#manage-panel" if request.htmx else "voting/manage.html"
-    return render(request, template, context, status=status)
-
-
-def _run_manage_action(camp, day, action, session_id):
-    if action not in MANAGE_ACTIONS:
-        raise ValueError(_("Unknown action."))
-    if action == "open-voting":
-        services.set_voting_state(camp=camp, date=day, state=VotingDay.State.OPEN)
-    elif action == "close-voting":
-        services.set_voting_state(camp=camp, date=day, state=VotingDay.State.CLOSED)
-    elif action == "start":
-        services.start_pitch(camp=camp, date=day)
-    elif action == "stop":
-        services.stop_pitch(camp=camp)
-    elif action in {"next", "previous"}:
-        services.step_pitch(camp=camp, step=1 if action == "next" else -1)
-    elif action == "skip":
-        services.skip_pitch(camp=camp)
-    else:
-        session = session_queries.get_session(camp, as_id(session_id))
-        if session is None:
-            raise ValueError(_("That session is not here (any more)."))
-        services.move_in_queue(session=session, offset=-1 if action == "up" else 1)
 
 
 @require_POST
