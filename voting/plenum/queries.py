@@ -8,6 +8,8 @@ from sessions.models import Session, SessionHost
 from sessions.queries import filtered_sessions, for_display
 from voting.models import LivePitch, Vote, VotingDay
 
+SORTS = ("newest", "wanted")
+
 
 def with_vote_count(queryset):
     return queryset.annotate(vote_count=Count("votes", distinct=True))
