@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from barcamp.decorators import login_required, rate_limit
-from events import queries as event_queries
+from events.decorators import camp_view
 from events.permissions import can_see_room_links, keep_room_links_private
 from events.webapp import kept_offline
 from sessions import notes as notes_text
@@ -82,17 +82,23 @@ def notes(request, camp_slug, session_id):
     """A session's notes page: the notes, its links and slides, and its history; Teilgeber edit here."""
     if request.method == "POST":
         return _save_notes(request, camp_slug, session_id)
-    camp = event_queries.get_camp(camp_slug)
-    viewer = event_queries.viewer(camp, request.user)
+    return _show_notes(request, camp_slug, session_id)
+
+
+@camp_view
+def _show_notes(request, camp_slug, session_id):
+    camp = request.camp
+    viewer = request.viewer
     session = _notes_session_or_404(camp, session_id, viewer, request.user)
     return _render_notes(request, camp, viewer, session)
 
 
 @login_required
 @rate_limit("notes")
+@camp_view
 def _save_notes(request, camp_slug, session_id):
-    camp = event_queries.get_camp(camp_slug)
-    viewer = event_queries.viewer(camp, request.user)
+    camp = request.camp
+    viewer = request.viewer
     session = _notes_session_or_404(camp, session_id, viewer, request.user)
     if not session_permissions.can_edit_notes(request.user, session, viewer.participant):
         messages.error(request, _("Only Teilgeber of this camp can write its session notes."))
@@ -234,10 +240,11 @@ def _resolve_conflict(request, camp, viewer, session, *, review):
 
 
 @require_safe
+@camp_view
 def revision(request, camp_slug, session_id, number):
     """One revision of the notes: who saved it when, what changed from the one before, the text."""
-    camp = event_queries.get_camp(camp_slug)
-    viewer = event_queries.viewer(camp, request.user)
+    camp = request.camp
+    viewer = request.viewer
     session = _notes_session_or_404(camp, session_id, viewer, request.user)
     found = documentation.revision_with_previous(session, number, viewer=viewer)
     if found is None:
@@ -256,10 +263,11 @@ def revision(request, camp_slug, session_id, number):
 @require_POST
 @login_required
 @rate_limit("notes")
+@camp_view
 def add_link(request, camp_slug, session_id):
     """A host or an organizer attaches a link or the slides."""
-    camp = event_queries.get_camp(camp_slug)
-    viewer = event_queries.viewer(camp, request.user)
+    camp = request.camp
+    viewer = request.viewer
     session = _notes_session_or_404(camp, session_id, viewer, request.user)
     if not session_permissions.can_edit_session(request.user, session, viewer.participant):
         raise Http404
@@ -298,10 +306,11 @@ def add_link(request, camp_slug, session_id):
 @require_POST
 @login_required
 @rate_limit("notes")
+@camp_view
 def remove_link(request, camp_slug, session_id, link_id):
     """A host or an organizer removes a link or the slides."""
-    camp = event_queries.get_camp(camp_slug)
-    viewer = event_queries.viewer(camp, request.user)
+    camp = request.camp
+    viewer = request.viewer
     session = _notes_session_or_404(camp, session_id, viewer, request.user)
     if not session_permissions.can_edit_session(request.user, session, viewer.participant):
         raise Http404
@@ -320,23 +329,26 @@ def _documentation_context(camp):
 
 
 @require_safe
+@camp_view
 def documentation_page(request, camp_slug):
     """Every held session with its notes, links and hosts, by day and slot: the camp's record."""
-    camp = event_queries.get_camp(camp_slug)
+    camp = request.camp
     return render(request, "voting/documentation.html", _documentation_context(camp))
 
 
 @require_safe
+@camp_view
 def documentation_print(request, camp_slug):
     """The documentation as a page to print or save as PDF: no navigation, a print stylesheet."""
-    camp = event_queries.get_camp(camp_slug)
+    camp = request.camp
     return render(request, "voting/documentation_print.html", _documentation_context(camp))
 
 
 @require_safe
+@camp_view
 def documentation_markdown(request, camp_slug):
     """The documentation as one Markdown file to download."""
-    camp = event_queries.get_camp(camp_slug)
+    camp = request.camp
     text = documentation.documentation_markdown(
         camp, documentation.documentation(camp), absolute_url=request.build_absolute_uri
     )

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from barcamp.decorators import login_required, rate_limit
 from barcamp.http import safe_next
 from events import queries as event_queries
+from events.decorators import camp_view
 from voting.aftercamp import feedback
 from voting.aftercamp.forms import CampFeedbackForm, SessionFeedbackForm
 from voting.models import CampFeedback, SessionFeedback
@@ -32,10 +33,11 @@ def _refusal(check, **kwargs):
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 @rate_limit("feedback")
+@camp_view
 def session_feedback(request, camp_slug, session_id):
     """One tap on 1–5 and an optional comment, once the session has started by the published plan."""
-    camp = event_queries.get_camp(camp_slug)
-    viewer = event_queries.viewer(camp, request.user)
+    camp = request.camp
+    viewer = request.viewer
     session = visible_session_or_404(camp, session_id, viewer, request.user)
     mine = (
         SessionFeedback.objects.filter(session=session, participant=viewer.participant).first()
@@ -87,9 +89,10 @@ def session_feedback(request, camp_slug, session_id):
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 @rate_limit("feedback")
+@camp_view
 def camp_feedback(request, camp_slug):
     """A short form on the whole camp, from the first day's start; giving it again replaces it."""
-    camp = event_queries.get_camp(camp_slug)
+    camp = request.camp
     participant = event_queries.participant_for(camp, request.user)
     mine = (
         CampFeedback.objects.filter(camp=camp, participant=participant).first()
@@ -132,9 +135,10 @@ def camp_feedback(request, camp_slug):
 @never_cache
 @require_safe
 @login_required
+@camp_view(organizer_only=True)
 def feedback_results(request, camp_slug):
     """The Orga's summary: per session count, average and distribution; the camp's feedback with comments."""
-    camp = event_queries.get_organized_camp(camp_slug, request.user)
+    camp = request.camp
     context = {
         "camp": camp,
         "sessions": feedback.camp_session_summaries(camp),
@@ -152,14 +156,16 @@ def _csv_response(text, name):
 @never_cache
 @require_safe
 @login_required
+@camp_view(organizer_only=True)
 def feedback_sessions_csv(request, camp_slug):
-    camp = event_queries.get_organized_camp(camp_slug, request.user)
+    camp = request.camp
     return _csv_response(feedback.session_feedback_csv(camp), f"feedback-sessions-{camp.slug}.csv")
 
 
 @never_cache
 @require_safe
 @login_required
+@camp_view(organizer_only=True)
 def feedback_camp_csv(request, camp_slug):
-    camp = event_queries.get_organized_camp(camp_slug, request.user)
+    camp = request.camp
     return _csv_response(feedback.camp_feedback_csv(camp), f"feedback-camp-{camp.slug}.csv")

@@ -15,6 +15,7 @@ from barcamp.decorators import is_unchanged_poll, live_page, login_required, pub
 from barcamp.http import as_id
 from events import live, wall
 from events import queries as event_queries
+from events.decorators import camp_view
 from events.models import Participant, Room, Slot
 from events.permissions import can_see_room_links, keep_room_links_private
 from events.webapp import kept_offline
@@ -58,10 +59,12 @@ def board(request, camp_slug):
     """The organizers plan a day: the draft follows the votes; pin, move, swap, lock, publish, undo."""
     if request.method != "POST" and is_unchanged_poll(request, camp_slug, BOARD_PAGE):
         return HttpResponse(status=204)
-    camp = event_queries.get_camp(camp_slug)
-    viewer = event_queries.viewer(camp, request.user)
-    if not viewer.is_organizer:
-        raise Http404
+    return _board(request, camp_slug)
+
+
+@camp_view(organizer_only=True)
+def _board(request, camp_slug):
+    camp = request.camp
     day = _day_from(request, camp, queries.default_day(camp))
     status = 200
     if request.method == "POST":
@@ -179,13 +182,14 @@ def _run_board_action(request, camp, day):
 @require_safe
 @live_page(*PLAN_PAGE)
 @kept_offline
+@camp_view
 def plan(request, camp_slug):
     """Today's published grid, now & next, and the Teilgeber's own agenda with clashes marked."""
-    camp = event_queries.get_camp(camp_slug)
+    camp = request.camp
     # Both before what they version: the page's, and the grid's for what is kept per process.
     version = live.current_version(camp.slug, PLAN_PAGE)
     grid_version = live.memo_version(camp.slug, queries.GRID_TOPICS)
-    viewer = event_queries.viewer(camp, request.user)
+    viewer = request.viewer
     day = _day_from(request, camp, queries.default_day(camp))
     published = queries.published_grid(camp, day, version=grid_version)
     show_links = can_see_room_links(camp, viewer)
@@ -280,16 +284,17 @@ def _shared_plan_parts(request, camp, day, published, rateable, grid_version, sh
 @require_safe
 @live_page(*PLAN_PAGE)
 @kept_offline
+@camp_view
 def room_sign(request, camp_slug, room_id):
     """A tablet at the door: this room's session now and next."""
-    camp = event_queries.get_camp(camp_slug)
+    camp = request.camp
     version = live.current_version(camp.slug, PLAN_PAGE)  # before what it versions
     room = get_object_or_404(camp.rooms, pk=room_id)
     published = queries.published_grid(camp, queries.default_day(camp))
     now_entry, next_entry = queries.room_now_and_next(published, room, queries.camp_now(camp))
     # A tablet at the door, logged out, shows the link only if the camp made the links public;
     # a Teilgeber who opens an online room's sign on the phone joins from it.
-    viewer = event_queries.viewer(camp, request.user)
+    viewer = request.viewer
     join_url = room.join_url if can_see_room_links(camp, viewer) else ""
     context = {
         "camp": camp,
@@ -320,10 +325,11 @@ def _calendar_response(camp, request, entries, name, *, show_links):
 
 @require_safe
 @public_feed
+@camp_view
 def plan_ics(request, camp_slug):
     """The camp's published plan as an iCalendar feed; calendar apps re-read it as it changes.
     Anybody may read it: the online rooms' addresses only if the camp made them public."""
-    camp = event_queries.get_camp(camp_slug)
+    camp = request.camp
     return _calendar_response(
         camp,
         request,
@@ -334,10 +340,11 @@ def plan_ics(request, camp_slug):
 
 
 @require_safe
+@camp_view
 def agenda_ics(request, camp_slug, token):
     """The Teilgeber's own sessions behind a secret link (no login: calendar apps cannot log in).
     The link stands for its Teilgeber: the online rooms' addresses while they are registered."""
-    camp = event_queries.get_camp(camp_slug)
+    camp = request.camp
     participant = (
         Participant.objects.filter(camp=camp, calendar_token=token).select_related("user").first()
     )
@@ -359,9 +366,10 @@ def agenda_ics(request, camp_slug, token):
 
 @require_safe
 @public_feed
+@camp_view
 def schedule_json(request, camp_slug):
     """The published plan for schedule apps (frab/c3voc JSON); public, like plan.ics."""
-    camp = event_queries.get_camp(camp_slug)
+    camp = request.camp
     data = feeds.frab_schedule(
         camp, absolute=request.build_absolute_uri, show_links=camp.room_links_public
     )
@@ -370,9 +378,10 @@ def schedule_json(request, camp_slug):
 
 @require_safe
 @public_feed
+@camp_view
 def schedule_xml(request, camp_slug):
     """The published plan for schedule apps (frab/c3voc XML); public, like plan.ics."""
-    camp = event_queries.get_camp(camp_slug)
+    camp = request.camp
     data = feeds.frab_schedule(
         camp, absolute=request.build_absolute_uri, show_links=camp.room_links_public
     )

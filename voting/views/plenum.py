@@ -5,7 +5,7 @@ import io
 
 import segno
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import get_template, render_to_string
 from django.urls import reverse
@@ -21,6 +21,7 @@ from barcamp.decorators import (
 from barcamp.http import as_id
 from events import live, sponsors, wall
 from events import queries as event_queries
+from events.decorators import camp_view
 from events.webapp import kept_offline
 from sessions import queries as session_queries
 from sessions.models import Session
@@ -71,16 +72,17 @@ def _pitch_context(request, camp, viewer, pitch_version):
 @require_safe
 @live_page(*PITCH_PAGE)
 @kept_offline
+@camp_view
 def pitch(request, camp_slug):
     """Every Teilgeber's phone during the plenum: the current pitch and one big button.
 
     It follows the pitch, not every vote: a thousand phones re-render when the next session
     comes up, not on each tap in the room (the projector shows the count rising)."""
-    camp = event_queries.get_camp(camp_slug)
+    camp = request.camp
     # Read once, before the pitch: the page shows it, and what is kept per process is kept
     # under it (the card below is rendered from the pitch read after it).
     pitch_version = live.memo_version(camp.slug, PITCH_PAGE)
-    viewer = event_queries.viewer(camp, request.user)
+    viewer = request.viewer
     context = {
         **_pitch_context(request, camp, viewer, pitch_version),
         "version": pitch_version or live.current_version(camp.slug, PITCH_PAGE),
@@ -117,10 +119,11 @@ def _projector_wall_context(request, camp):
 
 @require_safe
 @live_page(*PROJECTOR_PAGE)
+@camp_view
 def projector(request, camp_slug):
     """The room's screen all day: the live pitch while it runs, the published grid of the day
     otherwise; beside it the pinned announcements and the newest posts of the wall."""
-    camp = event_queries.get_camp(camp_slug)
+    camp = request.camp
     # Both before what they version: the stage's, and the pitch's for what is kept per process.
     version = live.current_version(camp.slug, PROJECTOR_PAGE)
     pitch_version = live.memo_version(camp.slug, PITCH_PAGE)
@@ -165,19 +168,21 @@ def _after_the_day(request, camp, date):
 
 @require_safe
 @live_page(*PROJECTOR_WALL)
+@camp_view
 def projector_wall(request, camp_slug):
     """The projector's wall panel, polled by itself: a post re-renders the panel, not the grid."""
     if not request.htmx:  # the panel alone is no page: opened as one, it is the projector
         return projector(request, camp_slug)
-    camp = event_queries.get_camp(camp_slug)
+    camp = request.camp
     context = _projector_wall_context(request, camp)
     return render(request, "voting/projector.html#projector-wall", context)
 
 
 @require_safe
 @cache_control(max_age=3600, public=True)
+@camp_view
 def qr_code(request, camp_slug):
-    camp = event_queries.get_camp(camp_slug)
+    camp = request.camp
     buffer = io.BytesIO()
     segno.make(request.build_absolute_uri(camp.get_absolute_url()), error="m").save(
         buffer, kind="svg", scale=10, border=2, xmldecl=False, svgns=True, title=camp.name
@@ -200,12 +205,10 @@ MANAGE_ACTIONS = {
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
+@camp_view(organizer_only=True)
 def manage_pitch(request, camp_slug):
     """The organizer runs the plenum from a phone or laptop."""
-    camp = event_queries.get_camp(camp_slug)
-    viewer = event_queries.viewer(camp, request.user)
-    if not viewer.is_organizer:
-        raise Http404
+    camp = request.camp
     pitch_state = queries.live_pitch(camp)
     day = next(
         (

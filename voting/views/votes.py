@@ -19,7 +19,7 @@ from barcamp.decorators import (
 )
 from barcamp.http import as_id, safe_next, typed_text
 from events import intents
-from events import queries as event_queries
+from events.decorators import camp_view
 from events.models import Camp
 from events.permissions import can_see_room_links, keep_room_links_private
 from events.webapp import kept_offline
@@ -41,9 +41,10 @@ QUICK_SKIPPED = "quick-vote-skipped-{camp_id}"
 
 @require_safe
 @kept_offline
+@camp_view
 def session_list(request, camp_slug):
-    camp = event_queries.get_camp(camp_slug)
-    viewer = event_queries.viewer(camp, request.user)
+    camp = request.camp
+    viewer = request.viewer
     states = queries.day_states(camp)
     filters = {
         "search": typed_text(request.GET.get("q"), 100),
@@ -95,9 +96,10 @@ def session_list(request, camp_slug):
 
 @require_safe
 @kept_offline
+@camp_view
 def session_detail(request, camp_slug, session_id):
-    camp = event_queries.get_camp(camp_slug)
-    viewer = event_queries.viewer(camp, request.user)
+    camp = request.camp
+    viewer = request.viewer
     session = visible_session_or_404(camp, session_id, viewer, request.user)
     return _render_session_detail(request, camp, viewer, session)
 
@@ -187,8 +189,14 @@ def vote(request, camp_slug, session_id):
         )
         if quick is not None:
             return _voted_quickly(request, camp_slug, session_id, want, quick)
-    camp = event_queries.get_camp(camp_slug)
-    viewer = event_queries.viewer(camp, request.user)
+    return _vote_in_full(request, camp_slug, session_id, want)
+
+
+@camp_view
+def _vote_in_full(request, camp_slug, session_id, want):
+    """A vote the quick path left: a refusal, a repeated tap, a camp with a vote budget."""
+    camp = request.camp
+    viewer = request.viewer
     # A session hidden or withdrawn after the page was loaded gets the service's clear message
     # instead of a bare 404; ids of other camps find nothing.
     session = session_queries.get_session(camp, session_id)
@@ -209,6 +217,7 @@ def vote(request, camp_slug, session_id):
     return _voted(request, camp, session, voted, viewer=viewer)
 
 
+@camp_view
 def _vote_kept(request, camp_slug, session_id):
     """
     The GET a login returns to after a logged-out tap on "I want to go" (events.intents): the
@@ -216,8 +225,8 @@ def _vote_kept(request, camp_slug, session_id):
     how it went. A Teilgeber-to-be joins first: the vote waits (the camp page's join goes on to
     it). Without a kept tap this GET changes nothing.
     """
-    camp = event_queries.get_camp(camp_slug)
-    viewer = event_queries.viewer(camp, request.user)
+    camp = request.camp
+    viewer = request.viewer
     session = visible_session_or_404(camp, session_id, viewer, request.user)
     kept = intents.take(request, request.path)
     if kept is None:
@@ -303,11 +312,12 @@ def _vote_button(request, camp_slug, session_id, voted, count, show_count, budge
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 @rate_limit("vote")
+@camp_view
 def quick_vote(request, camp_slug):
     """One session at a time, fewest votes first (while counts are hidden, in the Teilgeber's
     own shuffled order), so that every pitch gets seen."""
-    camp = event_queries.get_camp(camp_slug)
-    viewer = event_queries.viewer(camp, request.user)
+    camp = request.camp
+    viewer = request.viewer
     if not viewer.is_registered:
         messages.info(request, _("Join the camp to vote."))
         return redirect(camp)
@@ -360,11 +370,10 @@ def quick_vote(request, camp_slug):
 
 @require_POST
 @login_required
+@camp_view(organizer_only=True)
 def merge(request, camp_slug, session_id):
-    camp = event_queries.get_camp(camp_slug)
-    viewer = event_queries.viewer(camp, request.user)
-    if not viewer.is_organizer:
-        raise Http404
+    camp = request.camp
+    viewer = request.viewer
     duplicate = session_queries.get_session(camp, session_id)
     keep = session_queries.get_session(camp, as_id(request.POST.get("into")))
     if duplicate is None:
