@@ -6,7 +6,7 @@ if __name__ == "__main__":
     if sys.argv[1:2] == ["plan"]:
         # Planning an instance file needs no database, no settings and no Django: the pure
         # planner starts in a fraction of the time (the kit's compare.py times the whole command).
-        from voting.planner.__main__ import main
+        from voting.grid.planner.__main__ import main
 
         sys.exit(main(sys.argv[2:]))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "barcamp.settings")

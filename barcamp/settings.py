@@ -126,7 +126,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     }
     # PostgreSQL plans a statement each time it gets one; a prepared statement is planned once
     # per connection. Only cursors that bind on the server prepare (the ORM's bind on the
-    # client and never do): the vote's hot path (voting.services.vote_quickly). Off behind a
+    # client and never do): the vote's hot path (voting.plenum.services.vote_quickly). Off behind a
     # pooler that cannot keep them (PgBouncer before 1.21, or without max_prepared_statements).
     DATABASES["default"]["OPTIONS"]["prepare_threshold"] = (
         5 if env_bool("DATABASE_PREPARED_STATEMENTS", True) else None
@@ -147,7 +147,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["OPTIONS"]["options"] = " ".join(libpq_options).strip()
 
 # Whether a vote's answer waits until PostgreSQL has flushed it to disk. It does not by default:
-# a vote is committed with synchronous_commit off (voting.services.vote_quickly), which spares
+# a vote is committed with synchronous_commit off (voting.plenum.services.vote_quickly), which spares
 # the plenum's taps a disk flush each (15-20 % more votes a second on this machine); a crash of
 # the database server, not of the app, can lose the last fraction of a second of votes, and
 # the database stays consistent. Only votes: every other write waits for the disk.

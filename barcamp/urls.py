@@ -5,7 +5,7 @@ from django.views.static import serve
 
 from events import views as events_views
 from events import views_account, views_webapp
-from voting import views_privacy as voting_privacy
+from voting.views import privacy as voting_privacy
 
 urlpatterns = [
     path("healthz", events_views.healthz, name="healthz"),

@@ -161,7 +161,7 @@ def main():
     camp, session_ids, _participants, cookies = load.prepare(args)
     from events import live
     from voting.models import Vote
-    from voting.views import PITCH_PAGE
+    from voting.views.plenum import PITCH_PAGE
 
     slug = camp.slug
     version = live.current_version(slug, PITCH_PAGE)

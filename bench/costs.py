@@ -91,7 +91,7 @@ def main():
     from barcamp.wsgi import application
     from events import live
     from voting.models import Vote
-    from voting.views import PITCH_PAGE
+    from voting.views.plenum import PITCH_PAGE
 
     slug, cookie = camp.slug, cookies[0]
     # Phone 1 organizes the camp (the board); phone 0, a Teilgeber, opens everything else.

@@ -180,8 +180,9 @@ def prepare(args):
     from django.utils import timezone
 
     from events.models import Camp, Participant, Room, Slot
-    from voting import grid, services
+    from voting.grid import board
     from voting.models import VotingDay
+    from voting.plenum import services
 
     camp = Camp.objects.create(
         name="Load Camp",
@@ -229,8 +230,8 @@ def prepare(args):
     ]
     services.set_voting_state(camp=camp, date=camp.start_date, state=VotingDay.State.OPEN)
     services.start_pitch(camp=camp, date=camp.start_date)
-    grid.plan_day(camp=camp, date=camp.start_date)
-    grid.publish_plan(camp=camp, date=camp.start_date)
+    board.plan_day(camp=camp, date=camp.start_date)
+    board.publish_plan(camp=camp, date=camp.start_date)
     # The production session store (events.session_store): a login leaves a session in the
     # database and in the cache, with the pointer to its user.
     SessionStore = import_module(settings.SESSION_ENGINE).SessionStore
@@ -478,7 +479,7 @@ async def scenario(args, port, camp_slug, session_ids, cookies):
         """The moderator taps Next every --pitch-every s: every phone's next pitch poll renders
         the new session, the plenum's burst (the phones vote from their lists all the same)."""
         from events.models import Camp
-        from voting import services
+        from voting.plenum import services
 
         def step():
             try:
@@ -592,7 +593,7 @@ def main():
     server = start_server(args)
     try:
         from events import live
-        from voting.views import PITCH_PAGE
+        from voting.views.plenum import PITCH_PAGE
 
         version = live.current_version(camp.slug, PITCH_PAGE)
 

@@ -29,7 +29,7 @@ sys.path[:0] = [str(REPO), str(KIT)]
 from greedy import greedy_plan  # noqa: E402  (the kit's baseline)
 from score import check_instance, evaluate, validate  # noqa: E402  (the kit's judge)
 
-from voting.planner import parse_instance, plan  # noqa: E402
+from voting.grid.planner import parse_instance, plan  # noqa: E402
 
 
 def generated(size: str, seed: int, pins: int, previous: bool, python: str) -> dict:

@@ -4,7 +4,6 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -20,14 +19,6 @@ def get_camp(slug):
     if camp is None:
         camp = get_object_or_404(Camp.objects.select_related("series"), slug=slug)
         camps.put(camp)
-    return camp
-
-
-def get_organized_camp(slug, user):
-    """The camp if the user organizes it; a 404 for everybody else, who may not know it is there."""
-    camp = get_camp(slug)
-    if not camp.is_organized_by(user):
-        raise Http404
     return camp
 
 
@@ -50,8 +41,10 @@ class Viewer:
         return self.participant is not None and self.participant.is_registered
 
 
-def viewer(camp, user):
-    return Viewer(camp=camp, user=user, participant=participant_for(camp, user))
+def viewer(camp, user, *, is_organizer=None):
+    return Viewer(
+        camp=camp, user=user, participant=participant_for(camp, user), is_organizer=is_organizer
+    )
 
 
 def participant_for(camp, user):

@@ -20,7 +20,8 @@ from barcamp import intents
 from barcamp.decorators import login_required, login_then_continue, rate_limit
 from barcamp.http import typed_text
 
-from . import live, notifications, queries, services, sponsors, wall
+from . import notifications, queries, services, sponsors, wall
+from .decorators import camp_view
 from .forms import JoinForm, NotificationSettingsForm, ProfileForm
 from .models import Camp, Notification, NotificationSettings
 from .webapp import kept_offline
@@ -60,24 +61,24 @@ def _render_camp(request, camp, *, status=200, join_form=None):
 
 @require_safe
 @kept_offline
+@camp_view(read_ahead=True)
 def camp_detail(request, camp_slug):
     # The sponsors and the pinned announcements read the plan's and the wall's tokens: in one
-    # round trip to Redis with the camp's row (barcamp.live.versions.read_ahead).
-    with live.reading_once():
-        live.read_ahead(camp_slug)
-        return _render_camp(request, queries.get_camp(camp_slug))
+    # round trip to Redis with the camp's row (camp_view's read_ahead).
+    return _render_camp(request, request.camp)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_then_continue
 @rate_limit("register")
+@camp_view
 def register(request, camp_slug):
     """
     Join the camp with one tap. A logged-out tap is kept (barcamp.intents) and finished here by
     the GET the login returns to; any other GET only shows the camp. The first join asks for the
     name shown to others; the panel on the camp page then says how it went (one notice, there).
     """
-    camp = queries.get_camp(camp_slug)
+    camp = request.camp
     kept = intents.take(request, request.path)
     known_name = queries.known_display_name(request.user)
     if request.method != "POST" and (kept is None or not known_name):
@@ -120,8 +121,9 @@ def register(request, camp_slug):
 @require_POST
 @login_required
 @rate_limit("register")
+@camp_view
 def cancel(request, camp_slug):
-    camp = queries.get_camp(camp_slug)
+    camp = request.camp
     participant = queries.participant_for(camp, request.user)
     if participant and not participant.is_cancelled:
         services.cancel_registration(participant=participant)
@@ -135,8 +137,9 @@ def cancel(request, camp_slug):
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
+@camp_view
 def profile(request, camp_slug):
-    camp = queries.get_camp(camp_slug)
+    camp = request.camp
     participant = queries.participant_for(camp, request.user)
     if participant is None or participant.is_cancelled:
         messages.info(request, _("Join the camp first, then introduce yourself."))
@@ -154,9 +157,10 @@ def profile(request, camp_slug):
 
 
 @require_safe
+@camp_view
 def people(request, camp_slug):
     """The camp's public list of Teilgeber: opted in only, searchable by name and hashtag."""
-    camp = queries.get_camp(camp_slug)
+    camp = request.camp
     search = typed_text(request.GET.get("q"), 80)
     tag = queries.normalise_tag(typed_text(request.GET.get("tag"), 40))[:31]
     found = queries.directory(camp, search=search, tag=tag)

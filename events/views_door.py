@@ -16,6 +16,7 @@ from barcamp.decorators import login_required
 from barcamp.http import safe_next, typed_text
 
 from . import badges, door, queries
+from .decorators import camp_view
 from .webapp import kept_offline
 
 DOOR_ACTIONS = {"check-in", "undo", "admit"}
@@ -34,9 +35,10 @@ def _ticket_qr(request, participant, camp):
 @require_safe
 @login_required
 @kept_offline
+@camp_view
 def ticket(request, camp_slug):
     """The Teilgeber's ticket on their phone: a big QR code for the door and the short code."""
-    camp = queries.get_camp(camp_slug)
+    camp = request.camp
     participant = queries.participant_for(camp, request.user)
     if participant is None or participant.is_cancelled:
         messages.info(request, _("Join the camp first: then you get a ticket."))
@@ -61,9 +63,10 @@ def _door_context(request, camp, query):
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
+@camp_view(organizer_only=True)
 def door_page(request, camp_slug):
     """The organizers' check-in: search by name or code as you type, check in with one tap."""
-    camp = queries.get_organized_camp(camp_slug, request.user)
+    camp = request.camp
     if request.method == "POST":
         return _door_action(request, camp)
     query = typed_text(request.GET.get("q"), 80)
@@ -150,9 +153,10 @@ def _door_notice(action, participant, camp):
 @never_cache
 @require_safe
 @login_required
+@camp_view
 def door_ticket(request, camp_slug, code):
     """What the ticket's QR code opens: the organizer sees this Teilgeber with one check-in button."""
-    camp = queries.get_camp(camp_slug)
+    camp = request.camp
     participant = door.find_by_code(camp, code)
     if not camp.is_organized_by(request.user):
         if participant is not None and participant.user_id == request.user.pk:
@@ -170,9 +174,10 @@ def _render_door_ticket(request, camp, participant, status=200):
 
 @require_safe
 @login_required
+@camp_view(organizer_only=True)
 def badges_pdf(request, camp_slug):
     """Name badges of every registered Teilgeber, or of one (?code=), as a PDF to print."""
-    camp = queries.get_organized_camp(camp_slug, request.user)
+    camp = request.camp
     code = request.GET.get("code")
     if code is None:
         people, name = door.badge_people(camp), f"badges-{camp.slug}.pdf"

@@ -12,7 +12,8 @@ from barcamp.decorators import login_required, rate_limit
 from barcamp.http import as_id
 from barcamp.live.polls import live_page
 
-from . import live, queries, wall
+from . import live, wall
+from .decorators import camp_view
 from .forms import AnnouncementForm, WallTextForm
 from .models import WallPost
 from .webapp import kept_offline
@@ -60,8 +61,13 @@ def wall_page(request, camp_slug):
     """The wall: pinned announcements on top, the newest posts; live while it is open."""
     if request.method == "POST":
         return _post_message(request, camp_slug)
-    camp = queries.get_camp(camp_slug)
-    viewer = queries.viewer(camp, request.user)
+    return _show_wall(request, camp_slug)
+
+
+@camp_view
+def _show_wall(request, camp_slug):
+    camp = request.camp
+    viewer = request.viewer
     partial = request.htmx and not request.htmx.history_restore_request
     template = "events/wall.html#wall-live" if partial else "events/wall.html"
     return render(request, template, _context(request, camp, viewer))
@@ -69,9 +75,10 @@ def wall_page(request, camp_slug):
 
 @login_required
 @rate_limit("post", block=False)
+@camp_view
 def _post_message(request, camp_slug):
-    camp = queries.get_camp(camp_slug)
-    viewer = queries.viewer(camp, request.user)
+    camp = request.camp
+    viewer = request.viewer
     form = WallTextForm(request.POST)
     status = 200
     if getattr(request, "limited", False):
@@ -120,10 +127,11 @@ def _post_message(request, camp_slug):
 
 @require_POST
 @login_required
+@camp_view
 def wall_post(request, camp_slug, post_id):
     """Organizers approve, hide, show again or delete a post; its author may delete it."""
-    camp = queries.get_camp(camp_slug)
-    viewer = queries.viewer(camp, request.user)
+    camp = request.camp
+    viewer = request.viewer
     post = WallPost.objects.filter(camp=camp, pk=post_id).select_related("participant").first()
     action = request.POST.get("action")
     own = bool(post and viewer.participant and post.participant_id == viewer.participant.pk)
@@ -154,12 +162,11 @@ def wall_post(request, camp_slug, post_id):
 
 @require_POST
 @login_required
+@camp_view(organizer_only=True)
 def wall_manage(request, camp_slug):
     """Organizers pin, unpin and remove announcements, and choose whether posts wait for approval."""
-    camp = queries.get_camp(camp_slug)
-    viewer = queries.viewer(camp, request.user)
-    if not viewer.is_organizer:
-        raise Http404
+    camp = request.camp
+    viewer = request.viewer
     action = request.POST.get("action")
     status, announcement_form = 200, None
     if action not in MANAGE_ACTIONS:

@@ -13,7 +13,8 @@ from django.utils.translation import get_language
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
-from . import queries, webapp
+from . import webapp
+from .decorators import camp_view
 
 
 @require_safe
@@ -60,9 +61,10 @@ def site_manifest(request):
 
 @require_safe
 @cache_control(max_age=3600, public=True)
+@camp_view
 def camp_manifest(request, camp_slug):
     """A camp's manifest: installed from any of its pages, the app opens on the camp's page."""
-    camp = queries.get_camp(camp_slug)
+    camp = request.camp
     return _manifest_response(
         webapp.manifest(
             name=camp.name,

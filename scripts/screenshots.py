@@ -33,8 +33,8 @@ from events import notifications  # noqa: E402
 from events.models import Camp, Notification  # noqa: E402
 from sessions import services as session_services  # noqa: E402
 from sessions.models import SessionNotes  # noqa: E402
-from voting import services  # noqa: E402
 from voting.management.commands.load_demo import ARCHIVE_SLUG, DEMO_SLUG, ONLINE_SLUG  # noqa: E402
+from voting.plenum import services  # noqa: E402
 
 CONFLICT_BASE = (
     "1. Tastatur: geht alles ohne Maus?\n2. Kontraste prüfen\n3. Bilder mit Alternativtext"

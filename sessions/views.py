@@ -9,7 +9,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from barcamp import intents
 from barcamp.decorators import login_required, login_then_continue, rate_limit
 from barcamp.http import safe_next
-from events import queries as event_queries
+from events.decorators import camp_view
 from events.models import Series
 
 from . import permissions, queries, services
@@ -52,9 +52,10 @@ PROPOSAL_FIELDS = ("title", "description", "format", "language", "tags", "length
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_then_continue(keep=PROPOSAL_FIELDS)
 @rate_limit("pitch")
+@camp_view
 def new(request, camp_slug):
-    camp = event_queries.get_camp(camp_slug)
-    viewer = event_queries.viewer(camp, request.user)
+    camp = request.camp
+    viewer = request.viewer
     kept = intents.take(request, request.path)
     if not viewer.is_registered:
         if viewer.participant is not None and viewer.participant.is_waitlisted:
@@ -112,9 +113,10 @@ def _wish_to_take_up(request, camp, kept_id=None):
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
+@camp_view
 def edit(request, camp_slug, session_id):
-    camp = event_queries.get_camp(camp_slug)
-    viewer = event_queries.viewer(camp, request.user)
+    camp = request.camp
+    viewer = request.viewer
     session = _session_or_404(camp, session_id, viewer, request.user)
     if not permissions.can_edit_session(request.user, session, viewer.participant):
         raise Http404
@@ -129,9 +131,10 @@ def edit(request, camp_slug, session_id):
 
 @require_POST
 @login_required
+@camp_view
 def withdraw(request, camp_slug, session_id):
-    camp = event_queries.get_camp(camp_slug)
-    viewer = event_queries.viewer(camp, request.user)
+    camp = request.camp
+    viewer = request.viewer
     session = _session_or_404(camp, session_id, viewer, request.user)
     if not permissions.can_edit_session(request.user, session, viewer.participant):
         raise Http404
@@ -142,9 +145,10 @@ def withdraw(request, camp_slug, session_id):
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
+@camp_view
 def cohost(request, camp_slug, session_id, token):
-    camp = event_queries.get_camp(camp_slug)
-    viewer = event_queries.viewer(camp, request.user)
+    camp = request.camp
+    viewer = request.viewer
     session = _session_or_404(camp, session_id, viewer, request.user)
     if token != session.invite_token:
         raise Http404
@@ -167,9 +171,10 @@ def cohost(request, camp_slug, session_id, token):
 
 @require_POST
 @login_required
+@camp_view
 def renew_invitation(request, camp_slug, session_id):
-    camp = event_queries.get_camp(camp_slug)
-    viewer = event_queries.viewer(camp, request.user)
+    camp = request.camp
+    viewer = request.viewer
     session = _session_or_404(camp, session_id, viewer, request.user)
     if not permissions.can_edit_session(request.user, session, viewer.participant):
         raise Http404
@@ -180,11 +185,9 @@ def renew_invitation(request, camp_slug, session_id):
 
 @require_POST
 @login_required
+@camp_view(organizer_only=True)
 def hide(request, camp_slug, session_id):
-    camp = event_queries.get_camp(camp_slug)
-    viewer = event_queries.viewer(camp, request.user)
-    if not viewer.is_organizer:
-        raise Http404
+    camp = request.camp
     session = queries.get_session(camp, session_id)
     if session is None:
         raise Http404

@@ -116,15 +116,15 @@ def make_vote(session, participant=None):
 def make_placed_session(camp=None, *, room=None, slot=None, publish=True, **overrides):
     """A session moved into a cell of the grid (a room and slot made if not given), and the day's
     plan published with it unless `publish` is False."""
-    from voting import grid
+    from voting.grid import board
 
     session = make_session(camp=camp, **overrides)
     camp = session.camp
     room = room or make_room(camp)
     slot = slot or make_slot(camp, date=session.day)
-    grid.move_session(session=session, room=room, slot=slot)
+    board.move_session(session=session, room=room, slot=slot)
     if publish:
-        grid.publish_plan(camp=camp, date=session.day)
+        board.publish_plan(camp=camp, date=session.day)
     return session
 
 

@@ -28,7 +28,7 @@ from tests.factories import (
     make_wish,
     open_voting,
 )
-from voting import grid
+from voting.grid import board
 from voting.models import CampFeedback, Placement, PublishedPlan, SessionFeedback, Vote
 
 pytestmark = pytest.mark.django_db
@@ -172,7 +172,7 @@ def world():
     # Organizes and takes part: reaches every endpoint; the door knows the code.
     make_participant(camp=camp, user=organizer, ticket_code="FUZZ23")
     session = make_session(camp=camp, host=make_participant(camp=camp))
-    grid.move_session(session=session, room=room, slot=slot)  # placed: it has its notes page
+    board.move_session(session=session, room=room, slot=slot)  # placed: it has its notes page
     make_notes(session, "Notes to fuzz\n\nsecond paragraph")
     link = SessionLink.objects.create(session=session, title="Pad", url="https://pad.example")
     post = wall.post_message(camp=camp, participant=make_participant(camp=camp), text="Hallo")
@@ -266,14 +266,14 @@ def test_hostile_feedback_in_a_running_camp_never_fails(endpoint):
 
     from django.utils import timezone
 
-    from voting import grid
+    from voting.grid import board
 
     day = timezone.localdate() - datetime.timedelta(days=1)
     camp = make_camp(slug="fuzz-running", start_date=day, end_date=day)
     room, slot = make_room(camp), make_slot(camp)
     session = make_session(camp=camp)
-    grid.move_session(session=session, room=room, slot=slot)
-    grid.publish_plan(camp=camp, date=day)
+    board.move_session(session=session, room=room, slot=slot)
+    board.publish_plan(camp=camp, date=day)
     client = Client()
     client.force_login(make_participant(camp=camp).user)
     url = {

@@ -14,8 +14,8 @@ from django.urls import reverse
 from events.models import Participant
 from sessions.models import Session
 from tests.factories import make_camp, make_participant, make_session, make_user, open_voting
-from voting import services as voting_services
 from voting.models import Vote
+from voting.plenum import services as voting_services
 
 pytestmark = pytest.mark.django_db
 HTMX = {"HX-Request": "true"}

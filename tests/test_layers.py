@@ -139,8 +139,8 @@ def test_there_is_no_import_cycle():
         ),
         (
             "events.services",
-            "from voting.services import set_vote",
-            ["events.services:1 imports voting.services"],
+            "from voting.plenum.services import set_vote",
+            ["events.services:1 imports voting.plenum.services"],
         ),
         ("sessions.views", "from ..voting import grid", ["sessions.views:1 imports voting.grid"]),
         ("voting.views", "from events import live\nfrom barcamp.live import memo", []),

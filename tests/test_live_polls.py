@@ -12,8 +12,8 @@ from barcamp.live import rows, versions
 from barcamp.live.polls import LivePolls
 from events import live, row_caches
 from tests.factories import make_camp
-from voting.views import PITCH_PAGE, PROJECTOR_PAGE
-from voting.views_grid import PLAN_PAGE
+from voting.views.grid import PLAN_PAGE
+from voting.views.plenum import PITCH_PAGE, PROJECTOR_PAGE
 
 pytestmark = pytest.mark.django_db
 

@@ -14,7 +14,8 @@ from tests.factories import (
     make_vote,
     open_voting,
 )
-from voting import grid, services
+from voting.grid import board
+from voting.plenum import services
 
 pytestmark = pytest.mark.django_db
 
@@ -29,8 +30,8 @@ def make_full_camp(name):
     )
     session = make_session(camp=camp, host=host, title=f"Session {name}", tags=[f"topic{name}"])
     make_vote(session)
-    grid.move_session(session=session, room=room, slot=slot)
-    grid.publish_plan(camp=camp, date=camp.start_date)
+    board.move_session(session=session, room=room, slot=slot)
+    board.publish_plan(camp=camp, date=camp.start_date)
     services.start_pitch(camp=camp, date=camp.start_date)
     return camp, host, session, room
 

@@ -27,7 +27,7 @@ from tests.factories import (
     make_slot,
     open_voting,
 )
-from voting import services as voting_services
+from voting.plenum import services as voting_services
 
 pytestmark = pytest.mark.django_db
 

@@ -24,7 +24,7 @@ from tests.factories import (
     make_wish,
     open_voting,
 )
-from voting import grid
+from voting.grid import board
 
 pytestmark = pytest.mark.django_db
 
@@ -50,8 +50,8 @@ def world():
     host = make_participant(camp=camp, display_name="Host")
     session = make_session(camp=camp, host=host, title="Visible")
     hidden = make_session(camp=camp, host=host, title="Hidden", hidden=True)
-    grid.move_session(session=session, room=room, slot=slot)
-    grid.publish_plan(camp=camp, date=camp.start_date)
+    board.move_session(session=session, room=room, slot=slot)
+    board.publish_plan(camp=camp, date=camp.start_date)
     make_notes(session, "The first notes")
     link = SessionLink.objects.create(session=session, title="Pad", url="https://pad.example")
     teilgeber = make_participant(camp=camp)

@@ -5,8 +5,8 @@ from django.test import override_settings
 from django.urls import reverse
 
 from tests.factories import make_camp, make_participant, make_session, open_voting
-from voting import services
 from voting.models import Vote
+from voting.plenum import services
 
 pytestmark = pytest.mark.django_db
 

@@ -15,7 +15,7 @@ from django.db import connection
 
 from tests.factories import make_camp, make_participant, make_session, make_user, open_voting
 from tests.http import SERVER, free_port, redis_available
-from voting import services
+from voting.plenum import services
 
 ROOT = Path(__file__).resolve().parent.parent
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")

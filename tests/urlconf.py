@@ -21,7 +21,7 @@ from tests.factories import (
     make_wish,
     open_voting,
 )
-from voting import grid
+from voting.grid import board
 
 # Django's admin (but this project's own admin views) and its language switch are Django's, and
 # answer HEAD as Django does; allauth's pages that need a key from an e-mail are left out too.
@@ -68,8 +68,8 @@ def build_world(media_root):
     room, slot = make_room(camp), make_slot(camp)
     host = make_participant(camp=camp, is_public=True)
     session = make_session(camp=camp, host=host)
-    grid.move_session(session=session, room=room, slot=slot)
-    grid.publish_plan(camp=camp, date=camp.start_date)
+    board.move_session(session=session, room=room, slot=slot)
+    board.publish_plan(camp=camp, date=camp.start_date)
     # Notes that begin with "##": the page must still not skip a heading level.
     make_notes(session, "## Ergebnis\n\n- The first notes\n\n#### Offen\n\n- more")
     link = SessionLink.objects.create(session=session, title="Pad", url="https://pad.example")

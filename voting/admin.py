@@ -12,8 +12,9 @@ from events.models import Camp
 from sessions.admin import SessionAdmin as BaseSessionAdmin
 from sessions.models import Session
 
-from . import backup, privacy, services
 from .models import VotingDay
+from .plenum import services
+from .records import backup, privacy
 
 # The camp admin gains erasure after the camp, which needs to know what voting holds.
 admin.site.unregister(Camp)

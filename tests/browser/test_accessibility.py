@@ -16,7 +16,7 @@ from django.test import Client
 from tests.browser.conftest import PHONE, PROJECTOR
 from tests.http import session_cookie_for
 from tests.urlconf import build_world, covered_routes, url_of
-from voting import services
+from voting.plenum import services
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -17,7 +17,7 @@ from tests.factories import (
     make_session,
     make_slot,
 )
-from voting import grid
+from voting.grid import board
 from voting.models import SessionFeedback
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -56,8 +56,8 @@ def test_teilgeber_rates_a_session_that_started_on_a_phone(open_as, live_server)
     day = timezone.localdate() - datetime.timedelta(days=1)
     camp = make_camp(start_date=day, end_date=day)
     session = make_session(camp=camp, title="Barrierefreiheit prüfen")
-    grid.move_session(session=session, room=make_room(camp), slot=make_slot(camp))
-    grid.publish_plan(camp=camp, date=day)
+    board.move_session(session=session, room=make_room(camp), slot=make_slot(camp))
+    board.publish_plan(camp=camp, date=day)
     teilgeber = make_participant(camp=camp)
     page = open_as(teilgeber.user, PHONE)
 

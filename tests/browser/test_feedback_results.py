@@ -15,7 +15,7 @@ from tests.factories import (
     make_session,
     make_slot,
 )
-from voting import grid
+from voting.grid import board
 from voting.models import SessionFeedback
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -26,7 +26,7 @@ LAPTOP = {"width": 1366, "height": 768}
 def rated_session(camp, room, hour, title, ratings):
     session = make_session(camp=camp, title=title)
     slot = make_slot(camp, start=datetime.time(hour, 0), end=datetime.time(hour, 45))
-    grid.move_session(session=session, room=room, slot=slot)
+    board.move_session(session=session, room=room, slot=slot)
     for rating in ratings:
         SessionFeedback.objects.create(
             session=session, participant=make_participant(camp=camp), rating=rating
@@ -55,7 +55,7 @@ def test_organizer_reads_bars_scaled_to_the_ratings_on_a_laptop(open_as, live_se
     rated_session(camp, room, 10, "Eine Stimme", [2])
     rated_session(camp, room, 11, "Drei Stimmen", [5, 4, 2])
     rated_session(camp, room, 12, "Vier Stimmen", [4, 4, 4, 1])
-    grid.publish_plan(camp=camp, date=day)
+    board.publish_plan(camp=camp, date=day)
     page = open_as(make_organizer(camp), LAPTOP)
 
     page.goto(f"{live_server.url}/{camp.slug}/feedback/results/")

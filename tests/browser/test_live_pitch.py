@@ -52,7 +52,7 @@ def test_pitch_advanced_both_phones_vote_projector_counts_two(open_as, live_serv
 
 def test_projector_keeps_its_picture_while_offline_and_recovers(open_as, live_server, plenum):
     camp, second, _organizer, phone_users = plenum
-    from voting import services
+    from voting.plenum import services
 
     services.start_pitch(camp=camp, date=camp.start_date)
     services.step_pitch(camp=camp, step=1)
@@ -75,7 +75,7 @@ def test_projector_keeps_its_picture_while_offline_and_recovers(open_as, live_se
 
 def test_a_phone_takes_its_vote_back_with_the_button_the_vote_brought(open_as, live_server, plenum):
     camp, second, _organizer, phone_users = plenum
-    from voting import services
+    from voting.plenum import services
 
     services.start_pitch(camp=camp, date=camp.start_date)
     services.step_pitch(camp=camp, step=1)
@@ -119,7 +119,7 @@ def test_a_hidden_phone_skips_its_polls_and_shows_the_pitch_at_once_when_shown(
     open_as, live_server, plenum
 ):
     camp, _second, _organizer, phone_users = plenum
-    from voting import services
+    from voting.plenum import services
 
     phone = open_as(phone_users[0], PHONE)
     polls = []

@@ -12,8 +12,8 @@ from playwright.sync_api import expect
 from events.models import Participant
 from tests.browser.conftest import PHONE, PROJECTOR
 from tests.factories import make_camp, make_room, make_session, make_slot, open_voting
-from voting import grid
-from voting import services as voting_services
+from voting.grid import board
+from voting.plenum import services as voting_services
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -151,8 +151,8 @@ def test_a_session_of_someone_who_signed_up_with_just_an_address_shows_their_nam
     page.get_by_role("button", name="Propose").click()
     expect(page.locator(".messages")).to_contain_text("Your session is in the pitch queue.")
     session = camp.sessions.get()
-    grid.move_session(session=session, room=room, slot=slot)
-    grid.publish_plan(camp=camp, date=camp.start_date)
+    board.move_session(session=session, room=room, slot=slot)
+    board.publish_plan(camp=camp, date=camp.start_date)
 
     page.get_by_role("link", name="Plan").click()
     expect(page.locator("main")).to_contain_text("Kim")

@@ -26,8 +26,8 @@ from tests.factories import (
     make_session,
     open_voting,
 )
-from voting import services
 from voting.models import Vote, VotingDay
+from voting.plenum import services
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from tests.browser.conftest import PHONE, PROJECTOR
 from tests.factories import make_camp, make_participant, make_room, make_session, make_slot
-from voting import grid
+from voting.grid import board
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -22,8 +22,8 @@ def online_camp():
     make_room(camp, name="Raum Hopper", online_url="https://meet.example.org/bc-hopper")
     slot = make_slot(camp, start=datetime.time(10, 0), end=datetime.time(10, 45))
     session = make_session(camp=camp, title="Breakout-Räume, die funktionieren")
-    grid.move_session(session=session, room=room, slot=slot)
-    grid.publish_plan(camp=camp, date=camp.start_date)
+    board.move_session(session=session, room=room, slot=slot)
+    board.publish_plan(camp=camp, date=camp.start_date)
     return camp, session
 
 
@@ -79,8 +79,8 @@ def test_the_projector_marks_online_rooms_and_shows_no_link(open_as, live_server
     slot = make_slot(camp, start=datetime.time(10, 0), end=datetime.time(10, 45))
     for room in rooms:
         session = make_session(camp=camp, title=f"Session in {room.name}")
-        grid.move_session(session=session, room=room, slot=slot)
-    grid.publish_plan(camp=camp, date=camp.start_date)
+        board.move_session(session=session, room=room, slot=slot)
+    board.publish_plan(camp=camp, date=camp.start_date)
     page = open_as(None, PROJECTOR)
 
     page.goto(f"{live_server.url}/{camp.slug}/projector/")

@@ -22,7 +22,8 @@ from tests.factories import (
     make_wish,
     open_voting,
 )
-from voting import grid, services
+from voting.grid import board
+from voting.plenum import services
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -34,8 +35,8 @@ def test_no_page_requests_a_third_party_or_breaks_the_csp(open_as, live_server):
     make_sponsor(camp, name="Kaffee", url="https://sponsor.example")
     room, slot = make_room(camp), make_slot(camp)
     session = make_session(camp=camp, description="[a link](https://example.org) and **bold**")
-    grid.move_session(session=session, room=room, slot=slot)
-    grid.publish_plan(camp=camp, date=camp.start_date)
+    board.move_session(session=session, room=room, slot=slot)
+    board.publish_plan(camp=camp, date=camp.start_date)
     services.start_pitch(camp=camp, date=camp.start_date)
     make_notes(session, "# Notes\n\n- a [link](https://example.org)", "# Notes\n\n- changed")
     teilgeber = make_participant(camp=camp, hashtags=["ux"], is_public=True)

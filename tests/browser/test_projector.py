@@ -25,8 +25,9 @@ from tests.factories import (
     make_slot,
     make_sponsor,
 )
-from voting import grid, services
+from voting.grid import board
 from voting.models import Placement, VotingDay
+from voting.plenum import services
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -79,7 +80,7 @@ LONGEST_TITLE = (
 def at(camp, hour, minute=0):
     """The camp's clock at that time of its first day (the live server runs in this process)."""
     moment = datetime.datetime.combine(camp.start_date, datetime.time(hour, minute), tzinfo=camp.tz)
-    return mock.patch("voting.queries.camp_now", return_value=moment)
+    return mock.patch("voting.grid.queries.camp_now", return_value=moment)
 
 
 def camp_with_rooms(count):
@@ -113,7 +114,7 @@ def camp_with_rooms(count):
             )
             # Placed as the board would, without its undo step (not what is tested here).
             Placement.objects.create(session=session, room=room, slot=slot, pinned=True)
-    grid.publish_plan(camp=camp, date=camp.start_date)
+    board.publish_plan(camp=camp, date=camp.start_date)
     make_sponsor(camp, name="Kaffeerösterei Ehrenfeld")
     make_sponsor(camp, name="Netzwerk Köln e.V.")
     organizer = make_organizer(camp)

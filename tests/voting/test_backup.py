@@ -22,8 +22,10 @@ from tests.factories import (
     make_vote,
     open_voting,
 )
-from voting import backup, grid, services
+from voting.grid import board
 from voting.models import CampFeedback, SessionFeedback
+from voting.plenum import services
+from voting.records import backup
 
 pytestmark = pytest.mark.django_db
 
@@ -48,10 +50,10 @@ def full_camp():
     )
     for session in sessions:
         make_vote(session)
-    grid.plan_day(camp=camp, date=camp.start_date)
-    grid.set_pinned(session=sessions[0], pinned=True)
-    grid.set_slot_locked(slot=slots[0], locked=True)
-    grid.publish_plan(camp=camp, date=camp.start_date)
+    board.plan_day(camp=camp, date=camp.start_date)
+    board.set_pinned(session=sessions[0], pinned=True)
+    board.set_slot_locked(slot=slots[0], locked=True)
+    board.publish_plan(camp=camp, date=camp.start_date)
     services.merge_sessions(keep=sessions[1], duplicate=sessions[2])
     services.start_pitch(camp=camp, date=camp.start_date)
     wall.post_announcement(camp=camp, by=organizer, text="Kaffee im Foyer")

@@ -10,7 +10,7 @@ from django.core import mail
 from django.core.management import CommandError, call_command
 
 from events.models import Camp
-from voting import grid
+from voting.grid import board
 from voting.models import Placement, Vote
 
 SHARED = Path(__file__).resolve().parents[3] / "shared" / "planner"
@@ -105,7 +105,7 @@ def test_load_camp_creates_the_camp_and_the_grid_plans_it():
     assert Vote.objects.filter(session__camp=camp).count() == sum(
         len(s["votes"]) for s in instance["sessions"]
     )
-    outcome = grid.plan_day(camp=camp, date=camp.start_date)
+    outcome = board.plan_day(camp=camp, date=camp.start_date)
     assert (
         outcome.placed
         == Placement.objects.filter(session__camp=camp, slot__isnull=False).count()

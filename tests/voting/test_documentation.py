@@ -20,14 +20,15 @@ from tests.factories import (
     make_slot,
     make_user,
 )
-from voting import documentation, grid
+from voting.aftercamp import documentation
+from voting.grid import board
 
 pytestmark = pytest.mark.django_db
 
 
 def at(camp, day, hour, minute=0):
     moment = datetime.datetime.combine(day, datetime.time(hour, minute), tzinfo=camp.tz)
-    return mock.patch("voting.queries.camp_now", return_value=moment)
+    return mock.patch("voting.grid.queries.camp_now", return_value=moment)
 
 
 # --- The notes page exists once the session is placed ------------------------------------------
@@ -43,15 +44,15 @@ def test_a_session_in_the_draft_has_its_notes_page():
 
 def test_a_session_in_the_published_plan_has_its_notes_page_after_leaving_the_draft():
     session = make_placed_session()
-    grid.set_publish_changes(camp=session.camp, date=session.day, publish_changes=False)
-    grid.unplace_session(session=session)
+    board.set_publish_changes(camp=session.camp, date=session.day, publish_changes=False)
+    board.unplace_session(session=session)
 
     assert documentation.has_notes_page(session) is True
 
 
 def test_a_session_taken_off_the_grid_before_publication_loses_an_empty_notes_page():
     session = make_placed_session(publish=False)
-    grid.unplace_session(session=session)
+    board.unplace_session(session=session)
 
     assert documentation.has_notes_page(session) is False
 
@@ -59,7 +60,7 @@ def test_a_session_taken_off_the_grid_before_publication_loses_an_empty_notes_pa
 def test_written_notes_keep_their_page_when_the_session_leaves_the_grid():
     session = make_placed_session(publish=False)
     make_notes(session, "Something worth keeping")
-    grid.unplace_session(session=session)
+    board.unplace_session(session=session)
 
     assert documentation.has_notes_page(session) is True
 
@@ -70,7 +71,7 @@ def test_links_keep_the_page_when_the_session_leaves_the_grid():
     session_services.add_link(
         session=session, user=host.user, participant=host, title="x", url="https://example.org"
     )
-    grid.unplace_session(session=session)
+    board.unplace_session(session=session)
 
     assert documentation.has_notes_page(session) is True
 
@@ -165,10 +166,10 @@ def day():
     first = make_session(camp=camp, host=anna, title="First")
     parallel = make_session(camp=camp, host=ben, title="Parallel")
     later = make_session(camp=camp, host=anna, title="Later")
-    grid.move_session(session=first, room=saal, slot=slots[0])
-    grid.move_session(session=parallel, room=kueche, slot=slots[0])
-    grid.move_session(session=later, room=saal, slot=slots[1])
-    grid.publish_plan(camp=camp, date=camp.start_date)
+    board.move_session(session=first, room=saal, slot=slots[0])
+    board.move_session(session=parallel, room=kueche, slot=slots[0])
+    board.move_session(session=later, room=saal, slot=slots[1])
+    board.publish_plan(camp=camp, date=camp.start_date)
     return camp, (saal, kueche), slots, (first, parallel, later)
 
 
@@ -204,8 +205,8 @@ def test_after_the_camp_every_published_session_was_held(day):
 
 def test_only_the_newest_published_plan_counts(day):
     camp, rooms, slots, (first, _parallel, later) = day
-    grid.move_session(session=later, room=rooms[1], slot=slots[2])
-    grid.publish_plan(camp=camp, date=camp.start_date)
+    board.move_session(session=later, room=rooms[1], slot=slots[2])
+    board.publish_plan(camp=camp, date=camp.start_date)
 
     with at(camp, camp.start_date, 11, 30):
         assert titles(documentation.documentation(camp)) == [[["First", "Parallel"]]]
@@ -213,8 +214,8 @@ def test_only_the_newest_published_plan_counts(day):
 
 def test_the_draft_does_not_count_until_published(day):
     camp, rooms, slots, (_first, _parallel, later) = day
-    grid.set_publish_changes(camp=camp, date=camp.start_date, publish_changes=False)
-    grid.move_session(session=later, room=rooms[1], slot=slots[2])
+    board.set_publish_changes(camp=camp, date=camp.start_date, publish_changes=False)
+    board.move_session(session=later, room=rooms[1], slot=slots[2])
 
     with at(camp, camp.start_date, 11, 30):
         assert titles(documentation.documentation(camp)) == [[["First", "Parallel"], ["Later"]]]

@@ -20,7 +20,8 @@ from tests.factories import (
     make_slot,
     make_vote,
 )
-from voting import feedback, grid
+from voting.aftercamp import feedback
+from voting.grid import board
 from voting.models import CampFeedback, SessionFeedback
 
 pytestmark = pytest.mark.django_db
@@ -44,9 +45,9 @@ def camp_with_plan(*, days_from_today=-1, sessions=1):
             camp, start=datetime.time(10 + index, 0), end=datetime.time(10 + index, 45)
         )
         session = make_session(camp=camp, title=f"Session {index}")
-        grid.move_session(session=session, room=room, slot=slot)
+        board.move_session(session=session, room=room, slot=slot)
         placed.append(session)
-    grid.publish_plan(camp=camp, date=camp.start_date)
+    board.publish_plan(camp=camp, date=camp.start_date)
     return camp, placed
 
 
@@ -93,7 +94,7 @@ def test_camp_feedback_opens_with_the_first_slot_or_midnight():
 
 def test_started_session_ids_come_from_the_grid():
     camp, sessions = camp_with_plan(sessions=2)
-    from voting.queries import published_grid
+    from voting.grid.queries import published_grid
 
     plan = published_grid(camp, camp.start_date)
 

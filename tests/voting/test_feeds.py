@@ -23,7 +23,7 @@ from tests.factories import (
     make_user,
     make_vote,
 )
-from voting import grid
+from voting.grid import board
 
 pytestmark = pytest.mark.django_db
 
@@ -40,8 +40,8 @@ def published_camp(*, start_date, slug="demo-camp", sessions=1):
     later = make_slot(camp, start=datetime.time(11, 0), end=datetime.time(11, 45))
     made = [make_session(camp=camp, title=f"Session {index}") for index in range(sessions)]
     for session, cell in zip(made, [slot, later], strict=False):
-        grid.move_session(session=session, room=room, slot=cell)
-    grid.publish_plan(camp=camp, date=camp.start_date)
+        board.move_session(session=session, room=room, slot=cell)
+    board.publish_plan(camp=camp, date=camp.start_date)
     return camp, made
 
 
@@ -102,8 +102,8 @@ def test_a_camp_across_the_change_to_summer_time_gets_both_offsets(client):
     for day in camp.days:
         slot = make_slot(camp, date=day, start=datetime.time(10), end=datetime.time(11))
         session = make_session(camp=camp, day=day, title=f"On {day}")
-        grid.move_session(session=session, room=room, slot=slot)
-        grid.publish_plan(camp=camp, date=day)
+        board.move_session(session=session, room=room, slot=slot)
+        board.publish_plan(camp=camp, date=day)
         sessions.append(session)
 
     ics = client.get(reverse("voting:plan-ics", args=[camp.slug])).content
@@ -250,7 +250,7 @@ def test_hosts_in_the_exports_are_named_as_on_the_plan_and_never_by_an_address(c
     session.hosts.update(participant=nameless)
     named = make_participant(camp=camp, display_name="Bodo Named", is_public=False)
     session.hosts.create(participant=named)
-    grid.publish_plan(camp=camp, date=camp.start_date)  # the plan's hosts as published now
+    board.publish_plan(camp=camp, date=camp.start_date)  # the plan's hosts as published now
     client.cookies["django_language"] = "en"
 
     as_json, as_xml = exports(client, camp)
@@ -287,8 +287,8 @@ def online_camp(*, public):
     slot = make_slot(camp, start=datetime.time(10, 0), end=datetime.time(10, 45))
     sessions = [make_session(camp=camp, title=f"In {room.name}") for room in rooms]
     for session, room in zip(sessions, rooms, strict=True):
-        grid.move_session(session=session, room=room, slot=slot)
-    grid.publish_plan(camp=camp, date=camp.start_date)
+        board.move_session(session=session, room=room, slot=slot)
+    board.publish_plan(camp=camp, date=camp.start_date)
     return camp, sessions
 
 

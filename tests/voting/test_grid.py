@@ -12,7 +12,7 @@ from tests.factories import (
     make_slot,
     make_vote,
 )
-from voting import grid
+from voting.grid import board
 from voting.models import BoardSnapshot, Placement, PublishedPlan
 
 pytestmark = pytest.mark.django_db
@@ -57,7 +57,7 @@ def test_plan_day_puts_the_most_wanted_into_the_big_room_and_keeps_shared_audien
         make_vote(niche, person)
         make_vote(twin, person)
 
-    outcome = grid.plan_day(camp=camp, date=camp.start_date)
+    outcome = board.plan_day(camp=camp, date=camp.start_date)
 
     placed = cells(camp)
     assert outcome.placed == 3
@@ -70,10 +70,10 @@ def test_plan_day_keeps_pins_and_follows_them(day):
     session = make_session(camp=camp, title="Pinned")
     for _ in range(5):
         make_vote(session)
-    grid.plan_day(camp=camp, date=camp.start_date)
-    grid.move_session(session=session, room=small, slot=slots[2])
+    board.plan_day(camp=camp, date=camp.start_date)
+    board.move_session(session=session, room=small, slot=slots[2])
 
-    grid.plan_day(camp=camp, date=camp.start_date)
+    board.plan_day(camp=camp, date=camp.start_date)
 
     assert cells(camp)["Pinned"] == ("Küche", "13", True)
 
@@ -85,11 +85,11 @@ def test_host_never_in_two_places(day):
         make_session(camp=camp, host=host, title="A"),
         make_session(camp=camp, host=host, title="B"),
     )
-    grid.move_session(session=first, room=big, slot=slots[0])
+    board.move_session(session=first, room=big, slot=slots[0])
 
-    with pytest.raises(grid.GridError, match="A host of “B” holds “A”"):
-        grid.move_session(session=second, room=small, slot=slots[0])
-    grid.plan_day(camp=camp, date=camp.start_date)
+    with pytest.raises(board.GridError, match="A host of “B” holds “A”"):
+        board.move_session(session=second, room=small, slot=slots[0])
+    board.plan_day(camp=camp, date=camp.start_date)
 
     placed = cells(camp)
     assert placed["A"][1] != placed["B"][1]
@@ -98,10 +98,10 @@ def test_host_never_in_two_places(day):
 def test_move_onto_an_occupied_cell_swaps(day):
     camp, (big, small), slots = day
     a, b = make_session(camp=camp, title="A"), make_session(camp=camp, title="B")
-    grid.move_session(session=a, room=big, slot=slots[0])
-    grid.move_session(session=b, room=small, slot=slots[1])
+    board.move_session(session=a, room=big, slot=slots[0])
+    board.move_session(session=b, room=small, slot=slots[1])
 
-    grid.move_session(session=a, room=small, slot=slots[1])
+    board.move_session(session=a, room=small, slot=slots[1])
 
     assert cells(camp) == {"A": ("Küche", "11", True), "B": ("Saal", "10", True)}
 
@@ -110,9 +110,9 @@ def test_two_slot_session_never_spans_the_lunch_break(day):
     camp, (big, small), slots = day
     workshop = make_session(camp=camp, title="Workshop", length=2)
 
-    with pytest.raises(grid.GridError, match="two slots in a row"):
-        grid.move_session(session=workshop, room=big, slot=slots[1])
-    grid.move_session(session=workshop, room=big, slot=slots[0])
+    with pytest.raises(board.GridError, match="two slots in a row"):
+        board.move_session(session=workshop, room=big, slot=slots[1])
+    board.move_session(session=workshop, room=big, slot=slots[0])
 
     assert cells(camp)["Workshop"] == ("Saal", "10", True)
 
@@ -121,10 +121,10 @@ def test_unplaced_session_stays_off_the_grid_when_replanning(day):
     camp, (big, small), slots = day
     session = make_session(camp=camp, title="Off")
     make_vote(session)
-    grid.plan_day(camp=camp, date=camp.start_date)
+    board.plan_day(camp=camp, date=camp.start_date)
 
-    grid.unplace_session(session=session)
-    grid.plan_day(camp=camp, date=camp.start_date)
+    board.unplace_session(session=session)
+    board.plan_day(camp=camp, date=camp.start_date)
 
     assert cells(camp)["Off"] == (None, None, True)
 
@@ -132,16 +132,16 @@ def test_unplaced_session_stays_off_the_grid_when_replanning(day):
 def test_locked_slot_keeps_its_sessions_and_takes_no_new_one(day):
     camp, (big, small), slots = day
     kept = make_session(camp=camp, title="Kept")
-    grid.plan_day(camp=camp, date=camp.start_date)
-    grid.set_pinned(session=kept, pinned=False)
+    board.plan_day(camp=camp, date=camp.start_date)
+    board.set_pinned(session=kept, pinned=False)
     kept_cell = cells(camp)["Kept"]
     locked_slot = Slot.objects.get(camp=camp, start=datetime.time(int(kept_cell[1]), 0))
-    grid.set_slot_locked(slot=locked_slot, locked=True)
+    board.set_slot_locked(slot=locked_slot, locked=True)
     for index in range(6):
         newcomer = make_session(camp=camp, title=f"New {index}")
         make_vote(newcomer)
 
-    grid.plan_day(camp=camp, date=camp.start_date)
+    board.plan_day(camp=camp, date=camp.start_date)
 
     placed = cells(camp)
     assert placed["Kept"][:2] == kept_cell[:2]
@@ -154,7 +154,7 @@ def test_plan_day_fills_the_morning_first(day):
     for title in ("A", "B"):  # one fan wants both: they go into two slots
         make_vote(make_session(camp=camp, title=title), fan)
 
-    grid.plan_day(camp=camp, date=camp.start_date)
+    board.plan_day(camp=camp, date=camp.start_date)
 
     assert sorted(cell[1] for cell in cells(camp).values()) == ["10", "11"]
 
@@ -162,12 +162,12 @@ def test_plan_day_fills_the_morning_first(day):
 def test_plan_day_leaves_no_session_out_while_an_open_room_is_free(day):
     camp, (big, small), slots = day
     kept = make_session(camp=camp, title="Kept")
-    grid.move_session(session=kept, room=big, slot=slots[0])
-    grid.set_slot_locked(slot=slots[0], locked=True)
+    board.move_session(session=kept, room=big, slot=slots[0])
+    board.set_slot_locked(slot=slots[0], locked=True)
     for index in range(4):
         make_session(camp=camp, title=f"New {index}")
 
-    grid.plan_day(camp=camp, date=camp.start_date)
+    board.plan_day(camp=camp, date=camp.start_date)
 
     placed = cells(camp)
     assert [title for title, cell in placed.items() if cell[1] == "10"] == ["Kept"]
@@ -182,36 +182,36 @@ def test_plan_day_leaves_no_session_out_while_an_open_room_is_free(day):
 def test_undo_restores_the_draft_before_the_last_action(day):
     camp, (big, small), slots = day
     a = make_session(camp=camp, title="A")
-    grid.move_session(session=a, room=big, slot=slots[0])
-    grid.move_session(session=a, room=small, slot=slots[2])
+    board.move_session(session=a, room=big, slot=slots[0])
+    board.move_session(session=a, room=small, slot=slots[2])
 
-    label = grid.undo(camp=camp, date=camp.start_date)
+    label = board.undo(camp=camp, date=camp.start_date)
 
     assert label == "Move “A”"
     assert cells(camp)["A"] == ("Saal", "10", True)
-    grid.undo(camp=camp, date=camp.start_date)
+    board.undo(camp=camp, date=camp.start_date)
     assert cells(camp) == {}
-    with pytest.raises(grid.GridError, match="nothing to undo"):
-        grid.undo(camp=camp, date=camp.start_date)
+    with pytest.raises(board.GridError, match="nothing to undo"):
+        board.undo(camp=camp, date=camp.start_date)
 
 
 def test_undo_keeps_a_bounded_history(day):
     camp, (big, small), slots = day
     a = make_session(camp=camp)
-    for index in range(grid.UNDO_DEPTH + 5):
-        grid.move_session(session=a, room=big if index % 2 else small, slot=slots[0])
+    for index in range(board.UNDO_DEPTH + 5):
+        board.move_session(session=a, room=big if index % 2 else small, slot=slots[0])
 
-    assert BoardSnapshot.objects.filter(camp=camp).count() == grid.UNDO_DEPTH
+    assert BoardSnapshot.objects.filter(camp=camp).count() == board.UNDO_DEPTH
 
 
 def test_publish_marks_moved_sessions_and_later_moves_publish_at_once(day):
     camp, (big, small), slots = day
     a, b = make_session(camp=camp, title="A"), make_session(camp=camp, title="B")
-    grid.move_session(session=a, room=big, slot=slots[0])
-    grid.move_session(session=b, room=big, slot=slots[1])
-    first = grid.publish_plan(camp=camp, date=camp.start_date)
+    board.move_session(session=a, room=big, slot=slots[0])
+    board.move_session(session=b, room=big, slot=slots[1])
+    first = board.publish_plan(camp=camp, date=camp.start_date)
 
-    grid.move_session(session=b, room=small, slot=slots[2])
+    board.move_session(session=b, room=small, slot=slots[2])
 
     latest = PublishedPlan.objects.filter(camp=camp).order_by("-version").first()
     rows = {row["session"]: row for row in latest.placements}
@@ -224,11 +224,11 @@ def test_publish_marks_moved_sessions_and_later_moves_publish_at_once(day):
 def test_without_publish_changes_moves_stay_in_the_draft(day):
     camp, (big, small), slots = day
     a = make_session(camp=camp, title="A")
-    grid.move_session(session=a, room=big, slot=slots[0])
-    grid.publish_plan(camp=camp, date=camp.start_date)
-    grid.set_publish_changes(camp=camp, date=camp.start_date, publish_changes=False)
+    board.move_session(session=a, room=big, slot=slots[0])
+    board.publish_plan(camp=camp, date=camp.start_date)
+    board.set_publish_changes(camp=camp, date=camp.start_date, publish_changes=False)
 
-    grid.move_session(session=a, room=small, slot=slots[1])
+    board.move_session(session=a, room=small, slot=slots[1])
 
     assert PublishedPlan.objects.filter(camp=camp).count() == 1
 
@@ -241,8 +241,8 @@ def test_infeasible_day_is_explained_with_session_titles(day):
     Placement.objects.create(session=a, room=big, slot=slots[0], pinned=True)
     Placement.objects.create(session=b, room=small, slot=slots[0], pinned=True)
 
-    with pytest.raises(grid.GridError) as error:
-        grid.plan_day(camp=camp, date=camp.start_date)
+    with pytest.raises(board.GridError) as error:
+        board.plan_day(camp=camp, date=camp.start_date)
 
     assert "“Alpha”" in str(error.value)
     assert "“Beta”" in str(error.value)
@@ -254,10 +254,10 @@ def test_moving_into_a_break_or_another_camp_is_refused(day):
     lunch = Slot.objects.get(camp=camp, kind=Slot.Kind.BREAK)
     foreign_room = make_room(make_camp())
 
-    with pytest.raises(grid.GridError, match="takes no sessions"):
-        grid.move_session(session=session, room=big, slot=lunch)
-    with pytest.raises(grid.GridError, match="not part of this camp"):
-        grid.move_session(session=session, room=foreign_room, slot=slots[0])
+    with pytest.raises(board.GridError, match="takes no sessions"):
+        board.move_session(session=session, room=big, slot=lunch)
+    with pytest.raises(board.GridError, match="not part of this camp"):
+        board.move_session(session=session, room=foreign_room, slot=slots[0])
 
 
 def test_build_instance_scores_like_the_shared_format(day):
@@ -266,7 +266,7 @@ def test_build_instance_scores_like_the_shared_format(day):
     session = make_session(camp=camp, host=host, length=2)
     make_vote(session)
 
-    instance = grid.build_instance(camp, camp.start_date)
+    instance = board.build_instance(camp, camp.start_date)
 
     assert [slot["day"] for slot in instance["slots"]] == [0, 0, 1]
     assert instance["sessions"][0]["hosts"] == [str(host.pk)]
@@ -282,7 +282,7 @@ def test_a_host_with_more_sessions_than_slots_gets_the_most_wanted_planned(day):
         for _ in range(index):
             make_vote(session)
 
-    outcome = grid.plan_day(camp=camp, date=camp.start_date)
+    outcome = board.plan_day(camp=camp, date=camp.start_date)
 
     placed = cells(camp)
     assert outcome.placed == 3
@@ -295,17 +295,17 @@ def test_following_the_votes_publishes_nothing_and_leaves_locked_slots(
 ):
     camp, (big, small), slots = day
     make_session(camp=camp, title="Kept")
-    grid.plan_day(camp=camp, date=camp.start_date)
-    grid.publish_plan(camp=camp, date=camp.start_date)  # "publish every change at once" is on
+    board.plan_day(camp=camp, date=camp.start_date)
+    board.publish_plan(camp=camp, date=camp.start_date)  # "publish every change at once" is on
     kept_cell = cells(camp)["Kept"]
     locked_slot = Slot.objects.get(camp=camp, start=datetime.time(int(kept_cell[1]), 0))
-    grid.set_slot_locked(slot=locked_slot, locked=True)
+    board.set_slot_locked(slot=locked_slot, locked=True)
     for index in range(3):
         make_vote(make_session(camp=camp, title=f"New {index}"))
     with django_capture_on_commit_callbacks(execute=True):
         live.mark_changed(camp.slug, live.VOTES)
 
-    outcome = grid.follow_votes(camp=camp, date=camp.start_date)
+    outcome = board.follow_votes(camp=camp, date=camp.start_date)
 
     placed = cells(camp)
     assert outcome.placed == 4

@@ -35,7 +35,8 @@ from tests.factories import (
     make_wish,
     open_voting,
 )
-from voting import grid, services
+from voting.grid import board
+from voting.plenum import services
 
 pytestmark = pytest.mark.django_db
 
@@ -131,8 +132,8 @@ def world(monkeypatch):
     host = make_participant(camp=camp, display_name="Host")
     session = make_session(camp=camp, host=host, title="Pitched")
     others = [make_session(camp=camp, title=f"Other {n}") for n in range(3)]
-    grid.move_session(session=session, room=room, slot=slot)
-    grid.publish_plan(camp=camp, date=camp.start_date)
+    board.move_session(session=session, room=room, slot=slot)
+    board.publish_plan(camp=camp, date=camp.start_date)
     make_notes(session, "Notes")
     link = SessionLink.objects.create(session=session, title="Pad", url="https://pad.example")
     teilgeber = make_participant(camp=camp, display_name="Teilgeber")

@@ -6,7 +6,7 @@ from django.urls import reverse
 from events.models import Participant
 from sessions.models import Session
 from tests.factories import make_camp, make_participant, make_session, make_user, make_vote
-from voting import queries
+from voting.aftercamp import network
 
 pytestmark = pytest.mark.django_db
 
@@ -41,7 +41,7 @@ def test_shared_interests_ranks_by_sessions_in_common_then_by_fewest_other_votes
     vote_all(two_of_five, sessions[1:6])
     vote_all(public(camp, "Nothing in common"), sessions[3:])
 
-    found = queries.shared_interests(me)
+    found = network.shared_interests(me)
 
     assert [(p.display_name, p.shared) for p in found] == [
         ("Three in common", 3),
@@ -62,7 +62,7 @@ def test_shared_interests_never_includes_people_who_did_not_opt_in(camp, me):
     other_camp = make_camp()
     make_vote(make_session(camp=other_camp), public(other_camp, "Elsewhere"))
 
-    assert queries.shared_interests(me) == []
+    assert network.shared_interests(me) == []
 
 
 def test_shared_interests_counts_visible_sessions_only(camp, me):
@@ -74,7 +74,7 @@ def test_shared_interests_counts_visible_sessions_only(camp, me):
         make_vote(session, me)
         make_vote(session, ben)
 
-    found = queries.shared_interests(me)
+    found = network.shared_interests(me)
 
     assert [(p.display_name, p.shared) for p in found] == [("Ben", 1)]
 
@@ -86,7 +86,7 @@ def test_shared_interests_query_count_is_constant_in_votes(camp, me, django_asse
         vote_all(public(camp, f"P{index}"), sessions[index % 4 :])
 
     with django_assert_num_queries(1):
-        found = queries.shared_interests(me)
+        found = network.shared_interests(me)
 
     assert len(found) == 25
 

@@ -11,7 +11,7 @@ from django.core.cache import cache
 
 from events import live, wall
 from tests.factories import make_camp, make_participant, make_session, open_voting
-from voting import queries, services
+from voting.plenum import queries, services
 
 pytestmark = pytest.mark.django_db
 HTMX = {"HX-Request": "true"}

@@ -11,7 +11,8 @@ from django.utils import timezone
 
 from events.models import NotificationSettings, SentNotification
 from tests.factories import make_camp, make_participant, make_room, make_session, make_slot
-from voting import grid, tasks
+from voting import tasks
+from voting.grid import board
 from voting.models import GridDay
 
 pytestmark = pytest.mark.django_db
@@ -32,8 +33,8 @@ def day():
     NotificationSettings.objects.create(user=clara.user, plan_published=True)
     rust = make_session(camp=camp, host=anna, title="Rust")
     kaffee = make_session(camp=camp, host=ben, title="Kaffee")
-    grid.move_session(session=rust, room=saal, slot=early)
-    grid.move_session(session=kaffee, room=kueche, slot=early)
+    board.move_session(session=rust, room=saal, slot=early)
+    board.move_session(session=kaffee, room=kueche, slot=early)
     return {
         "camp": camp,
         "rooms": (saal, kueche),
@@ -53,7 +54,7 @@ def mails_to(participant):
 
 def publish(day, capture):
     with capture(execute=True):
-        grid.publish_plan(camp=day["camp"], date=day["camp"].start_date)
+        board.publish_plan(camp=day["camp"], date=day["camp"].start_date)
 
 
 def test_publishing_tells_each_host_where_their_session_is(day, django_capture_on_commit_callbacks):
@@ -90,7 +91,7 @@ def test_a_published_move_waits_for_the_board_to_be_quiet(day, django_capture_on
     mail.outbox.clear()
 
     with django_capture_on_commit_callbacks(execute=True):
-        grid.move_session(session=rust, room=saal, slot=day["slots"][1])
+        board.move_session(session=rust, room=saal, slot=day["slots"][1])
 
     assert mail.outbox == []
     assert tasks.send_due_host_notices() == 0
@@ -109,10 +110,10 @@ def test_a_burst_of_drags_makes_one_mail_per_host_and_only_moved_hosts_hear(
     mail.outbox.clear()
 
     with django_capture_on_commit_callbacks(execute=True):
-        grid.move_session(session=rust, room=kueche, slot=late)
-        grid.move_session(session=rust, room=saal, slot=late)
-        grid.move_session(session=kaffee, room=saal, slot=early)  # swaps nothing: Rust left
-        grid.move_session(session=kaffee, room=kueche, slot=early)  # and back: unchanged
+        board.move_session(session=rust, room=kueche, slot=late)
+        board.move_session(session=rust, room=saal, slot=late)
+        board.move_session(session=kaffee, room=saal, slot=early)  # swaps nothing: Rust left
+        board.move_session(session=kaffee, room=kueche, slot=early)  # and back: unchanged
     tasks.send_due_host_notices(now=later())
 
     assert [(m.to, m.subject) for m in mail.outbox] == [
@@ -149,7 +150,7 @@ def test_the_command_sends_due_plan_notices(day, django_capture_on_commit_callba
     publish(day, django_capture_on_commit_callbacks)
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        grid.move_session(session=rust, room=day["rooms"][1], slot=day["slots"][1])
+        board.move_session(session=rust, room=day["rooms"][1], slot=day["slots"][1])
     quiet = later()
     monkeypatch.setattr(timezone, "now", lambda: quiet)
 
@@ -164,11 +165,11 @@ def test_a_host_of_two_sessions_gets_one_mail_naming_a_double_slots_whole_time(
     anna, ben, _clara = day["people"]
     saal, kueche = day["rooms"]
     early, late = day["slots"]
-    grid.unplace_session(session=day["sessions"][1])
+    board.unplace_session(session=day["sessions"][1])
     workshop = make_session(camp=day["camp"], host=ben, title="Workshop", length=2)
-    grid.move_session(session=workshop, room=kueche, slot=early)
+    board.move_session(session=workshop, room=kueche, slot=early)
     go = make_session(camp=day["camp"], host=anna, title="Go")
-    grid.move_session(session=go, room=saal, slot=late)
+    board.move_session(session=go, room=saal, slot=late)
 
     publish(day, django_capture_on_commit_callbacks)
 
@@ -185,11 +186,11 @@ def test_with_a_deferring_backend_the_notice_is_enqueued_for_when_it_is_due(
 ):
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
     settings.PLAN_CHANGE_NOTICE_DELAY = 300
-    grid.publish_plan(camp=day["camp"], date=day["camp"].start_date)
+    board.publish_plan(camp=day["camp"], date=day["camp"].start_date)
     rust = day["sessions"][0]
 
     with django_capture_on_commit_callbacks(execute=True):
-        grid.move_session(session=rust, room=day["rooms"][1], slot=day["slots"][1])
+        board.move_session(session=rust, room=day["rooms"][1], slot=day["slots"][1])
 
     [result] = default_task_backend.results
     assert result.task.name == "notify_moved_hosts"

@@ -16,8 +16,9 @@ from tests.factories import (
     make_session,
     make_slot,
 )
-from voting import grid, orga, services
+from voting.grid import board, checklist
 from voting.models import VotingDay
+from voting.plenum import services
 
 pytestmark = pytest.mark.django_db
 
@@ -25,11 +26,11 @@ pytestmark = pytest.mark.django_db
 def on(camp, date):
     """A patch that makes it noon of that date in the camp's time zone."""
     moment = datetime.datetime.combine(date, datetime.time(12, 0), tzinfo=camp.tz)
-    return mock.patch("voting.orga.camp_now", return_value=moment)
+    return mock.patch("voting.grid.checklist.camp_now", return_value=moment)
 
 
 def steps(camp):
-    ready = orga.day_readiness(camp, camp.start_date)
+    ready = checklist.day_readiness(camp, camp.start_date)
     return [step for step in ready.STEPS if ready.done[step]], ready.next_step
 
 
@@ -46,11 +47,11 @@ def test_the_checklist_follows_the_day_from_rooms_to_the_published_plan():
     seen.append(steps(camp))
     session = make_session(camp=camp)
     services.start_pitch(camp=camp, date=camp.start_date)
-    running = orga.day_readiness(camp, camp.start_date)
+    running = checklist.day_readiness(camp, camp.start_date)
     services.stop_pitch(camp=camp)
     seen.append(steps(camp))
-    grid.move_session(session=session, room=room, slot=slot)
-    grid.publish_plan(camp=camp, date=camp.start_date)
+    board.move_session(session=session, room=room, slot=slot)
+    board.publish_plan(camp=camp, date=camp.start_date)
     seen.append(steps(camp))
 
     assert seen == [
@@ -62,8 +63,12 @@ def test_the_checklist_follows_the_day_from_rooms_to_the_published_plan():
         (["rooms", "slots", "voting", "pitch"], "plan"),
         (["rooms", "slots", "voting", "pitch", "plan"], None),
     ]
-    assert (running.pitch, running.next_step, running.sessions) == (orga.Pitch.RUNNING, "pitch", 1)
-    assert orga.day_readiness(camp, camp.start_date).plan_version == 1
+    assert (running.pitch, running.next_step, running.sessions) == (
+        checklist.Pitch.RUNNING,
+        "pitch",
+        1,
+    )
+    assert checklist.day_readiness(camp, camp.start_date).plan_version == 1
 
 
 def test_a_pitch_on_a_later_day_counts_as_held_for_the_day_before():
@@ -73,8 +78,8 @@ def test_a_pitch_on_a_later_day_counts_as_held_for_the_day_before():
 
     services.start_pitch(camp=camp, date=camp.end_date)
 
-    assert orga.day_readiness(camp, camp.start_date).pitch == orga.Pitch.HELD
-    assert orga.day_readiness(camp, camp.end_date).pitch == orga.Pitch.RUNNING
+    assert checklist.day_readiness(camp, camp.start_date).pitch == checklist.Pitch.HELD
+    assert checklist.day_readiness(camp, camp.end_date).pitch == checklist.Pitch.RUNNING
 
 
 def test_the_checklist_is_for_today_during_the_camp_and_the_nearest_day_otherwise():
@@ -86,7 +91,7 @@ def test_the_checklist_is_for_today_during_the_camp_and_the_nearest_day_otherwis
     days = []
     for date in (camp.start_date - one_day, camp.start_date + one_day, camp.end_date + one_day):
         with on(camp, date):
-            days.append(orga.checklist_day(camp))
+            days.append(checklist.checklist_day(camp))
 
     assert days == [camp.start_date, camp.start_date + one_day, camp.end_date]
 
@@ -100,9 +105,9 @@ def test_the_checklist_counts_in_a_constant_number_of_queries(django_assert_num_
         make_session(camp=large)
 
     with django_assert_num_queries(6):
-        orga.day_readiness(small, small.start_date)
+        checklist.day_readiness(small, small.start_date)
     with django_assert_num_queries(6):
-        orga.day_readiness(large, large.start_date)
+        checklist.day_readiness(large, large.start_date)
 
 
 # --- Where the organizers find it ----------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""The session-grid planner (voting.planner): hard rules, agreement with the shared judge,
+"""The session-grid planner (voting.grid.planner): hard rules, agreement with the shared judge,
 stability of re-plans, determinism, infeasible input, and quality on the public instances.
 
 Pure Python: no database, no Django. The shared kit (``<repo>/../shared/planner``) provides
@@ -19,7 +19,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from voting.planner import (
+from voting.grid.planner import (
     Cell,
     InfeasibleError,
     check_placements,
@@ -30,7 +30,7 @@ from voting.planner import (
     score,
     validate,
 )
-from voting.planner.__main__ import main
+from voting.grid.planner.__main__ import main
 
 REPO = Path(__file__).resolve().parents[2]
 KIT = REPO.parent / "shared" / "planner"
@@ -260,7 +260,7 @@ def test_quality_on_public_instances_with_proven_optimum(name):
 
 def test_plan_does_not_depend_on_hash_seeds():
     code = (
-        "import json, sys; from voting.planner import plan; "
+        "import json, sys; from voting.grid.planner import plan; "
         f"print(json.dumps(plan(json.load(open({str(PUBLIC / 'tiny-1.json')!r}))).to_json()))"
     )
     outputs = {

@@ -20,8 +20,9 @@ from tests.factories import (
     make_vote,
     open_voting,
 )
-from voting import grid, privacy
+from voting.grid import board
 from voting.models import CampFeedback, Placement, SessionFeedback, Vote
+from voting.records import privacy
 
 pytestmark = pytest.mark.django_db
 
@@ -117,7 +118,7 @@ def test_a_session_left_without_hosts_can_still_be_planned(client, person):
     room, slot = make_room(camp), make_slot(camp)
     client.post(reverse("voting:delete-account"), {"confirm": "yes", "sessions": "keep"})
 
-    grid.plan_day(camp=camp, date=camp.start_date)
+    board.plan_day(camp=camp, date=camp.start_date)
 
     assert Placement.objects.filter(
         room=room, slot=slot
@@ -134,8 +135,8 @@ def test_organizer_erases_a_past_camps_personal_data_and_keeps_the_programme(cli
     rater = make_participant(camp=camp)
     SessionFeedback.objects.create(session=session, participant=rater, rating=5, comment="Top")
     CampFeedback.objects.create(camp=camp, participant=rater, rating=4, good="Gern wieder")
-    grid.move_session(session=session, room=room, slot=slot)
-    grid.publish_plan(camp=camp, date=camp.start_date)
+    board.move_session(session=session, room=room, slot=slot)
+    board.publish_plan(camp=camp, date=camp.start_date)
     running = make_camp()
     make_participant(camp=running)
     organizer = make_organizer(camp)
@@ -169,7 +170,7 @@ def documented(person):
     camp = person["camp"]
     other = person["other"]
     room, slot = make_room(camp), make_slot(camp)
-    grid.move_session(session=other, room=room, slot=slot)
+    board.move_session(session=other, room=room, slot=slot)
     make_notes(other, "Host's start")
     make_notes(other, "Host's start\nAnna's line", author=person["me"])
     make_notes(other, "Host's start\nAnna's line\nHost again")
@@ -340,7 +341,7 @@ def test_deleting_with_withdraw_deletes_open_wishes_but_keeps_taken_ones(client,
 def test_erasing_a_past_camp_drops_the_log_of_its_mails():
     from events.models import SentNotification
     from tests.factories import make_user
-    from voting import privacy
+    from voting.records import privacy
 
     past = datetime.date.today() - datetime.timedelta(days=3)
     camp = make_camp(start_date=past, end_date=past)

@@ -9,8 +9,9 @@ from django.utils.formats import date_format
 
 from events.models import Slot
 from tests.factories import make_camp, make_room, make_series, make_session, make_slot, open_voting
-from voting import grid, queries, services
+from voting.grid import board, queries
 from voting.models import VotingDay
+from voting.plenum import services
 
 pytestmark = pytest.mark.django_db
 HTMX = {"HX-Request": "true"}
@@ -20,7 +21,7 @@ def at(camp, hour, minute=0, *, day=0):
     moment = datetime.datetime.combine(
         camp.start_date + datetime.timedelta(days=day), datetime.time(hour, minute), tzinfo=camp.tz
     )
-    return mock.patch("voting.queries.camp_now", return_value=moment)
+    return mock.patch("voting.grid.queries.camp_now", return_value=moment)
 
 
 @pytest.fixture
@@ -49,8 +50,8 @@ def day():
     }
     for title, (room, slot, length) in placed.items():
         session = make_session(camp=camp, title=title, length=length)
-        grid.move_session(session=session, room=room, slot=slot)
-    grid.publish_plan(camp=camp, date=camp.start_date)
+        board.move_session(session=session, room=room, slot=slot)
+    board.publish_plan(camp=camp, date=camp.start_date)
     return camp, rooms, slots
 
 
@@ -187,8 +188,8 @@ def test_after_the_day_the_projector_invites_to_the_notes_feedback_and_the_next_
     slot = make_slot(camp)
     make_slot(camp, date=camp.end_date, start=datetime.time(9, 30), end=datetime.time(10, 15))
     session = make_session(camp=camp, title="Rust in production")
-    grid.move_session(session=session, room=room, slot=slot)
-    grid.publish_plan(camp=camp, date=camp.start_date)
+    board.move_session(session=session, room=room, slot=slot)
+    board.publish_plan(camp=camp, date=camp.start_date)
     client.cookies["django_language"] = "en"
 
     with at(camp, 20):
@@ -211,8 +212,8 @@ def test_after_the_last_day_the_projector_names_the_next_camp_of_the_series(clie
     )
     make_camp(name="Somebody else's camp", start_date=later, end_date=later)
     room, slot = make_room(camp), make_slot(camp)
-    grid.move_session(session=make_session(camp=camp), room=room, slot=slot)
-    grid.publish_plan(camp=camp, date=camp.start_date)
+    board.move_session(session=make_session(camp=camp), room=room, slot=slot)
+    board.publish_plan(camp=camp, date=camp.start_date)
     client.cookies["django_language"] = "en"
 
     with at(camp, 20):

@@ -5,8 +5,8 @@ from django.urls import reverse
 
 from events import live, wall
 from tests.factories import make_camp, make_organizer, make_participant, make_session, make_vote
-from voting import services
-from voting.views import PROJECTOR_PAGE, PROJECTOR_WALL
+from voting.plenum import services
+from voting.views.plenum import PROJECTOR_PAGE, PROJECTOR_WALL
 
 pytestmark = pytest.mark.django_db
 HTMX = {"HX-Request": "true"}

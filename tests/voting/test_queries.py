@@ -1,7 +1,7 @@
 import pytest
 
 from tests.factories import make_camp, make_participant, make_session, make_vote, open_voting
-from voting import queries
+from voting.plenum import queries
 
 pytestmark = pytest.mark.django_db
 

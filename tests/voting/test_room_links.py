@@ -34,7 +34,7 @@ from tests.factories import (
     make_wish,
 )
 from tests.voting.test_hidden_counts import ROUTES, VARIANTS
-from voting import grid
+from voting.grid import board
 
 pytestmark = pytest.mark.django_db
 
@@ -79,8 +79,8 @@ def world():
     slot = make_slot(camp)
     host = make_participant(camp=camp, display_name="Host")
     session = make_session(camp=camp, host=host, title="Pitched")
-    grid.move_session(session=session, room=room, slot=slot)
-    grid.publish_plan(camp=camp, date=camp.start_date)
+    board.move_session(session=session, room=room, slot=slot)
+    board.publish_plan(camp=camp, date=camp.start_date)
     make_notes(session, "Notes")
     link = SessionLink.objects.create(session=session, title="Pad", url="https://pad.example")
     organizer = make_organizer(camp)
@@ -258,10 +258,10 @@ def test_a_host_is_told_the_link_with_the_place_of_their_session(
     room = make_room(camp, name="Lovelace", online_url=LINK, online_only=True)
     host = make_participant(camp=camp, language="en", status=status)
     session = make_session(camp=camp, host=host, title="Rust")
-    grid.move_session(session=session, room=room, slot=make_slot(camp))
+    board.move_session(session=session, room=room, slot=make_slot(camp))
 
     with django_capture_on_commit_callbacks(execute=True):
-        grid.publish_plan(camp=camp, date=camp.start_date)
+        board.publish_plan(camp=camp, date=camp.start_date)
 
     (message,) = [m for m in mail.outbox if m.to == [host.user.email]]
     assert "placed at 10:00–10:45, Lovelace: “Rust”" in message.body

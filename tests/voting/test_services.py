@@ -11,8 +11,8 @@ from events.models import Participant
 from sessions import services as session_services
 from sessions.models import Session
 from tests.factories import make_camp, make_participant, make_session, make_vote, open_voting
-from voting import services
 from voting.models import LivePitch, Vote, VotingDay
+from voting.plenum import services
 
 pytestmark = pytest.mark.django_db
 

@@ -21,9 +21,9 @@ from tests.factories import (
     make_vote,
     open_voting,
 )
-from voting import services
 from voting.models import LivePitch, Vote, VotingDay
-from voting.views import PITCH_PAGE, PROJECTOR_PAGE
+from voting.plenum import services
+from voting.views.plenum import PITCH_PAGE, PROJECTOR_PAGE
 
 pytestmark = pytest.mark.django_db
 HTMX = {"HX-Request": "true"}

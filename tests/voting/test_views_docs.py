@@ -767,7 +767,7 @@ def after(camp):
     moment = datetime.datetime.combine(
         camp.end_date + datetime.timedelta(days=1), datetime.time(9), tzinfo=camp.tz
     )
-    return mock.patch("voting.queries.camp_now", return_value=moment)
+    return mock.patch("voting.grid.queries.camp_now", return_value=moment)
 
 
 def test_documentation_page_lists_held_sessions_with_notes_and_links(client, session):
@@ -878,16 +878,16 @@ def documentation_world(rooms, slots, with_notes):
         make_slot(camp, start=datetime.time(8 + i, 0), end=datetime.time(8 + i, 45))
         for i in range(slots)
     ]
-    from voting import grid
+    from voting.grid import board
 
     for slot in slot_list:
         for room in room_list:
             session = make_session(camp=camp, host=make_participant(camp=camp, is_public=True))
-            grid.move_session(session=session, room=room, slot=slot)
+            board.move_session(session=session, room=room, slot=slot)
             if with_notes:
                 make_notes(session, "Some notes")
                 SessionLink.objects.create(session=session, title="L", url="https://x.example")
-    grid.publish_plan(camp=camp, date=camp.start_date)
+    board.publish_plan(camp=camp, date=camp.start_date)
     return camp
 
 

@@ -28,9 +28,9 @@ from tests.factories import (
     make_user,
     make_vote,
 )
-from voting import grid, queries
+from voting.grid import board, queries
 from voting.models import Placement, PublishedPlan
-from voting.views_grid import BOARD_PAGE, PLAN_PAGE
+from voting.views.grid import BOARD_PAGE, PLAN_PAGE
 
 pytestmark = pytest.mark.django_db
 HTMX = {"HX-Request": "true"}
@@ -50,7 +50,7 @@ def make_day(rooms=2, slots=3, sessions=3):
 def at(camp, hour, minute=0):
     """A patch that makes it the camp's first day at the given local time."""
     moment = datetime.datetime.combine(camp.start_date, datetime.time(hour, minute), tzinfo=camp.tz)
-    return mock.patch("voting.queries.camp_now", return_value=moment)
+    return mock.patch("voting.grid.queries.camp_now", return_value=moment)
 
 
 @pytest.fixture
@@ -98,7 +98,7 @@ def test_board_draft_follows_the_votes_through_a_task(
     organizer_client, background_tasks, django_capture_on_commit_callbacks
 ):
     camp, rooms, slots, sessions = make_day()
-    grid.plan_day(camp=camp, date=camp.start_date)
+    board.plan_day(camp=camp, date=camp.start_date)
     organizer_client.force_login(make_organizer(camp))
     late = make_session(camp=camp, title="Late pitch")
     a_vote(late, django_capture_on_commit_callbacks)
@@ -117,11 +117,11 @@ def test_two_organizers_polling_after_a_vote_run_the_planner_once(
     client, background_tasks, django_capture_on_commit_callbacks
 ):
     camp, rooms, slots, sessions = make_day()
-    grid.plan_day(camp=camp, date=camp.start_date)
+    board.plan_day(camp=camp, date=camp.start_date)
     first, second = make_organizer(camp), make_organizer(camp)
     a_vote(sessions[0], django_capture_on_commit_callbacks)
 
-    with mock.patch("voting.grid.plan_day", wraps=grid.plan_day) as plan_day:
+    with mock.patch("voting.grid.board.plan_day", wraps=board.plan_day) as plan_day:
         client.force_login(first)
         polls = [board_poll(client, camp)]
         client.force_login(second)
@@ -141,11 +141,13 @@ def test_following_the_votes_plans_a_change_once_however_often_asked(
 ):
     # Two runs for one change: the board's claim ran out while the first was still queued.
     camp, rooms, slots, sessions = make_day()
-    grid.plan_day(camp=camp, date=camp.start_date)
+    board.plan_day(camp=camp, date=camp.start_date)
     a_vote(sessions[0], django_capture_on_commit_callbacks)
 
-    with mock.patch("voting.grid.plan_day", wraps=grid.plan_day) as plan_day:
-        runs = [grid.follow_votes_task.call(camp.pk, camp.start_date.isoformat()) for _ in range(2)]
+    with mock.patch("voting.grid.board.plan_day", wraps=board.plan_day) as plan_day:
+        runs = [
+            board.follow_votes_task.call(camp.pk, camp.start_date.isoformat()) for _ in range(2)
+        ]
 
     assert (runs, plan_day.call_count) == ([True, False], 1)
 
@@ -154,7 +156,7 @@ def test_board_poll_right_after_a_vote_writes_nothing(
     organizer_client, background_tasks, django_capture_on_commit_callbacks
 ):
     camp, rooms, slots, sessions = make_day()
-    grid.plan_day(camp=camp, date=camp.start_date)
+    board.plan_day(camp=camp, date=camp.start_date)
     organizer_client.force_login(make_organizer(camp))
     a_vote(make_session(camp=camp, title="Late pitch"), django_capture_on_commit_callbacks)
 
@@ -177,7 +179,7 @@ def test_board_behind_the_votes_polls_again_once_the_planner_may_run_again(
     # The second organizer's poll finds the run claimed by the first: if that run planned an
     # older version, nothing else would make this board render (and ask) again.
     camp, rooms, slots, sessions = make_day()
-    grid.plan_day(camp=camp, date=camp.start_date)
+    board.plan_day(camp=camp, date=camp.start_date)
     first, second = make_organizer(camp), make_organizer(camp)
     a_vote(sessions[0], django_capture_on_commit_callbacks)
     client.force_login(first)
@@ -201,13 +203,13 @@ def test_without_a_worker_the_draft_follows_in_a_thread_beside_the_poll(organize
     organizer_client.force_login(make_organizer(camp))
 
     planned_in = []
-    plan_day = grid.plan_day
+    plan_day = board.plan_day
 
     def noting_the_thread(**kwargs):
         planned_in.append(threading.current_thread().name)
         return plan_day(**kwargs)
 
-    with mock.patch("voting.grid.plan_day", noting_the_thread):
+    with mock.patch("voting.grid.board.plan_day", noting_the_thread):
         poll = board_poll(organizer_client, camp)
         for thread in threading.enumerate():
             if thread.name == "task-follow_votes_task":
@@ -360,10 +362,10 @@ def test_board_card_has_one_form_with_its_room_chosen_and_works_without_javascri
     camp, rooms, slots, sessions = make_day(rooms=2, slots=2, sessions=1)
     organizer_client.force_login(make_organizer(camp))
     url = reverse("voting:board", args=[camp.slug])
-    grid.move_session(session=sessions[0], room=rooms[1], slot=slots[1])
+    board.move_session(session=sessions[0], room=rooms[1], slot=slots[1])
     outside = make_session(camp=camp, title="Outside")
-    grid.move_session(session=outside, room=rooms[0], slot=slots[0])
-    grid.unplace_session(session=outside)  # kept off the grid: the planner leaves it there
+    board.move_session(session=outside, room=rooms[0], slot=slots[0])
+    board.unplace_session(session=outside)  # kept off the grid: the planner leaves it there
 
     content = organizer_client.get(url).content.decode()
     cards = re.findall(r'<div class="board-card.*?</details>', content, re.DOTALL)
@@ -399,7 +401,7 @@ def test_board_query_count_does_not_grow_with_the_camp(
     large.organizers.add(organizer)
     organizer_client.force_login(organizer)
     for camp in (small, large):
-        grid.plan_day(camp=camp, date=camp.start_date)
+        board.plan_day(camp=camp, date=camp.start_date)
 
     with django_assert_max_num_queries(30) as few:
         organizer_client.get(reverse("voting:board", args=[small.slug]))
@@ -412,10 +414,10 @@ def test_board_query_count_does_not_grow_with_the_camp(
 
 def publish(camp, sessions, rooms, slots):
     for index, session in enumerate(sessions):
-        grid.move_session(
+        board.move_session(
             session=session, room=rooms[index % len(rooms)], slot=slots[index // len(rooms)]
         )
-    return grid.publish_plan(camp=camp, date=camp.start_date)
+    return board.publish_plan(camp=camp, date=camp.start_date)
 
 
 def test_plan_before_publication_says_so(client):
@@ -469,9 +471,9 @@ def test_the_whole_day_shows_a_two_slot_session_in_its_second_slot_too(client):
     camp, rooms, slots, _sessions = make_day(rooms=2, slots=3, sessions=0)
     workshop = make_session(camp=camp, title="Workshop Löten", length=2)
     talk = make_session(camp=camp, title="Kurzer Vortrag")
-    grid.move_session(session=workshop, room=rooms[0], slot=slots[1])
-    grid.move_session(session=talk, room=rooms[1], slot=slots[1])
-    grid.publish_plan(camp=camp, date=camp.start_date)
+    board.move_session(session=workshop, room=rooms[0], slot=slots[1])
+    board.move_session(session=talk, room=rooms[1], slot=slots[1])
+    board.publish_plan(camp=camp, date=camp.start_date)
     client.cookies["django_language"] = "en"
 
     with at(camp, 9, 0):
@@ -491,12 +493,12 @@ def test_next_names_the_next_slot_in_which_sessions_begin(client, between):
     camp, rooms, slots, _sessions = make_day(rooms=1, slots=3, sessions=0)
     first = make_session(camp=camp, title="Erste", length=2 if between == "continued" else 1)
     later = make_session(camp=camp, title="Später")
-    grid.move_session(session=first, room=rooms[0], slot=slots[0])
-    grid.move_session(session=later, room=rooms[0], slot=slots[2])
+    board.move_session(session=first, room=rooms[0], slot=slots[0])
+    board.move_session(session=later, room=rooms[0], slot=slots[2])
     if between == "break":
         slots[1].kind = Slot.Kind.BREAK
         slots[1].save()
-    grid.publish_plan(camp=camp, date=camp.start_date)
+    board.publish_plan(camp=camp, date=camp.start_date)
     client.cookies["django_language"] = "en"
 
     with at(camp, 10, 15):
@@ -549,8 +551,8 @@ def test_plan_agenda_entries_are_shared_yet_each_viewer_sees_their_own(
 def test_plan_shows_what_was_published_not_the_draft(client):
     camp, rooms, slots, sessions = make_day(rooms=1, slots=3, sessions=1)
     publish(camp, sessions, rooms, slots)
-    grid.set_publish_changes(camp=camp, date=camp.start_date, publish_changes=False)
-    grid.move_session(session=sessions[0], room=rooms[0], slot=slots[2])
+    board.set_publish_changes(camp=camp, date=camp.start_date, publish_changes=False)
+    board.move_session(session=sessions[0], room=rooms[0], slot=slots[2])
 
     response = client.get(reverse("voting:plan", args=[camp.slug]))
 
@@ -579,7 +581,7 @@ def clock(camp, hour, minute=0):
     """The camp's local time for rendering (camp_now) and for the poll's check (timezone.now)."""
     moment = datetime.datetime.combine(camp.start_date, datetime.time(hour, minute), tzinfo=camp.tz)
     with (
-        mock.patch("voting.queries.camp_now", return_value=moment),
+        mock.patch("voting.grid.queries.camp_now", return_value=moment),
         mock.patch("barcamp.live.versions.timezone.now", return_value=moment),
     ):
         yield
@@ -629,7 +631,7 @@ def test_moved_session_reaches_the_plan_poll(client, django_capture_on_commit_ca
     version = live.current_version(camp.slug, PLAN_PAGE)
 
     with django_capture_on_commit_callbacks(execute=True):
-        grid.move_session(session=sessions[0], room=rooms[1], slot=slots[2])
+        board.move_session(session=sessions[0], room=rooms[1], slot=slots[2])
     response = client.get(reverse("voting:plan", args=[camp.slug]), {"v": version}, headers=HTMX)
 
     assert response.status_code == 200
@@ -742,7 +744,7 @@ def test_personal_ics_needs_the_secret_and_lists_only_own_sessions(client):
 def test_ics_follows_the_published_plan(client):
     camp, rooms, slots, sessions = make_day(rooms=1, slots=3, sessions=1)
     publish(camp, sessions, rooms, slots)
-    grid.move_session(session=sessions[0], room=rooms[0], slot=slots[2])
+    board.move_session(session=sessions[0], room=rooms[0], slot=slots[2])
 
     response = client.get(reverse("voting:plan-ics", args=[camp.slug]))
 
@@ -847,8 +849,8 @@ def test_the_plan_page_of_a_teilgeber_makes_one_query(client, settings, django_a
     teilgeber = make_participant(camp=camp)
     make_vote(sessions[0], teilgeber)
     hosted = make_session(camp=camp, host=teilgeber, title="My own session")
-    grid.move_session(session=hosted, room=rooms[1], slot=slots[2])
-    grid.publish_plan(camp=camp, date=camp.start_date)
+    board.move_session(session=hosted, room=rooms[1], slot=slots[2])
+    board.publish_plan(camp=camp, date=camp.start_date)
     client.force_login(teilgeber.user)
     client.get(reverse("voting:plan", args=[camp.slug]))  # the plan, kept per version
 

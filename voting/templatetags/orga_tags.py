@@ -1,6 +1,6 @@
 from django import template
 
-from voting import orga
+from voting.grid import checklist
 
 register = template.Library()
 
@@ -9,5 +9,5 @@ register = template.Library()
 def orga_panel(camp, *, in_admin=False):
     """The organizers' way into the day: links to every page they run it from, and the day's
     checklist. On the camp page (events may not import voting) and the admin's camp page."""
-    day = orga.checklist_day(camp)
-    return {"camp": camp, "ready": orga.day_readiness(camp, day), "in_admin": in_admin}
+    day = checklist.checklist_day(camp)
+    return {"camp": camp, "ready": checklist.day_readiness(camp, day), "in_admin": in_admin}

@@ -3,7 +3,7 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 
 from events.models import Camp
-from voting import backup
+from voting.records import backup
 
 
 class Command(BaseCommand):

@@ -2,7 +2,7 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from voting import backup
+from voting.records import backup
 
 
 class Command(BaseCommand):

@@ -10,9 +10,10 @@ from django.utils import timezone
 from events import door, notifications, services, wall
 from events.models import Camp, Room, Series, Sponsor
 from sessions import services as session_services
-from voting import feedback, grid
-from voting import services as voting_services
+from voting.aftercamp import feedback
+from voting.grid import board
 from voting.models import VotingDay
+from voting.plenum import services as voting_services
 
 DEMO_SLUG = "demo-camp"
 ARCHIVE_SLUG = "demo-camp-archiv"
@@ -215,8 +216,8 @@ class Command(BaseCommand):
             for session in sessions[offset + 1 :: 2]:
                 if not session.hosts.filter(participant=voter).exists():
                     voting_services.set_vote(session=session, participant=voter, want=True)
-        grid.plan_day(camp=camp, date=camp.start_date)
-        grid.publish_plan(camp=camp, date=camp.start_date)
+        board.plan_day(camp=camp, date=camp.start_date)
+        board.publish_plan(camp=camp, date=camp.start_date)
         self._door_and_feedback(camp, people, sessions)
         self._network(camp, organizer, people, sessions)
         self._series(camp, people)
@@ -374,8 +375,8 @@ class Command(BaseCommand):
             for session, host, _notes, _links in sessions[offset % 2 :: 2]:
                 if host != voter:
                     voting_services.set_vote(session=session, participant=voter, want=True)
-        grid.plan_day(camp=camp, date=start)
-        grid.publish_plan(camp=camp, date=start)
+        board.plan_day(camp=camp, date=start)
+        board.publish_plan(camp=camp, date=start)
         for position, (session, host, notes, links) in enumerate(sessions):
             revision = 0
             for version in notes:
@@ -462,8 +463,8 @@ class Command(BaseCommand):
             for session in sessions[offset % 3 :: 2]:
                 if not session.hosts.filter(participant=voter).exists():
                     voting_services.set_vote(session=session, participant=voter, want=True)
-        grid.plan_day(camp=camp, date=start)
-        grid.publish_plan(camp=camp, date=start)
+        board.plan_day(camp=camp, date=start)
+        board.publish_plan(camp=camp, date=start)
         return camp
 
 

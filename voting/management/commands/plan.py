@@ -2,7 +2,7 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from voting import planner
+from voting.grid import planner
 
 
 class Command(BaseCommand):
