@@ -42,3 +42,26 @@ def _sweep_idle_connections():
     pool = connections[DEFAULT_DB_ALIAS].pool
     if pool is not None:
         pool.check()
+
+
+def database_answers(*, timeout):
+    """
+    Whether the database answers `SELECT 1`, waiting at most `timeout` seconds for a pooled
+    connection: the health checks' own wait, shorter than a request's (the pool's timeout), so
+    that /healthz and /readyz report a lost database within a probe's patience.
+    """
+    from django.db import DatabaseError, connection
+
+    pool = connection.pool if connection.vendor == "postgresql" else None
+    try:
+        if pool is None:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT 1")
+                cursor.fetchone()
+            return True
+        pool.open()  # as Django opens it for a request's first query
+        with pool.connection(timeout=timeout) as pooled:
+            pooled.execute("SELECT 1").fetchone()
+    except (DatabaseError, psycopg.Error):
+        return False
+    return True

@@ -3,6 +3,8 @@ import logging
 from django import db
 from django.conf import settings
 from django.contrib.admin.helpers import AdminErrorList, AdminForm
+from django.contrib.auth.models import AnonymousUser
+from django.contrib.sessions import middleware as sessions_middleware
 from django.forms import BaseForm, BaseFormSet
 from django.http import HttpResponse, HttpResponseBase
 from django.middleware import locale as django_locale
@@ -94,12 +96,47 @@ class LocaleMiddleware(django_locale.LocaleMiddleware):
         request.LANGUAGE_CODE = translation.get_language()
 
 
+def database_unavailable(request, exception):
+    """
+    The 503 "nothing was saved, try again" for a database error, or None for any other error.
+
+    The transaction was rolled back, so a retry is safe; the connection pool replaces dead
+    connections by itself.
+    """
+    if not isinstance(exception, (db.OperationalError, db.InterfaceError)):
+        return None
+    # PostgreSQL's code for a statement it cancelled (DATABASE_STATEMENT_TIMEOUT): the
+    # database is there, a statement ran too long or waited too long for a lock.
+    timed_out = getattr(exception.__cause__, "sqlstate", None) == "57014"
+    logger.warning(
+        "%s during %s %s: %s",
+        "statement timed out" if timed_out else "database unavailable",
+        request.method,
+        request.path,
+        exception,
+    )
+    template = "503.html#message" if getattr(request, "htmx", False) else "503.html"
+    # With the database gone, every further query of this request would wait for a pooled
+    # connection as long as the first did (DATABASE_POOL_TIMEOUT): the page shows nobody as
+    # logged in and no queued messages, which would read the session and the user from the
+    # database. (A 503 does not save the session either.) A statement that ran out of time
+    # left a database that answers: its page is the usual one.
+    context = {} if timed_out else {"user": AnonymousUser(), "messages": ()}
+    try:
+        return render(request, template, context, status=503)
+    except Exception:  # noqa: BLE001 - the page itself may need the database (the session)
+        return HttpResponse(
+            "The service is briefly unavailable. Nothing was saved; please try again.",
+            status=503,
+            content_type="text/plain; charset=utf-8",
+        )
+
+
 class DatabaseUnavailableMiddleware:
     """
     The database went away mid-request (a restart, a failover), or a statement ran out of time
-    (DATABASE_STATEMENT_TIMEOUT): answer 503 with "nothing was saved, try again" instead of a
-    500. The transaction was rolled back, so a retry is safe; the connection pool replaces dead
-    connections by itself.
+    (DATABASE_STATEMENT_TIMEOUT): the view's error is answered with 503 "nothing was saved, try
+    again" instead of a 500.
     """
 
     def __init__(self, get_response):
@@ -109,24 +146,18 @@ class DatabaseUnavailableMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        if not isinstance(exception, (db.OperationalError, db.InterfaceError)):
-            return None
-        # PostgreSQL's code for a statement it cancelled (DATABASE_STATEMENT_TIMEOUT): the
-        # database is there, a statement ran too long or waited too long for a lock.
-        timed_out = getattr(exception.__cause__, "sqlstate", None) == "57014"
-        logger.warning(
-            "%s during %s %s: %s",
-            "statement timed out" if timed_out else "database unavailable",
-            request.method,
-            request.path,
-            exception,
-        )
-        template = "503.html#message" if getattr(request, "htmx", False) else "503.html"
+        return database_unavailable(request, exception)
+
+
+class SessionMiddleware(sessions_middleware.SessionMiddleware):
+    """
+    Django's, answering 503 "nothing was saved" when the session cannot be saved because the
+    database is gone: a view that needed no query (a login form, a vote remembered for after
+    the login) would otherwise end in a 500 once its response is on the way out.
+    """
+
+    def process_response(self, request, response):
         try:
-            return render(request, template, status=503)
-        except Exception:  # noqa: BLE001 - the page itself may need the database (the session)
-            return HttpResponse(
-                "The service is briefly unavailable. Nothing was saved; please try again.",
-                status=503,
-                content_type="text/plain; charset=utf-8",
-            )
+            return super().process_response(request, response)
+        except (db.OperationalError, db.InterfaceError) as exception:
+            return database_unavailable(request, exception)

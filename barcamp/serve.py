@@ -2,12 +2,9 @@
 The production server: granian serving the WSGI app. `python -m barcamp.serve` (the Dockerfile's
 command); every value can be overridden from the environment (SERVER_* below).
 
-granian's HTTP handling is Rust; only the app runs in Python. On this project's 2-core
-benchmark machine (bench/README.md, the servers taking turns), the same app served about 4
-times the unchanged polls that gunicorn's gthread workers served, 1.2 times the votes and
-1.15-1.3 times the pages; the plenum's scenario with 1,000 phones had a p99 of 1.9 s instead
-of 10.7 s, with 500 phones 38 ms instead of 115 ms. `gunicorn.conf.py` is still there for hosts
-that want gunicorn; it serves the same app.
+granian's HTTP handling is Rust; only the app runs in Python. It is the one production server:
+on the benchmark machine it served the plenum well ahead of gunicorn, which was dropped
+(bench/README.md).
 """
 
 import gc
@@ -74,7 +71,7 @@ def server():
         log_access=os.environ.get("SERVER_ACCESS_LOG", "true").lower()
         in {"1", "true", "yes", "on"},
         # A worker that died (a crash, the kernel's OOM killer) is replaced; one that has not
-        # stopped 20 s after a SIGTERM (its requests answered) is killed, as gunicorn does.
+        # stopped 20 s after a SIGTERM (its requests answered) is killed.
         respawn_failed_workers=True,
         workers_kill_timeout=int(os.environ.get("SERVER_GRACEFUL_TIMEOUT", "20")),
     )

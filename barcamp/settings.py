@@ -68,7 +68,8 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     # A login or a logout clears what the phone kept offline (events.webapp).
     "events.webapp.ClearSiteDataMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    # Django's, with a 503 "nothing was saved" when the session cannot be saved (no database).
+    "barcamp.middleware.SessionMiddleware",
     "barcamp.middleware.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -119,7 +120,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
         "min_size": int(os.environ.get("DATABASE_POOL_MIN_SIZE", "2")),
         "max_size": int(os.environ.get("DATABASE_POOL_MAX_SIZE", "10")),
-        "timeout": int(os.environ.get("DATABASE_POOL_TIMEOUT", "10")),
+        # Seconds a request waits for a connection before it answers 503 "nothing was saved"
+        # (barcamp.middleware.DatabaseUnavailableMiddleware). Short: with PostgreSQL gone, every
+        # request waits this long, and a few such waits tie up every worker thread; with
+        # PostgreSQL there, a connection is free within milliseconds (the pool is larger than
+        # a process's threads).
+        "timeout": float(os.environ.get("DATABASE_POOL_TIMEOUT", "2")),
         # A connection is checked as it leaves the pool: after PostgreSQL restarts, dead
         # connections are replaced instead of failing the next requests.
         "check": check_connection,
@@ -146,12 +152,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     libpq_options.append(f"-c statement_timeout={statement_timeout}")
     DATABASES["default"]["OPTIONS"]["options"] = " ".join(libpq_options).strip()
 
-# Whether a vote's answer waits until PostgreSQL has flushed it to disk. It does not by default:
-# a vote is committed with synchronous_commit off (voting.plenum.services.vote_quickly), which spares
-# the plenum's taps a disk flush each (15-20 % more votes a second on this machine); a crash of
-# the database server, not of the app, can lose the last fraction of a second of votes, and
-# the database stays consistent. Only votes: every other write waits for the disk.
-VOTE_SYNCHRONOUS_COMMIT = env_bool("VOTE_SYNCHRONOUS_COMMIT", False)
+# Seconds /healthz and /readyz wait for a database connection before they answer 503: shorter
+# than a request's wait, so that a load balancer or an orchestrator learns of a lost database
+# within its own probe's timeout (barcamp.health).
+DATABASE_HEALTH_CHECK_TIMEOUT = float(os.environ.get("DATABASE_HEALTH_CHECK_TIMEOUT", "0.5"))
+
+# Whether a vote's answer waits until PostgreSQL has flushed it to disk. It does by default: a
+# vote the phone showed as counted survives a crash of the database server. Off (an opt-in), a
+# vote commits with synchronous_commit off (voting.plenum.services.vote_quickly) and skips the disk
+# flush; a crash of the database server can then lose the last fraction of a second of votes
+# that were answered as counted (the database stays consistent). bench/README.md measures both.
+VOTE_SYNCHRONOUS_COMMIT = env_bool("VOTE_SYNCHRONOUS_COMMIT", True)
 if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
     # Registration takes a write lock up front, so parallel joins queue instead of failing.
     DATABASES["default"].setdefault("OPTIONS", {}).update(

@@ -20,3 +20,9 @@ ALLOWED_HOSTS = ["*"]
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+if "pool" in DATABASES["default"].get("OPTIONS", {}):  # noqa: F405
+    # The suite runs test workers, live servers and browsers on a few cores: there a wait for a
+    # connection longer than production's DATABASE_POOL_TIMEOUT is load, not a lost database.
+    DATABASES["default"]["OPTIONS"]["pool"]["timeout"] = float(  # noqa: F405
+        os.environ.get("DATABASE_POOL_TIMEOUT", "10")
+    )

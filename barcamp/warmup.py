@@ -6,11 +6,10 @@ the static files' manifest.
 Measured with `bench/costs.py --first`: a fresh process's first requests cost about 0.5 s of
 CPU on top of their normal cost (the first `/healthz` alone 420 ms, the first vote 63 ms instead
 of 5), while requests queue behind them; after `warm()`, 5 ms and 14 ms. granian's workers call
-it in their app factory (`barcamp/serve.py`) before they take a request; gunicorn's master calls
-it before forking (`gunicorn.conf.py`), so that also a worker replacing a recycled one starts warm.
+it in their app factory (`barcamp/serve.py`) before they take a request, so that also a worker
+replacing a crashed one starts warm.
 
-Nothing here touches the database or the cache: in gunicorn's master, a connection opened here
-would be shared by every forked worker.
+Nothing here touches the database or the cache: a worker must start while either is away.
 """
 
 from pathlib import Path

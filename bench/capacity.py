@@ -3,7 +3,7 @@ What this machine can serve, per endpoint, and what share of it the plenum's sce
 
     .venv/bin/python bench/capacity.py [--phones 1000] [--votes 15] [--duration 60] [--seconds 4]
 
-The same stack as `bench/load.py` (granian or gunicorn, PostgreSQL, Redis on 127.0.0.1, its camp), driven
+The same stack as `bench/load.py` (granian, PostgreSQL, Redis on 127.0.0.1, its camp), driven
 by wrk (`apt-get install wrk`): a load generator in C that needs a few percent of a core, so
 what is measured is the server's own capacity on the machine. Each endpoint runs as a closed
 loop of 64 connections; the endpoints take turns in `--rounds` rounds (this VM's speed drifts)

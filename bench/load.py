@@ -3,8 +3,8 @@ The plenum's ten minutes, compressed into about one: a load benchmark of the rea
 
     .venv/bin/python bench/load.py [--phones 1000] [--votes 15] [--duration 60] [--workers N]
 
-Everything runs on this machine, on 127.0.0.1: the production server (granian, barcamp/serve.py;
-`--server gunicorn` for gunicorn.conf.py) serving the app with DEBUG off, PostgreSQL (a scratch
+Everything runs on this machine, on 127.0.0.1: the production server (granian, barcamp/serve.py)
+serving the app with DEBUG off, PostgreSQL (a scratch
 database, dropped and created anew) and Redis (one database number, flushed). The load generator
 is asyncio in this process (bench/http11.py, keep-alive connections shared as a reverse proxy
 keeps them), so it shares the CPU with the server; the figures are a floor, not a ceiling.
@@ -82,12 +82,9 @@ def add_scenario_arguments(parser):
     parser.add_argument("--duration", type=float, default=60.0, help="seconds the votes take")
 
 
-# How each server is started from the repository's root; both read their settings from
+# How the production server is started from the repository's root; it reads its settings from
 # server_env() below.
-SERVERS = {
-    "granian": ["-m", "barcamp.serve"],
-    "gunicorn": ["-m", "gunicorn", "barcamp.wsgi", "-c", "gunicorn.conf.py"],
-}
+SERVERS = {"granian": ["-m", "barcamp.serve"]}
 
 
 def add_stack_arguments(parser):
@@ -97,7 +94,7 @@ def add_stack_arguments(parser):
         "--server",
         choices=SERVERS,
         default="granian",
-        help="granian (python -m barcamp.serve, the Dockerfile's) or gunicorn (gunicorn.conf.py)",
+        help="granian (python -m barcamp.serve, the Dockerfile's)",
     )
     parser.add_argument("--workers", type=int, default=os.cpu_count())
     parser.add_argument("--threads", type=int, default=2)
@@ -113,7 +110,6 @@ def server_env(args):
         name: os.environ[name]
         for name in (
             "DATABASE_PREPARED_STATEMENTS",
-            "GUNICORN_MAX_REQUESTS",
             "LIVE_TOKENS_MAX_AGE",
             "LIVE_VOTES_INTERVAL",
             "VOTE_SYNCHRONOUS_COMMIT",
@@ -134,10 +130,6 @@ def server_env(args):
         "TASKS_BACKEND": "dummy",
         "SECURE_SSL_REDIRECT": "false",
         "STATIC_ROOT": os.environ.get("STATIC_ROOT") or str(ROOT / "staticfiles"),
-        "GUNICORN_BIND": f"127.0.0.1:{args.port}",
-        "GUNICORN_WORKERS": str(args.workers),
-        "GUNICORN_THREADS": str(args.threads),
-        "GUNICORN_ACCESS_LOG": "",
         "SERVER_BIND": f"127.0.0.1:{args.port}",
         "SERVER_WORKERS": str(args.workers),
         "SERVER_THREADS": str(args.threads),

@@ -6,7 +6,6 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core import signing
 from django.core.cache import cache
-from django.db import DatabaseError, connection
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
@@ -17,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from django_htmx.http import HttpResponseClientRedirect
 
 from barcamp import intents
+from barcamp.db import database_answers
 from barcamp.decorators import login_required, login_then_continue, rate_limit
 from barcamp.http import typed_text
 
@@ -229,11 +229,7 @@ def unsubscribe(request, token):
 @require_safe
 def healthz(request):
     """200 when the database answers, 503 when it does not: for load balancers and monitors."""
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
-    except DatabaseError:
+    if not database_answers(timeout=settings.DATABASE_HEALTH_CHECK_TIMEOUT):
         return HttpResponse("database unavailable\n", status=503, content_type="text/plain")
     return HttpResponse(f"ok {timezone.now():%Y-%m-%dT%H:%M:%SZ}\n", content_type="text/plain")
 
@@ -243,11 +239,7 @@ def healthz(request):
 def readyz(request):
     """200 when this process can serve: the database and the shared cache answer; 503 names what does not."""
     problems = []
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
-    except DatabaseError:
+    if not database_answers(timeout=settings.DATABASE_HEALTH_CHECK_TIMEOUT):
         problems.append("database")
     try:
         key = f"readyz:{secrets.token_hex(4)}"

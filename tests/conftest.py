@@ -12,7 +12,7 @@ from hypothesis import settings as hypothesis_settings  # noqa: E402
 
 # The live server's listen backlog is 10 by default: fifty phones connecting in the same
 # millisecond would be reset by the kernel before Django sees them. A real deployment has
-# a backlog of 2048 (barcamp/serve.py, gunicorn.conf.py); the parallel tests need headroom too.
+# a backlog of 2048 (barcamp/serve.py); the parallel tests need headroom too.
 ThreadedWSGIServer.request_queue_size = 256
 
 # CI explores the same examples every run, so that a red build is reproducible.

@@ -8,10 +8,9 @@ import urllib.request
 from django.conf import settings
 from django.test import Client
 
-# The production server as the Dockerfile starts it (granian, barcamp/serve.py), and gunicorn
-# with gunicorn.conf.py, the alternative; both from the repository's root.
+# The production server as the Dockerfile starts it (granian, barcamp/serve.py), from the
+# repository's root.
 SERVER = [sys.executable, "-m", "barcamp.serve"]
-GUNICORN = [sys.executable, "-m", "gunicorn", "barcamp.wsgi", "-c", "gunicorn.conf.py"]
 
 # Any 32 characters do as a CSRF secret when cookie and header carry the same value.
 CSRF_TOKEN = "p" * 32

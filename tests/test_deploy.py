@@ -1,5 +1,5 @@
 """What of the deployment can be checked without a container engine: compose parses, the
-production server (granian, barcamp/serve.py) and the gunicorn alternative start the app warm,
+production server (granian, barcamp/serve.py) starts the app warm,
 static files come compressed and fingerprinted, the settings the deployment sets pass Django's
 deploy checks."""
 
@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.http import GUNICORN, SERVER, free_port
+from tests.http import SERVER, free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -33,6 +33,7 @@ def test_compose_file_parses_and_runs_two_app_replicas_behind_a_proxy():
     services = compose["services"]
     assert set(services) == {"migrate", "app", "worker", "scheduler", "proxy", "db", "redis"}
     assert services["app"]["deploy"]["replicas"] == 2
+    assert "command" not in services["app"]  # the image's: the production server, granian
     assert services["app"]["environment"]["DATABASE_URL"].startswith("postgres://")
     assert services["app"]["environment"]["REDIS_URL"].startswith("redis://")
     assert services["app"]["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
@@ -78,11 +79,8 @@ def test_the_deployment_settings_pass_check_deploy():
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-SERVERS = {"granian": SERVER, "gunicorn": GUNICORN}
-
-
-@pytest.fixture(params=SERVERS)
-def server(request, tmp_path, collected_static):
+@pytest.fixture
+def server(tmp_path, collected_static):
     """A production server as its configuration sets it up, on a free port, with collected static files."""
     port = free_port()
     env = {
@@ -96,9 +94,6 @@ def server(request, tmp_path, collected_static):
         "SECURE_SSL_REDIRECT": "false",
         "SERVER_BIND": f"127.0.0.1:{port}",
         "SERVER_WORKERS": "2",
-        "GUNICORN_BIND": f"127.0.0.1:{port}",
-        "GUNICORN_WORKERS": "2",
-        "GUNICORN_ACCESS_LOG": "",
     }
     subprocess.run(
         [sys.executable, "manage.py", "migrate", "--noinput", "-v0"],
@@ -109,7 +104,7 @@ def server(request, tmp_path, collected_static):
     )
     with (tmp_path / "server.log").open("w") as log:
         process = subprocess.Popen(
-            SERVERS[request.param],
+            SERVER,
             cwd=ROOT,
             env=env,
             stdout=log,
@@ -123,14 +118,14 @@ def server(request, tmp_path, collected_static):
                 break
             except OSError:
                 time.sleep(0.1)
-        yield request.param, base
+        yield base
     finally:
         process.terminate()
         process.wait(timeout=20)
 
 
 def test_the_server_starts_the_app_and_serves_static_files_compressed_and_fingerprinted(server):
-    _name, base = server
+    base = server
     health = urllib.request.urlopen(f"{base}/healthz", timeout=5)
     page = (
         urllib.request.urlopen(
@@ -153,26 +148,18 @@ def test_the_server_starts_the_app_and_serves_static_files_compressed_and_finger
 
 
 def test_every_worker_starts_warm(server, tmp_path):
-    name, _base = server
     log = (tmp_path / "server.log").read_text()
 
-    if name == "gunicorn":
-        # Once, in the master, before it forks the workers.
-        assert "Warmed up in" in log, log
-        assert log.index("Warmed up in") < log.index("Booting worker"), log
-    else:
-        # In each worker, before granian starts serving with it: the app is the worker's factory.
-        for _ in range(50):
-            if log.count("[INFO] Started worker-") == 2:
-                break
-            time.sleep(0.1)
-            log = (tmp_path / "server.log").read_text()
-        workers = re.findall(r"Spawning worker-(\d+) with PID: (\d+)", log)
-        assert len(workers) == 2, log
-        for number, pid in workers:
-            assert log.index(f"worker {pid} warmed up in") < log.index(
-                f"Started worker-{number}"
-            ), log
+    # In each worker, before granian starts serving with it: the app is the worker's factory.
+    for _ in range(50):
+        if log.count("[INFO] Started worker-") == 2:
+            break
+        time.sleep(0.1)
+        log = (tmp_path / "server.log").read_text()
+    workers = re.findall(r"Spawning worker-(\d+) with PID: (\d+)", log)
+    assert len(workers) == 2, log
+    for number, pid in workers:
+        assert log.index(f"worker {pid} warmed up in") < log.index(f"Started worker-{number}"), log
 
 
 def test_the_server_configuration_reads_the_environment(monkeypatch):
@@ -301,7 +288,7 @@ def test_nginx_with_the_deploy_configuration_sandboxes_svgs_and_not_pdfs(tmp_pat
 def test_the_service_workers_files_are_fingerprinted_and_immutable(server):
     """The worker serves an immutable file from its cache without asking: only safe because a
     changed file gets a new name (whitenoise's manifest), and the worker's script names them."""
-    _name, base = server
+    base = server
     worker = urllib.request.urlopen(f"{base}/sw.js", timeout=5)
     script = worker.read().decode()
     files = json.loads(re.search(r"const PRECACHE = (\[.*?\]);", script).group(1))

@@ -199,3 +199,17 @@ def test_tasks_backend_comes_from_the_environment(value, backend):
     )
 
     assert result.stdout.strip().splitlines()[-1] == backend, result.stderr
+
+
+@pytest.mark.parametrize(("value", "expected"), [("", "True"), ("false", "False")])
+def test_an_answered_vote_waits_for_the_disk_unless_the_operator_opts_out(value, expected):
+    code = "from django.conf import settings as s; print(s.VOTE_SYNCHRONOUS_COMMIT)"
+    env = {
+        **PRODUCTION,
+        "DATABASE_URL": "postgres://app@db.internal:5432/barcamp",
+        "VOTE_SYNCHRONOUS_COMMIT": value,
+    }
+
+    result = manage("shell", "--no-imports", "-c", code, env=env)
+
+    assert result.stdout.strip() == expected, result.stderr

@@ -1,4 +1,4 @@
-"""What every server worker has done before it serves (granian's app factory, gunicorn's master)."""
+"""What every server worker has done before it serves (granian's app factory, barcamp/serve.py)."""
 
 from pathlib import Path
 
@@ -64,7 +64,8 @@ def test_warm_up_builds_the_static_files_storage(cold):
 
 
 def test_warm_up_touches_neither_the_database_nor_the_cache(cold, monkeypatch):
-    # A connection opened in gunicorn's master would be shared by every forked worker.
+    # A worker must start while the database or Redis is away (it answers 503, or serves
+    # slower), so its warm-up reads neither.
     # No `db` mark: any query fails this test; the cache is made to fail the same way.
     def no_cache(self, alias):
         raise AssertionError(f"warm() used the cache {alias!r}")

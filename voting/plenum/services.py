@@ -219,18 +219,23 @@ def _preparing_cursor():
     """
     A cursor whose statements PostgreSQL prepares (settings: `prepare_threshold`), else Django's.
 
-    Planning the vote's five-table statement took PostgreSQL longer than running it (0.39 ms
-    against 0.06); prepared, the whole statement took 0.46 ms instead of 1.2. Django's own
-    cursors bind on the client, which never prepares; this one binds on the server, through
-    Django's wrapper all the same (its errors, query logging and execute wrappers).
+    PostgreSQL plans the vote's five-table statement each time it gets it, unless it is
+    prepared (bench/README.md). Django's own cursors bind on the client,
+    which never prepares; psycopg's plain `Cursor` binds on the server. It is wrapped as Django
+    wraps its own (`make_cursor`, or `make_debug_cursor` when queries are logged), so its
+    errors, query logging and execute wrappers are Django's all the same.
     """
     if connection.vendor != "postgresql":
         return connection.cursor()
-    from django.db.backends.postgresql.base import ServerBindingCursor
+    import psycopg
 
     connection.ensure_connection()
+    connection.validate_thread_sharing()
     with connection.wrap_database_errors:
-        return connection._prepare_cursor(ServerBindingCursor(connection.connection))
+        cursor = psycopg.Cursor(connection.connection)
+    if connection.queries_logged:
+        return connection.make_debug_cursor(cursor)
+    return connection.make_cursor(cursor)
 
 
 def votes_left(*, participant, budget):
