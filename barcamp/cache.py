@@ -211,7 +211,9 @@ class FailOpenRedisCache(RedisCache):
         return self._fail_open("set_many", list(data), super().set_many, data, timeout, version)
 
     def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
-        return self._fail_open("add", False, super().add, key, value, timeout, version)
+        # "Added" when Redis is away: allauth's rate limits take a lock with add and would
+        # otherwise wait for it and answer every login, code and sign-up "too many requests".
+        return self._fail_open("add", True, super().add, key, value, timeout, version)
 
     def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None):
         return self._fail_open("touch", False, super().touch, key, timeout, version)
