@@ -27,7 +27,9 @@ NO_REDIS = {
 def without_redis():
     # Changing CACHES makes Django's test signals drop the cache connections.
     with override_settings(
-        CACHES=NO_REDIS, SESSION_ENGINE="events.session_store", USER_CACHE_TIMEOUT=300
+        CACHES=NO_REDIS,
+        SESSION_ENGINE="django.contrib.sessions.backends.cached_db",
+        USER_CACHE_TIMEOUT=300,
     ):
         yield
 
