@@ -199,12 +199,10 @@ LIVE_TOKENS_MAX_AGE = float(os.environ.get("LIVE_TOKENS_MAX_AGE", "0.1"))
 # --- Sessions ---------------------------------------------------------------------------------
 
 # Every logged-in poll reads the session: with Redis it comes from there (the database stays the
-# record), so a thousand phones do not cost a thousand session queries every two seconds.
-SESSION_ENGINE = (
-    "django.contrib.sessions.backends.cached_db"
-    if REDIS_URL
-    else "django.contrib.sessions.backends.db"
-)
+# record), so a thousand phones do not cost a thousand session queries every two seconds. Django's
+# engines, with rows that know their user (events.login_sessions): deleting an account ends all
+# its sessions.
+SESSION_ENGINE = "events.login_sessions." + ("cached_db" if REDIS_URL else "db")
 
 # --- Authentication (django-allauth) --------------------------------------------------------
 

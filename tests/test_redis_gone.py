@@ -28,7 +28,7 @@ def without_redis():
     # Changing CACHES makes Django's test signals drop the cache connections.
     with override_settings(
         CACHES=NO_REDIS,
-        SESSION_ENGINE="django.contrib.sessions.backends.cached_db",
+        SESSION_ENGINE="events.login_sessions.cached_db",
         USER_CACHE_TIMEOUT=300,
     ):
         yield

@@ -155,7 +155,7 @@ def test_redis_url_selects_the_shared_cache_for_sessions_and_rate_limits():
     )
 
     assert result.stdout.strip() == (
-        "barcamp.cache.FailOpenRedisCache default django.contrib.sessions.backends.cached_db"
+        "barcamp.cache.FailOpenRedisCache default events.login_sessions.cached_db"
     ), result.stderr
 
 
