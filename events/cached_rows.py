@@ -2,8 +2,10 @@
 upgrades, and only used while their fields are the model's (events.accounts, events.camp_cache,
 events.participant_cache)."""
 
+import functools
+
 from django.core.cache import cache
-from django.db import transaction
+from django.db import router, transaction
 
 
 def drop(keys, *, using="default"):
@@ -26,8 +28,12 @@ def from_row_values(model, values):
     names = [field.attname for field in _fields(model)]
     if not isinstance(values, dict) or values.keys() != set(names):
         return None
-    return model.from_db(model._default_manager.db, names, [values[name] for name in names])
+    return model.from_db(router.db_for_read(model), names, [values[name] for name in names])
 
 
+@functools.cache
 def _fields(model):
-    return model._meta.concrete_fields
+    # Django's documented Model _meta API: the fields with a column of their own.
+    return tuple(
+        field for field in model._meta.get_fields() if field.concrete and not field.many_to_many
+    )
