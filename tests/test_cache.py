@@ -165,3 +165,43 @@ def test_a_redis_that_does_not_answer_reads_as_a_miss_after_the_timeout(silent_r
 
     assert value == "default"
     assert took < 2  # two timeouts of 0.2 s, not a request held up
+
+
+def test_entries_written_by_djangos_redis_cache_are_read_and_the_other_way(cache):
+    from django.core.cache.backends.redis import RedisCache
+
+    django_cache = RedisCache(REDIS_URL, {"KEY_PREFIX": f"test-cache-{os.getpid()}"})
+    django_cache.set_many({"number": 7, "row": {"email": "a@example.org"}})
+    cache.set_many({"counter": 1, "text": "Hallo"})
+
+    ours = cache.get_many(["number", "row"])
+    theirs = django_cache.get_many(["counter", "text"])
+    django_cache.incr("counter")
+
+    assert ours == {"number": 7, "row": {"email": "a@example.org"}}
+    assert theirs == {"counter": 1, "text": "Hallo"}
+    assert cache.incr("counter") == 3
+
+
+@pytest.mark.parametrize("timeout", [0, -1])
+def test_a_timeout_of_zero_or_less_stores_nothing(cache, timeout):
+    cache.set("kept", "value")
+
+    cache.set("kept", "value", timeout)
+    cache.set_many({"many": 1}, timeout)
+    added = cache.add("added", 1, timeout)
+
+    assert added is True
+    assert cache.get_many(["kept", "many", "added"]) == {}
+
+
+def test_touch_and_expiry(cache, redis_client):
+    cache.set("key", "value", None)
+    forever = redis_client.ttl(cache.make_and_validate_key("key"))
+
+    touched = cache.touch("key", 30)
+    touched_missing = cache.touch("missing", 30)
+
+    assert forever == -1
+    assert (touched, touched_missing) == (True, False)
+    assert 0 < redis_client.ttl(cache.make_and_validate_key("key")) <= 30
