@@ -1,24 +1,18 @@
 """A Redis cache that fails open: when Redis is gone the app keeps working without it."""
 
+import functools
 import logging
-import os
-import socket
-import struct
 
 import redis
-from django.core.cache.backends.base import DEFAULT_TIMEOUT
-from django.core.cache.backends.redis import RedisCache, RedisCacheClient
+from django.core.cache.backends.base import DEFAULT_TIMEOUT, BaseCache
+from django.core.cache.backends.redis import RedisSerializer
 from redis.exceptions import ConnectionError, TimeoutError
 
 logger = logging.getLogger(__name__)
 UNAVAILABLE = (ConnectionError, TimeoutError, OSError)
-# Where get_and_follow's target key takes the pointer's value.
-POINTER = "{pointer}"
-# Seconds a read or write may take when the settings name none (redis-py's default).
-REDIS_IO_TIMEOUT = 5
 
-
-# INCRBY only a key that is there, in one round trip.
+# INCRBY only a key that is there (the cache API's incr of a missing key is a ValueError), in one
+# round trip instead of EXISTS and INCRBY.
 INCR_IF_EXISTS = """
 if redis.call('EXISTS', KEYS[1]) == 1 then
   return redis.call('INCRBY', KEYS[1], ARGV[1])
@@ -27,233 +21,149 @@ return false
 """
 
 
-# INCRBY, and give a counter this creates its expiry, in one round trip.
-INCR_WITH_EXPIRY = """
-local value = redis.call('INCRBY', KEYS[1], ARGV[1])
-if value == tonumber(ARGV[1]) then
-  redis.call('EXPIRE', KEYS[1], ARGV[2])
-end
-return value
-"""
+def fails_open(default):
+    """The method's answer, or `default(*args)` when Redis cannot be reached."""
+
+    def decorate(method):
+        @functools.wraps(method)
+        def wrapper(self, *args, **kwargs):
+            try:
+                return method(self, *args, **kwargs)
+            except UNAVAILABLE as error:
+                logger.warning("Redis unavailable during %s: %s", method.__name__, error)
+                return default(*args, **kwargs)
+
+        return wrapper
+
+    return decorate
 
 
-# The value of KEYS[1], the pointer in KEYS[2], and the value of the key it points at
-# (ARGV[1] .. pointer .. ARGV[2]), in one round trip. The third key is not declared in KEYS,
-# so not for Redis Cluster.
-GET_AND_FOLLOW = """
-local pointer = redis.call('GET', KEYS[2])
-local pointed = false
-if pointer then
-  pointed = redis.call('GET', ARGV[1] .. pointer .. ARGV[2])
-end
-return {redis.call('GET', KEYS[1]), pointer, pointed}
-"""
+def answer(value):
+    return lambda *args, **kwargs: value
 
 
-# This process's id, kept up to date across forks (PidCachingConnectionPool).
-_pid = os.getpid()
-
-
-def _forked():
-    global _pid
-    _pid = os.getpid()
-
-
-os.register_at_fork(after_in_child=_forked)
-
-
-class PidCachingConnectionPool(redis.ConnectionPool):
+class FailOpenRedisCache(BaseCache):
     """
-    redis-py's pool, noticing a fork without asking the kernel. redis-py compares its pid with
-    os.getpid() as it hands out a connection and as it takes it back, and each os.getpid() is a
-    system call: two per command, on a machine where system calls are dear (bench/README.md).
-    """
+    The cache API on one Redis, through redis-py's client; an unreachable Redis reads as a miss
+    and writes are dropped.
 
-    def _checkpid(self):
-        if self.pid != _pid:
-            super()._checkpid()  # forked: redis-py makes the child its own connections
+    Everything the app keeps in the cache can be rebuilt: live versions (a miss means one extra
+    render per client), cached sessions (read from the database instead), rate-limit counters
+    (not counted while Redis is away: every request is the first). `add` answers "added":
+    allauth's rate limits take a lock with it and would otherwise answer every login, code and
+    sign-up "too many requests". Short socket timeouts (settings, OPTIONS) keep a dead Redis
+    from holding requests up.
 
-
-class KernelTimeoutConnection(redis.connection.Connection):
-    """
-    A connection whose reads and writes time out in the kernel (SO_RCVTIMEO, SO_SNDTIMEO)
-    instead of in Python. A Python socket with a timeout polls before every send and every
-    receive: two system calls more per command, each letting go of the interpreter lock that
-    the worker's other thread then takes. Here the socket blocks, and the kernel gives up after
-    `io_timeout` seconds; redis-py reports that as a ConnectionError ("Resource temporarily
-    unavailable") and closes the connection, and the caches fail open as for a dead Redis.
+    A backend of our own on Django's BaseCache rather than Django's RedisCache, whose client
+    builds a new redis.Redis, with its table of a few hundred response callbacks, for every
+    command: about 50 µs here, and a vote makes five (bench/README.md). One redis.Redis serves
+    every call of the process (it is thread-safe; redis-py's pool gives a forked child its own
+    connections). Values are stored as Django's RedisCache stores them (its RedisSerializer:
+    integers as they are, everything else pickled), so either reads the other's entries.
+    One server only (no read replicas).
     """
 
-    def __init__(self, *, io_timeout=None, **kwargs):
-        self.io_timeout = io_timeout
-        super().__init__(**kwargs)
+    def __init__(self, server, params):
+        super().__init__(params)
+        self.client = redis.Redis.from_url(server, **params.get("OPTIONS", {}))
+        self.serializer = RedisSerializer()
+        self.incr_if_exists = self.client.register_script(INCR_IF_EXISTS)
 
-    def _connect(self):
-        sock = super()._connect()
-        if self.io_timeout:
-            seconds = int(self.io_timeout)
-            timeval = struct.pack("ll", seconds, int((self.io_timeout - seconds) * 1_000_000))
-            sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVTIMEO, timeval)
-            sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDTIMEO, timeval)
-        return sock
+    def get_backend_timeout(self, timeout=DEFAULT_TIMEOUT):
+        # As Django's RedisCache: None keeps the key for good, zero or less deletes it.
+        if timeout == DEFAULT_TIMEOUT:
+            timeout = self.default_timeout
+        return None if timeout is None else max(0, int(timeout))
 
+    @fails_open(lambda key, default=None, version=None: default)
+    def get(self, key, default=None, version=None):
+        value = self.client.get(self.make_and_validate_key(key, version=version))
+        return default if value is None else self.serializer.loads(value)
 
-class ReusingRedisCacheClient(RedisCacheClient):
-    """
-    Django's Redis client builds a new redis.Redis object for every cache call, and each one
-    fills a table of a few hundred response callbacks: a third of what an unchanged poll cost.
-    One redis.Redis per connection pool serves every call (it is thread-safe).
-    """
+    @fails_open(answer({}))
+    def get_many(self, keys, version=None):
+        names = {self.make_and_validate_key(key, version=version): key for key in keys}
+        if not names:
+            return {}
+        values = self.client.mget(list(names))
+        return {
+            names[name]: self.serializer.loads(value)
+            for name, value in zip(names, values, strict=True)
+            if value is not None
+        }
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._clients = {}
-        self._incr_if_exists = None
-        self._incr_with_expiry = None
-        self._get_and_follow = None
+    @fails_open(answer(False))
+    def has_key(self, key, version=None):
+        return bool(self.client.exists(self.make_and_validate_key(key, version=version)))
 
-    def get_client(self, key=None, *, write=False):
-        pool = self._get_connection_pool(write)
-        client = self._clients.get(pool)
-        if client is None:
-            client = self._clients[pool] = self._client(connection_pool=pool)
-        return client
+    @fails_open(answer(None))
+    def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        name = self.make_and_validate_key(key, version=version)
+        timeout = self.get_backend_timeout(timeout)
+        if timeout == 0:
+            self.client.delete(name)
+        else:
+            self.client.set(name, self.serializer.dumps(value), ex=timeout)
 
-    def incr(self, key, delta):
-        """
-        Django's incr asks EXISTS, then INCRBY: two round trips on every rate-limited POST (a
-        vote among them), and a counter that expires between the two comes back without an
-        expiry, limiting its person for good. A script does both at once.
-        """
-        client = self.get_client(key, write=True)
-        if self._incr_if_exists is None:
-            self._incr_if_exists = client.register_script(INCR_IF_EXISTS)
-        value = self._incr_if_exists(keys=[key], args=[delta], client=client)
+    @fails_open(lambda data, *args, **kwargs: list(data))
+    def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
+        if not data:
+            return []
+        values = {
+            self.make_and_validate_key(key, version=version): self.serializer.dumps(value)
+            for key, value in data.items()
+        }
+        timeout = self.get_backend_timeout(timeout)
+        pipeline = self.client.pipeline()
+        if timeout == 0:
+            pipeline.delete(*values)
+        else:
+            pipeline.mset(values)
+            if timeout is not None:  # MSET takes no expiry
+                for name in values:
+                    pipeline.expire(name, timeout)
+        pipeline.execute()
+        return []
+
+    @fails_open(answer(True))
+    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        name = self.make_and_validate_key(key, version=version)
+        timeout = self.get_backend_timeout(timeout)
+        value = self.serializer.dumps(value)
+        if timeout == 0:
+            added = bool(self.client.set(name, value, nx=True))
+            if added:
+                self.client.delete(name)
+            return added
+        return bool(self.client.set(name, value, ex=timeout, nx=True))
+
+    @fails_open(answer(False))
+    def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None):
+        name = self.make_and_validate_key(key, version=version)
+        timeout = self.get_backend_timeout(timeout)
+        if timeout is None:
+            return bool(self.client.persist(name))
+        return bool(self.client.expire(name, timeout))
+
+    @fails_open(answer(False))
+    def delete(self, key, version=None):
+        return bool(self.client.delete(self.make_and_validate_key(key, version=version)))
+
+    @fails_open(answer(None))
+    def delete_many(self, keys, version=None):
+        names = [self.make_and_validate_key(key, version=version) for key in keys]
+        if names:
+            self.client.delete(*names)
+
+    # Counters (rate limits) cannot count without Redis: report the first hit.
+    @fails_open(lambda key, delta=1, version=None: delta)
+    def incr(self, key, delta=1, version=None):
+        value = self.incr_if_exists(
+            keys=[self.make_and_validate_key(key, version=version)], args=[delta]
+        )
         if value is None:
             raise ValueError(f"Key '{key}' not found.")
         return value
 
-    def incr_with_expiry(self, key, delta, timeout):
-        client = self.get_client(key, write=True)
-        if self._incr_with_expiry is None:
-            self._incr_with_expiry = client.register_script(INCR_WITH_EXPIRY)
-        return self._incr_with_expiry(keys=[key], args=[delta, timeout], client=client)
-
-    def get_and_follow(self, key, pointer_key, target_key):
-        client = self.get_client(key, write=True)  # a script: on the primary
-        if self._get_and_follow is None:
-            self._get_and_follow = client.register_script(GET_AND_FOLLOW)
-        before, _, after = target_key.partition(POINTER)
-        values = self._get_and_follow(keys=[key, pointer_key], args=[before, after], client=client)
-        return tuple(None if value is None else self._serializer.loads(value) for value in values)
-
-
-class FailOpenRedisCache(RedisCache):
-    """
-    Django's Redis cache, except that an unreachable Redis reads as a miss and writes are dropped.
-
-    Everything the app keeps in the cache can be rebuilt: live versions (a miss means one extra
-    render per client), cached sessions (read from the database instead), rate-limit counters
-    (not counted while Redis is away). A short socket timeout (settings) keeps a dead Redis from
-    holding requests up.
-    """
-
-    def __init__(self, server, params):
-        super().__init__(server, params)
-        self._class = ReusingRedisCacheClient
-        options = {"pool_class": PidCachingConnectionPool, **self._options}
-        # Plain TCP only: a rediss:// or unix:// address brings its own connection class (TLS,
-        # a Unix socket), which a connection_class here would replace.
-        plain_tcp = all(server.startswith("redis://") for server in self._servers)
-        if plain_tcp and "connection_class" not in options:
-            # The socket_timeout of the settings, kept by the kernel.
-            options["connection_class"] = KernelTimeoutConnection
-            options["io_timeout"] = options.pop("socket_timeout", REDIS_IO_TIMEOUT)
-            options["socket_timeout"] = None
-        self._options = options
-
-    def _fail_open(self, operation, default, call, *args):
-        try:
-            return call(*args)
-        except UNAVAILABLE as error:
-            logger.warning("Redis unavailable during %s: %s", operation, error)
-            return default
-
-    def get(self, key, default=None, version=None):
-        return self._fail_open("get", default, super().get, key, default, version)
-
-    def get_and_follow(self, key, pointer_key, target_key):
-        """
-        The value of `key`, the pointer at `pointer_key`, and the value of the key it points
-        at, in one round trip: a pointer is an integer (Redis holds it as it is, not pickled),
-        and `target_key` is the key pointed at with POINTER in place of that integer. Each is
-        None when it is not there, all three when Redis is away.
-        """
-        return self._fail_open(
-            "get_and_follow",
-            (None, None, None),
-            self._cache.get_and_follow,
-            self.make_and_validate_key(key),
-            self.make_and_validate_key(pointer_key),
-            self.make_and_validate_key(target_key),
-        )
-
-    def get_many(self, keys, version=None):
-        return self._fail_open("get_many", {}, super().get_many, keys, version)
-
-    def has_key(self, key, version=None):
-        return self._fail_open("has_key", False, super().has_key, key, version)
-
-    def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
-        return self._fail_open("set", None, super().set, key, value, timeout, version)
-
-    def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
-        return self._fail_open("set_many", list(data), super().set_many, data, timeout, version)
-
-    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
-        return self._fail_open("add", False, super().add, key, value, timeout, version)
-
-    def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None):
-        return self._fail_open("touch", False, super().touch, key, timeout, version)
-
-    def delete(self, key, version=None):
-        return self._fail_open("delete", False, super().delete, key, version)
-
-    def delete_many(self, keys, version=None):
-        return self._fail_open("delete_many", None, super().delete_many, keys, version)
-
-    def incr(self, key, delta=1, version=None):
-        # Counters (rate limits) cannot count without Redis: report the first hit.
-        return self._fail_open("incr", delta, super().incr, key, delta, version)
-
-
-class RateLimitRedisCache(FailOpenRedisCache):
-    """
-    The cache django-ratelimit counts in (RATELIMIT_USE_CACHE): one round trip per limited
-    request instead of two.
-
-    For every limited POST, a vote among them, django-ratelimit asks `add(key, 1, period)` to
-    start the window's counter, and when the counter was already there, `incr(key)`: the add
-    and its round trip are wasted on all but the first request of a window. Here `add` only
-    notes the period and answers "already there"; `incr` then counts and gives a counter it
-    starts its expiry, in one script. Only for django-ratelimit's counters: `add` never stores.
-    """
-
-    def __init__(self, server, params):
-        super().__init__(server, params)
-        self._periods = {}
-
-    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
-        self._periods[key] = self.get_backend_timeout(timeout)
-        return False
-
-    def get(self, key, default=None, version=None):
-        self._periods.pop(key, None)
-        return super().get(key, default, version)
-
-    def incr(self, key, delta=1, version=None):
-        timeout = self._periods.pop(key, None) or self.default_timeout
-        redis_key = self.make_and_validate_key(key, version=version)
-        return self._fail_open(
-            "incr", delta, self._cache.incr_with_expiry, redis_key, delta, int(timeout)
-        )
+    def clear(self):
+        return bool(self.client.flushdb())

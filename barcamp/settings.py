@@ -184,9 +184,6 @@ if REDIS_URL:
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
     }
-    # django-ratelimit's counters, one round trip each (barcamp.cache.RateLimitRedisCache).
-    CACHES["ratelimit"] = {**CACHES["default"], "BACKEND": "barcamp.cache.RateLimitRedisCache"}
-    RATELIMIT_USE_CACHE = "ratelimit"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -220,9 +217,10 @@ GRID_FOLLOW_INTERVAL = max(1, int(os.environ.get("GRID_FOLLOW_INTERVAL", "2")))
 # --- Sessions ---------------------------------------------------------------------------------
 
 # Every logged-in poll reads the session: with Redis it comes from there (the database stays the
-# record), so a thousand phones do not cost a thousand session queries every two seconds, and
-# with it the user's cached row, in the same round trip (events.session_store).
-SESSION_ENGINE = "events.session_store" if REDIS_URL else "django.contrib.sessions.backends.db"
+# record), so a thousand phones do not cost a thousand session queries every two seconds. Django's
+# engines, with rows that know their user (events.login_sessions): deleting an account ends all
+# its sessions.
+SESSION_ENGINE = "events.login_sessions." + ("cached_db" if REDIS_URL else "db")
 
 # --- Authentication (django-allauth) --------------------------------------------------------
 

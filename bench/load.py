@@ -224,8 +224,8 @@ def prepare(args):
     services.start_pitch(camp=camp, date=camp.start_date)
     board.plan_day(camp=camp, date=camp.start_date)
     board.publish_plan(camp=camp, date=camp.start_date)
-    # The production session store (events.session_store): a login leaves a session in the
-    # database and in the cache, with the pointer to its user.
+    # The production session store (cached_db with Redis): a login leaves a session in the
+    # database and in the cache.
     SessionStore = import_module(settings.SESSION_ENGINE).SessionStore
     cookies = []
     for user in users[: args.phones]:

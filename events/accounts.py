@@ -1,4 +1,3 @@
-import contextvars
 import hashlib
 
 from allauth.account import auth_backends, signals
@@ -57,24 +56,6 @@ def user_cache_key(user_id):
     return users.key(user_id)
 
 
-# The logged-in user's cached row as the session brought it along (events.session_store):
-# (user id as text, row values or None when the cache had none), until get_user takes it.
-_brought_along = contextvars.ContextVar("cached_user_brought_along", default=None)
-
-
-def bring_along(user_id, values):
-    """Offer get_user the user's cached row, read with the session (None: not in the cache)."""
-    _brought_along.set(None if user_id is None else (str(user_id), values))
-
-
-def _cached_row(user_id):
-    brought = _brought_along.get()
-    if brought is not None and brought[0] == str(user_id):
-        _brought_along.set(None)
-        return brought[1]
-    return cache.get(user_cache_key(user_id))
-
-
 class CachedUserMixin:
     """
     Reads the logged-in user from the cache instead of the database.
@@ -90,7 +71,7 @@ class CachedUserMixin:
     def get_user(self, user_id):
         if not settings.USER_CACHE_TIMEOUT:
             return super().get_user(user_id)
-        user = users.from_entry(_cached_row(user_id), user_id)
+        user = users.from_entry(cache.get(user_cache_key(user_id)), user_id)
         if user is not None:
             return user if self.user_can_authenticate(user) else None
         user = super().get_user(user_id)

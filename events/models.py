@@ -4,6 +4,7 @@ import zoneinfo
 from typing import NamedTuple
 
 from django.conf import settings
+from django.contrib.sessions.base_session import AbstractBaseSession
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator, MinValueValidator, URLValidator
 from django.db import models
@@ -809,3 +810,20 @@ class SentNotification(models.Model):
 
     def __str__(self):
         return f"{self.user} {self.kind} {self.key}"
+
+
+class LoginSession(AbstractBaseSession):
+    """
+    A browser's Django session (events.login_sessions), with the id of the user logged in there,
+    so that deleting an account can end all its sessions. An integer, not a foreign key: a
+    session is saved by requests that run beside the deletion, which must not fail on a user
+    that has just gone.
+    """
+
+    user_id = models.BigIntegerField(null=True, db_index=True)
+
+    @classmethod
+    def get_session_store_class(cls):
+        from .login_sessions.db import SessionStore
+
+        return SessionStore

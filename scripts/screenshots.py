@@ -26,10 +26,10 @@ django.setup()
 
 from django.conf import settings  # noqa: E402
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model  # noqa: E402
-from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402
 
 from events import notifications  # noqa: E402
+from events.login_sessions.db import SessionStore  # noqa: E402
 from events.models import Camp, Notification  # noqa: E402
 from sessions import services as session_services  # noqa: E402
 from sessions.models import SessionNotes  # noqa: E402

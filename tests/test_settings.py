@@ -139,11 +139,11 @@ def test_a_statement_time_limit_that_is_no_duration_is_an_error():
     assert "DATABASE_STATEMENT_TIMEOUT must be a duration such as 30s" in result.stderr
 
 
-def test_redis_url_selects_the_shared_cache_and_rate_limits_count_in_it():
+def test_redis_url_selects_the_shared_cache_for_sessions_and_rate_limits():
     code = (
-        "from django.conf import settings as s; c = s.CACHES; "
-        "print(c['default']['BACKEND'], c[s.RATELIMIT_USE_CACHE]['BACKEND'], "
-        "c['default']['LOCATION'] == c['ratelimit']['LOCATION'])"
+        "from django.conf import settings as s; "
+        "print(s.CACHES['default']['BACKEND'], getattr(s, 'RATELIMIT_USE_CACHE', 'default'), "
+        "s.SESSION_ENGINE)"
     )
 
     result = manage(
@@ -155,7 +155,7 @@ def test_redis_url_selects_the_shared_cache_and_rate_limits_count_in_it():
     )
 
     assert result.stdout.strip() == (
-        "barcamp.cache.FailOpenRedisCache barcamp.cache.RateLimitRedisCache True"
+        "barcamp.cache.FailOpenRedisCache default events.login_sessions.cached_db"
     ), result.stderr
 
 

@@ -10,9 +10,11 @@ have put it back in between. A `QuerySet.update()` sends no signals: a model's Q
 change locks a fresh row (`select_for_update()`), never a cached copy.
 """
 
+import functools
+
 from django.conf import settings
 from django.core.cache import cache
-from django.db import models, transaction
+from django.db import models, router, transaction
 from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 
 from . import versions
@@ -139,7 +141,7 @@ class CachedRows:
 
     def _forget_old_key(self, sender, instance, using, raw=False, **kwargs):
         if self.timeout and instance.pk is not None and not raw:
-            self.forget_rows(self.model._default_manager.using(using).filter(pk=instance.pk))
+            self.forget_rows(models.QuerySet(self.model, using=using).filter(pk=instance.pk))
 
     def _forget_saved(self, sender, instance, using, **kwargs):
         self.forget(instance, using=using)
@@ -150,7 +152,7 @@ class CachedRows:
     def _forget_pointing_to(self, name, related_pks, *, using):
         """Drops the rows whose foreign key `name` points to one of `related_pks`."""
         if self.timeout:
-            rows = self.model._default_manager.using(using)
+            rows = models.QuerySet(self.model, using=using)
             self.forget_rows(rows.filter(**{f"{name}__in": related_pks}))
 
 
@@ -184,8 +186,12 @@ def from_row_values(model, values):
     names = [field.attname for field in _fields(model)]
     if not isinstance(values, dict) or values.keys() != set(names):
         return None
-    return model.from_db(model._default_manager.db, names, [values[name] for name in names])
+    return model.from_db(router.db_for_read(model), names, [values[name] for name in names])
 
 
+@functools.cache
 def _fields(model):
-    return model._meta.concrete_fields
+    # Django's documented Model _meta API: the fields with a column of their own.
+    return tuple(
+        field for field in model._meta.get_fields() if field.concrete and not field.many_to_many
+    )

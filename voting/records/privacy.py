@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from events import live
 from events import services as event_services
+from events.login_sessions import end_sessions
 from events.models import (
     Notification,
     NotificationSettings,
@@ -194,6 +195,8 @@ def delete_account(*, user, keep_sessions):
     topic wishes follow the same choice (kept without a name, or deleted); wishes taken up as a
     session stay without a name. Wish votes, e-mail settings and the log of mails sent go.
 
+    Every session of the account, on every device, ends (events.login_sessions).
+
     What they wrote into session notes, and the links and slides they attached, stay as part of
     the camp's record, which others wrote on top of (a revision is the whole text, the next one
     builds on it): the revisions lose their author and read "deleted Teilgeber".
@@ -214,6 +217,9 @@ def delete_account(*, user, keep_sessions):
         if not keep_sessions:
             sole.update(status=Session.Status.WITHDRAWN)
             TopicWish.objects.filter(proposed_by=user, session__isnull=True).delete()
+        # Every device is logged out, and what its session kept (the address among it) goes
+        # from the database and the cache.
+        end_sessions(user=user)
         user.delete()
         for slug in camps:
             live.mark_changed(slug)
