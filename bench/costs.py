@@ -16,8 +16,9 @@ a fresh process — what a new worker would pay — and `--warm` runs `barcamp.w
 before, as every server worker does.
 
 Only the handler's own CPU is counted: each request's set-up ("plan page, new plan" gives the
-plan new live tokens first, as a publish does, so nothing kept for the old plan serves it) is
-left out. "KB" is the size of the answer's body.
+plan new live tokens first, as a publish does, so nothing kept for the old plan serves it; "plan
+page, new sessions" the sessions' too, as an edit of a session does) is left out. "KB" is the
+size of the answer's body.
 """
 
 import argparse
@@ -143,6 +144,12 @@ def main():
         live.mark_changed(slug, live.PLAN)
         return environ("GET", f"/{slug}/plan/")
 
+    def a_new_plan_and_sessions():
+        # The worst case: the sessions' topic changed too (a session edited since, or the first
+        # publish of a set of sessions), so the plan's sessions, rooms and slots are read again.
+        live.mark_changed(slug, live.PLAN, live.PITCH)
+        return environ("GET", f"/{slug}/plan/")
+
     pitch_version = live.current_version(slug, PITCH_PAGE)
     today = datetime.date.today().isoformat()
     endpoints = {
@@ -155,6 +162,7 @@ def main():
         "pitch page": lambda: environ("GET", f"/{slug}/pitch/"),
         "plan page": lambda: environ("GET", f"/{slug}/plan/"),
         "plan page, new plan": a_new_plan,
+        "plan page, new sessions": a_new_plan_and_sessions,
         "session list": lambda: environ("GET", f"/{slug}/sessions/"),
         "board": lambda: environ("GET", f"/{slug}/board/", as_=cookies[1]),
         "pitch poll, changed": lambda: environ("GET", f"/{slug}/pitch/", "v=old", htmx=True),

@@ -861,3 +861,31 @@ def test_the_plan_page_of_a_teilgeber_makes_one_query(client, settings, django_a
         sessions[0].title,
         "My own session",
     ]
+
+
+def test_after_a_publish_the_plan_page_reads_only_the_new_plan(
+    client, settings, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    # A publish gives the plan's topic new tokens, not the pitch's: the sessions, their hosts'
+    # names, the rooms and slots, and when the camp's feedback opens stay read in the process.
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cache"
+    settings.USER_CACHE_TIMEOUT = settings.CAMP_CACHE_TIMEOUT = 60
+    settings.PARTICIPANT_CACHE_TIMEOUT = 60
+    camp, rooms, slots, sessions = make_day()
+    with django_capture_on_commit_callbacks(execute=True):
+        publish(camp, sessions, rooms, slots)
+    teilgeber = make_participant(camp=camp)
+    client.force_login(teilgeber.user)
+    client.get(reverse("voting:plan", args=[camp.slug]))  # the plan, kept per version
+    with django_capture_on_commit_callbacks(execute=True):
+        board.move_session(session=sessions[0], room=rooms[1], slot=slots[2])
+        board.publish_plan(camp=camp, date=camp.start_date)
+
+    with at(camp, 9), django_assert_num_queries(2):  # the viewer's sessions; the new plan
+        response = client.get(reverse("voting:plan", args=[camp.slug]))
+
+    assert response.context["grid"].version == PublishedPlan.objects.latest("version").version
+    assert [
+        (cell.room.name, cell.session and cell.session.title)
+        for cell in response.context["grid"].rows[2].cells
+    ] == [("Raum 0", None), ("Raum 1", "Session 0")]

@@ -150,15 +150,14 @@ def _duration(start, end):
     return f"{minutes // 60:02d}:{minutes % 60:02d}"
 
 
-def _person(camp, participant):
-    # A host is named with their session as on the public plan and the projector: by the name
-    # they chose knowing it is shown (never their address; who never chose one is "Teilgeber
-    # 12"). The public list's opt-in is about the directory of everybody, not about hosts.
-    name = participant.display_name if participant is not None else _("deleted Teilgeber")
-    person = {"name": name, "public_name": name}  # public_name: frab's, still read by some apps
-    if participant is not None:
-        person["guid"] = person_guid(camp, participant)
-    return person
+def _person(camp, host):
+    # A host (queries.ShownHost) is named with their session as on the public plan and the
+    # projector: by the name they chose knowing it is shown (never their address; who never
+    # chose one is "Teilgeber 12"). The public list's opt-in is about the directory of
+    # everybody, not about hosts.
+    name = host.display_name
+    # public_name: frab's, still read by some apps
+    return {"name": name, "public_name": name, "guid": person_guid(camp, host)}
 
 
 def _join_links(room, show_links):
@@ -219,7 +218,7 @@ def frab_schedule(camp, *, absolute, show_links=False):
                     # A barcamp session is a conversation among those in the room: nobody
                     # agreed to be recorded.
                     "do_not_record": True,
-                    "persons": [_person(camp, host.participant) for host in session.hosts.all()],
+                    "persons": [_person(camp, host) for host in session.shown_hosts],
                     "links": _join_links(room, show_links),
                     "feedback_url": absolute(
                         reverse("voting:session-feedback", args=[camp.slug, session.pk])

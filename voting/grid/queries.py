@@ -3,13 +3,13 @@ signs show it, and the camp's clock that marks its current slot."""
 
 import datetime
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from django.utils import timezone
 
 from events import live
 from events.models import Camp, Room, Slot
 from sessions.models import Session, SessionHost
-from sessions.queries import for_display
 from voting.models import LockedSlot, PublishedPlan
 from voting.plenum.queries import with_vote_count
 
@@ -280,6 +280,13 @@ MOVED_MARK_SECONDS = 30 * 60
 GRID_TOPICS = (live.PLAN, live.PITCH)
 
 
+class ShownHost(NamedTuple):
+    """A host as a published plan shows them: their Teilgeber id and chosen name."""
+
+    pk: int
+    display_name: str
+
+
 @dataclass(frozen=True)
 class _PublishedDay:
     """A day's published plan read from the database, before the clock is applied."""
@@ -291,30 +298,65 @@ class _PublishedDay:
     moved_at: dict  # session id -> when it was moved
 
 
+@dataclass(frozen=True)
+class _DayFrame:
+    """What a published plan of a day shows besides its placements."""
+
+    rooms: list
+    slots: list
+    sessions: dict  # id -> Session with its `shown_hosts`; withdrawn and hidden ones left out
+
+
+def _day_frame(camp, date, session_ids):
+    sessions = {
+        session.pk: session
+        for session in Session.objects.filter(camp=camp, pk__in=session_ids).visible()
+    }
+    # What the plan, the door signs and the feeds show of a host, read flat: Teilgeber rows
+    # through a prefetch cost the first phone after a publish more than the rest of its page.
+    hosts = {}
+    for session_id, participant_id, name in (
+        SessionHost.objects.filter(session_id__in=sessions)
+        .order_by("-is_proposer", "pk")
+        .values_list("session_id", "participant_id", "participant__display_name")
+    ):
+        hosts.setdefault(session_id, []).append(ShownHost(pk=participant_id, display_name=name))
+    camp_field = Session._meta.get_field("camp")
+    for session in sessions.values():
+        camp_field.set_cached_value(session, camp)
+        session.shown_hosts = hosts.get(session.pk, [])
+    return _DayFrame(
+        rooms=list(camp.rooms.all()),
+        slots=list(Slot.objects.filter(camp=camp, date=date).order_by("start")),
+        sessions=sessions,
+    )
+
+
 def _published_day(camp, date, plan):
     plan = plan or latest_published(camp, date)
     if plan is None:
         return None
-    sessions = {
-        session.pk: session
-        for session in for_display(
-            Session.objects.filter(pk__in=[row["session"] for row in plan.placements]).visible()
-        )
-    }
+    session_ids = frozenset(row["session"] for row in plan.placements)
+    # Sessions, their hosts' names, rooms and slots change with the pitch's topic (an edit of a
+    # session or a name gives it new tokens; one of a room or slot gives every topic new ones),
+    # not with the plan's: kept under it, a publish that places the same sessions anew costs
+    # every process a read of the plan alone.
+    frame = live.memoized(
+        camp.slug,
+        (live.PITCH,),
+        ("published-frame", date, session_ids),
+        lambda: _day_frame(camp, date, session_ids),
+    )
     cells, moved_at = {}, {}
     for row in plan.placements:
-        session = sessions.get(row["session"])
+        session = frame.sessions.get(row["session"])
         if session is None:
             continue  # withdrawn or hidden since publication
         cells[(row["room"], row["slot"])] = session
         if row.get("moved_at"):
             moved_at[session.pk] = datetime.datetime.fromisoformat(row["moved_at"])
     return _PublishedDay(
-        plan=plan,
-        rooms=list(camp.rooms.all()),
-        slots=list(Slot.objects.filter(camp=camp, date=date).order_by("start")),
-        cells=cells,
-        moved_at=moved_at,
+        plan=plan, rooms=frame.rooms, slots=frame.slots, cells=cells, moved_at=moved_at
     )
 
 

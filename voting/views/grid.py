@@ -1,6 +1,8 @@
 """The grid's pages: the organizers' board, the phones' plan, the door sign, feeds and exports."""
 
 import secrets
+from html import escape
+from urllib.parse import quote
 
 from django.contrib import messages
 from django.http import Http404, HttpResponse, JsonResponse
@@ -10,6 +12,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.formats import time_format
 from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
@@ -267,12 +270,13 @@ def plan(request, camp_slug):
 
 
 def _camp_feedback_opens_at(camp):
-    """When the camp's feedback opens (its first slot), kept per version of the plan in each
-    process: every Teilgeber's plan page asks. Slots change through the admin and the slot
-    generator, which give every topic new tokens; the camp's day and zone are in the key."""
+    """When the camp's feedback opens (its first slot), kept in each process: every Teilgeber's
+    plan page asks. Slots change through the admin and the slot generator, which give every topic
+    new tokens; the camp's day and zone are in the key. Under the pitch's topic, not the plan's:
+    a publish would make every process read it again while the phones ask."""
     return live.memoized(
         camp.slug,
-        (live.PLAN,),
+        (live.PITCH,),
         ("camp-feedback-opens", camp.start_date, camp.time_zone),
         lambda: feedback.camp_feedback_opens_at(camp),
     )
@@ -295,13 +299,23 @@ def _shared_plan_parts(request, camp, day, published, rateable, grid_version, sh
     )
 
     def render_parts():
-        # The request only for its path (the rating links return to the plan).
+        cells = _plan_cells(camp=camp, rateable=rateable, show_links=show_links, path=request.path)
+
+        def row_html(row, *, beginning_only=False):
+            return mark_safe(  # noqa: S308 (_plan_cells escapes what it puts in)
+                "".join(
+                    cells(cell)
+                    for cell in row.cells
+                    if cell.session and not (beginning_only and cell.continued)
+                )
+            )
+
+        now_row, next_row = published.now_row, published.next_row
         context = {
-            "request": request,
-            "camp": camp,
-            "grid": published,
-            "rateable": rateable,
-            "show_links": show_links,
+            "now": now_row and {"slot": now_row.slot, "cells": row_html(now_row)},
+            "next": next_row
+            and {"slot": next_row.slot, "cells": row_html(next_row, beginning_only=True)},
+            "rows": [{"row": row, "cells": row_html(row)} for row in published.rows],
         }
         return {
             "now_next_html": render_to_string("voting/plan.html#now-next", context),
@@ -309,6 +323,70 @@ def _shared_plan_parts(request, camp, day, published, rateable, grid_version, sh
         }
 
     return live.memoized(camp.slug, queries.GRID_TOPICS, key, render_parts, version=grid_version)
+
+
+def _session_urls(name, camp_slug):
+    """The URL of the camp's page `name` for any session id, from one reverse(): the plan links
+    each of its sessions twice, and a reverse() per link was a tenth of its rendering."""
+    marker = 2**31 - 1
+    head, _marker, tail = reverse(name, args=[camp_slug, marker]).rpartition(str(marker))
+    return lambda session_id: f"{head}{session_id}{tail}"
+
+
+def _plan_cells(*, camp, rateable, show_links, path):
+    """cell -> the plan's `<li>` for it: the session, room and hosts, the links to join, to the
+    notes and (once begun) to rate it. Built from strings escaped here (html.escape, as
+    Django's escape), not by an include per cell nor format_html: the parts are rendered once
+    per version of the plan in each process, but right after a publish every process renders
+    them while the phones ask."""
+    session_url = _session_urls("voting:session-detail", camp.slug)
+    notes_url = _session_urls("voting:notes", camp.slug)
+    feedback_url = _session_urls("voting:session-feedback", camp.slug)
+    back = escape(quote(path, safe="/"))
+    kinds = {
+        Room.Kind.ONLINE: f' <span class="room-kind">{escape(_("online"))}</span>',
+        Room.Kind.HYBRID: f' <span class="room-kind">{escape(_("on site + online"))}</span>',
+    }
+    continued_mark = f" · {escape(_('continued from the slot before'))}"
+    moved_mark = f' · <strong class="moved-mark">{escape(_("moved"))}</strong>'
+    notes_text, join_text = escape(_("Notes")), escape(_("Join online"))
+    rate_text = escape(_("How was it?"))
+    built = {}
+
+    def cell_html(cell):
+        session, room = cell.session, cell.room
+        key = (session.pk, room.pk, cell.continued, cell.moved)
+        if key in built:
+            return built[key]
+        pk, title, continued, moved = session.pk, escape(session.title), cell.continued, cell.moved
+        hosts = "".join(f" · {escape(host.display_name)}" for host in session.shown_hosts)
+        join = room.join_url if show_links else ""
+        built[key] = html = (
+            f'<li><a class="grid-session{" is-moved" if moved else ""}'
+            f'{" is-continued" if continued else ""}" href="{escape(session_url(pk))}">\n'
+            f'  <span class="grid-session-title">{"↳ " if continued else ""}{title}</span>\n'
+            f'  <span class="grid-session-meta">{escape(room.name)}'
+            f"{kinds.get(room.marked_kind, '')}{continued_mark if continued else ''}{hosts}"
+            f"{moved_mark if moved else ''}</span>\n</a>\n"
+            + (
+                f'<a class="join-link" href="{escape(join)}" rel="noopener noreferrer" '
+                f'target="_blank">{join_text}<span class="visually-hidden"> – {title}</span></a>'
+                if join
+                else ""
+            )
+            + f'<a class="plan-notes-link" href="{escape(notes_url(pk))}">{notes_text}'
+            f'<span class="visually-hidden"> – {title}</span></a>'
+            + (
+                f'<a class="rate-link" href="{escape(feedback_url(pk))}?next={back}">'
+                f"★ {rate_text}</a>\n"
+                if pk in rateable
+                else ""
+            )
+            + "</li>"
+        )
+        return html
+
+    return cell_html
 
 
 @require_safe
