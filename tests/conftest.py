@@ -1,3 +1,4 @@
+import inspect
 import os
 import shutil
 
@@ -30,6 +31,31 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+
+
+# The fast tier (`make test-fast`, `pytest -m "not slow"`) leaves out what starts a browser, a
+# server or another process; these fixtures start one (pytest counts the fixtures they need too).
+SERVER_FIXTURES = {"live_server", "collected_static", "browser"}
+
+
+def starts_a_process(item):
+    """The test, or a function of its module that it calls, runs a subprocess."""
+    function = getattr(item, "function", None)
+    if function is None:
+        return False
+    called = (getattr(item.module, name, None) for name in function.__code__.co_names)
+    codes = [function.__code__, *(f.__code__ for f in called if inspect.isfunction(f))]
+    return any("subprocess" in code.co_names for code in codes)
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if (
+            item.get_closest_marker("browser")
+            or SERVER_FIXTURES.intersection(item.fixturenames)
+            or starts_a_process(item)
+        ):
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture(scope="session")
