@@ -3,10 +3,9 @@ The production server: granian serving the WSGI app. `python -m barcamp.serve` (
 command); every value can be overridden from the environment (SERVER_* below).
 
 granian's HTTP handling is Rust; only the app runs in Python. On this project's 2-core
-benchmark machine (bench/README.md, the servers taking turns), the same app served about 4
-times the unchanged polls that gunicorn's gthread workers served, 1.2 times the votes and
-1.15-1.3 times the pages; the plenum's scenario with 1,000 phones had a p99 of 1.9 s instead
-of 10.7 s, with 500 phones 38 ms instead of 115 ms. `gunicorn.conf.py` is still there for hosts
+benchmark machine, the servers taking turns, the same app served more unchanged polls, votes
+and pages under granian than under gunicorn's gthread workers, and the plenum's scenario had a
+far shorter tail (bench/README.md). `gunicorn.conf.py` is still there for hosts
 that want gunicorn; it serves the same app.
 """
 

@@ -146,7 +146,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 
 # Whether a vote's answer waits until PostgreSQL has flushed it to disk. It does not by default:
 # a vote is committed with synchronous_commit off (voting.services.vote_quickly), which spares
-# the plenum's taps a disk flush each (15-20 % more votes a second on this machine); a crash of
+# the plenum's taps a disk flush each (more votes a second: bench/README.md); a crash of
 # the database server, not of the app, can lose the last fraction of a second of votes, and
 # the database stays consistent. Only votes: every other write waits for the disk.
 VOTE_SYNCHRONOUS_COMMIT = env_bool("VOTE_SYNCHRONOUS_COMMIT", False)

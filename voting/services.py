@@ -220,8 +220,8 @@ def _preparing_cursor():
     """
     A cursor whose statements PostgreSQL prepares (settings: `prepare_threshold`), else Django's.
 
-    Planning the vote's five-table statement took PostgreSQL longer than running it (0.39 ms
-    against 0.06); prepared, the whole statement took 0.46 ms instead of 1.2. Django's own
+    Planning the vote's five-table statement took PostgreSQL longer than running it, so a
+    prepared statement costs a fraction of an unprepared one (bench/README.md). Django's own
     cursors bind on the client, which never prepares; this one binds on the server, through
     Django's wrapper all the same (its errors, query logging and execute wrappers).
     """

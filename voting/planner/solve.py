@@ -63,8 +63,8 @@ def anneal_iterations(sessions: int) -> int:
     Small instances: ANNEAL_ITERATIONS_PER_SESSION each (more stops paying off). From 50
     sessions on, that no longer fits the time targets (160 sessions in under a second, 400
     in under ten): at least ANNEAL_MIN_ITERATIONS, and beyond that an effort proportional
-    to the number of session pairs, the size of the swap neighbourhood. About 0.5 s for 160
-    sessions and 3.5 s for 400 with CPython 3.12 (bench/README.md).
+    to the number of session pairs, the size of the swap neighbourhood. Its time per size is
+    in bench/README.md (planner).
     """
     return min(
         ANNEAL_ITERATIONS_PER_SESSION * sessions,
@@ -706,8 +706,8 @@ class Search:
         """Two rounds of annealing, half of ``iterations`` each, the second from the best
         plan of the first at a lower start temperature, then local search to a local optimum.
         (A reheated second round beats one long round of the same length on the generator's
-        instances: +0.1% on average, and fewer bad runs. A local search between the rounds
-        made no difference.)"""
+        instances, a little on average and with fewer bad runs. A local search between the
+        rounds made no difference.)"""
         first = iterations // 2
         self.anneal(first, rng, deadline, T_START_SHARE)
         self.anneal(iterations - first, rng, deadline, T_REHEAT_SHARE)
