@@ -58,7 +58,7 @@ def server():
         port=int(port),
         # One process per core, two threads each: the app is CPU-bound (templates, the ORM)
         # with short waits on PostgreSQL and Redis; more threads make every return from such a
-        # wait queue for the GIL behind busy threads (bench/README.md, "Threads").
+        # wait queue for the GIL behind busy threads (bench/README.md, "Server settings").
         workers=workers,
         blocking_threads=int(os.environ.get("SERVER_THREADS", "2")),
         # Open connections per worker, idle keep-alive ones included (granian's backpressure
