@@ -35,10 +35,11 @@ test: $(VENV)/.test-installed
 	@sh scripts/ensure-nginx
 	$(PY) -m pytest -n auto --dist loadgroup $(PYTEST_ARGS)
 
-# The fast tier while developing: no browser, no servers, no subprocesses (tests/conftest.py
-# marks those `slow` by rule). CI runs `make test`, which runs everything.
+# The fast tier while developing: no browser, no servers, no subprocesses, no generated examples
+# (tests/conftest.py marks those `slow`). It keeps the test databases between runs (new
+# migrations are applied; after editing one, PYTEST_ARGS=--create-db). CI runs `make test`.
 test-fast: $(VENV)/.test-installed
-	$(PY) -m pytest -n auto --dist loadgroup -m "not slow" $(PYTEST_ARGS)
+	$(PY) -m pytest -n auto --dist loadgroup --reuse-db -m "not slow" $(PYTEST_ARGS)
 
 lint: $(VENV)/.test-installed
 	$(VENV)/bin/ruff check .

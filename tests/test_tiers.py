@@ -1,9 +1,12 @@
-"""The fast tier (`make test-fast`) leaves out, by rule, what starts a browser, a server or a process."""
+"""The fast tier (`make test-fast`) leaves out, by rule, what starts a browser, a server
+or a process, or runs many generated examples."""
 
 import subprocess
 import sys
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from tests import conftest
 
@@ -36,6 +39,19 @@ def calls_a_helper_that_runs_one():
     runs_a_command()
 
 
+def runs_generated_examples():
+    @given(st.integers())
+    def example(number):
+        assert number == number
+
+    example()
+
+
+@given(st.integers())
+def a_hypothesis_test(number):
+    assert number == number
+
+
 def slow(item):
     conftest.pytest_collection_modifyitems(None, [item])
     return item.get_closest_marker("slow") is not None
@@ -50,8 +66,19 @@ def slow(item):
         (Item(plain, fixtures=["collected_static"]), True),
         (Item(runs_a_command), True),
         (Item(calls_a_helper_that_runs_one), True),
+        (Item(runs_generated_examples), True),
+        (Item(a_hypothesis_test), True),
     ],
-    ids=["plain", "browser", "live-server", "static-files", "subprocess", "helper-subprocess"],
+    ids=[
+        "plain",
+        "browser",
+        "live-server",
+        "static-files",
+        "subprocess",
+        "helper-subprocess",
+        "examples",
+        "hypothesis-test",
+    ],
 )
 def test_a_test_is_slow_when_it_starts_a_browser_a_server_or_a_process(item, expected):
     assert slow(item) == expected
