@@ -35,11 +35,12 @@ test: $(VENV)/.test-installed
 	@sh scripts/ensure-nginx
 	$(PY) -m pytest -n auto --dist loadgroup $(PYTEST_ARGS)
 
-# The fast tier while developing: no browser, no servers, no subprocesses, no generated examples
-# (tests/conftest.py marks those `slow`). It keeps the test databases between runs (new
-# migrations are applied; after editing one, PYTEST_ARGS=--create-db). CI runs `make test`.
+# The fast tier while developing: no browser, no servers, no subprocesses, no generated examples,
+# no sweeps over every route (tests/conftest.py and the tests mark those `slow`). CI runs
+# `make test`. PYTEST_ARGS=--reuse-db spares creating the test databases, but a run broken off
+# can leave rows in them (then --create-db).
 test-fast: $(VENV)/.test-installed
-	$(PY) -m pytest -n auto --dist loadgroup --reuse-db -m "not slow" $(PYTEST_ARGS)
+	$(PY) -m pytest -n auto --dist loadgroup -m "not slow" $(PYTEST_ARGS)
 
 lint: $(VENV)/.test-installed
 	$(VENV)/bin/ruff check .
