@@ -4,7 +4,7 @@ PY     := $(VENV)/bin/python
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test lint messages clean
+.PHONY: run test test-fast lint messages clean
 
 $(PY):
 	@python=$$(sh scripts/find-python) || exit 1; \
@@ -34,6 +34,13 @@ test: $(VENV)/.test-installed
 	@sh scripts/ensure-fonts
 	@sh scripts/ensure-nginx
 	$(PY) -m pytest -n auto --dist loadgroup $(PYTEST_ARGS)
+
+# The fast tier while developing: no browser, no servers, no subprocesses, no generated examples,
+# no sweeps over every route (tests/conftest.py and the tests mark those `slow`). CI runs
+# `make test`. PYTEST_ARGS=--reuse-db spares creating the test databases, but a run broken off
+# can leave rows in them (then --create-db).
+test-fast: $(VENV)/.test-installed
+	$(PY) -m pytest -n auto --dist loadgroup -m "not slow" $(PYTEST_ARGS)
 
 lint: $(VENV)/.test-installed
 	$(VENV)/bin/ruff check .

@@ -56,7 +56,7 @@ class FailOpenRedisCache(BaseCache):
 
     A backend of our own on Django's BaseCache rather than Django's RedisCache, whose client
     builds a new redis.Redis, with its table of a few hundred response callbacks, for every
-    command: about 50 µs here, and a vote makes five (bench/README.md). One redis.Redis serves
+    command, several per vote (bench/README.md). One redis.Redis serves
     every call of the process (it is thread-safe; redis-py's pool gives a forked child its own
     connections). Values are stored as Django's RedisCache stores them (its RedisSerializer:
     integers as they are, everything else pickled), so either reads the other's entries.

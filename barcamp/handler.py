@@ -9,8 +9,8 @@ from django.urls import get_resolver
 class Handler(WSGIHandler):
     """
     Django resolves every request's path anew: the camp's paths come last in the URLconf (a camp
-    slug takes the first segment) and are tried one pattern after another, 35-40 µs for a vote or
-    the pitch page on this machine, 3-7 % of what they cost (bench/README.md). The plenum's
+    slug takes the first segment) and are tried one pattern after another, a measurable part of
+    what a vote or the pitch page costs (bench/README.md). The plenum's
     phones ask for the same few dozen paths all day, so each process keeps the matches.
     """
 

@@ -31,8 +31,8 @@ class WholeBodies:
 
     Handed Django's response object, granian takes its path for iterators: it calls back into
     Python for each chunk, the end and close(), each call a new wait for the GIL of a busy
-    worker; handed a list, it sends the bytes in one call. With wrk on this machine, votes and
-    pages were served 6-20 % faster (bench/README.md). Streaming and file responses (whitenoise,
+    worker; handed a list, it sends the bytes in one call, and votes and pages are served
+    faster (bench/README.md). Streaming and file responses (whitenoise,
     exports) pass through as they are, and so does anything that is not Django's. The answer to
     a HEAD is GET's status and headers with no body, of any kind of response.
     """

@@ -3,8 +3,8 @@ The production server: granian serving the WSGI app. `python -m barcamp.serve` (
 command); every value can be overridden from the environment (SERVER_* below).
 
 granian's HTTP handling is Rust; only the app runs in Python. It is the one production server:
-on the benchmark machine it served the plenum well ahead of gunicorn, which was dropped
-(bench/README.md).
+on the project's benchmark machine it served more unchanged polls, votes and pages than
+gunicorn's gthread workers, with a far shorter tail in the plenum's scenario (bench/README.md).
 """
 
 import gc
@@ -56,7 +56,7 @@ def server():
         port=int(port),
         # One process per core, two threads each: the app is CPU-bound (templates, the ORM)
         # with short waits on PostgreSQL and Redis; more threads make every return from such a
-        # wait queue for the GIL behind busy threads (bench/README.md, "Threads").
+        # wait queue for the GIL behind busy threads (bench/README.md, "Server settings").
         workers=workers,
         blocking_threads=int(os.environ.get("SERVER_THREADS", "2")),
         # Open connections per worker, idle keep-alive ones included (granian's backpressure

@@ -3,11 +3,10 @@ What a worker would otherwise do on its first requests, done before it serves: i
 views (the URL resolver), loading both languages' catalogs, compiling the templates and reading
 the static files' manifest.
 
-Measured with `bench/costs.py --first`: a fresh process's first requests cost about 0.5 s of
-CPU on top of their normal cost (the first `/healthz` alone 420 ms, the first vote 63 ms instead
-of 5), while requests queue behind them; after `warm()`, 5 ms and 14 ms. granian's workers call
-it in their app factory (`barcamp/serve.py`) before they take a request, so that also a worker
-replacing a crashed one starts warm.
+Measured with `bench/costs.py --first` (figures in bench/README.md): a fresh process's first
+requests cost many times their normal CPU, while requests queue behind them; after `warm()`,
+about their normal cost. granian's workers call it in their app factory (`barcamp/serve.py`)
+before they take a request, so that also a worker replacing a crashed one starts warm.
 
 Nothing here touches the database or the cache: a worker must start while either is away.
 """

@@ -2,7 +2,7 @@
 The camp's sponsors, read once per version of the plan in each process.
 
 The camp page and the projector show them, and during the plenum a thousand phones open the
-camp page: its sponsors query was a quarter of what the page cost (bench/README.md), for rows
+camp page: its sponsors query was a large part of what the page cost (bench/README.md), for rows
 organizers change a few times before the camp. They are kept as `events.live` keeps what the
 live pages derive: under the camp's `plan` token, which every change to a sponsor replaces (the
 signals below; the admin gives every topic new tokens anyway).

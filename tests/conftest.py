@@ -1,10 +1,13 @@
+import inspect
 import os
 import shutil
+import subprocess
 
 # Playwright runs an event loop in the test thread; Django's ORM refuses to run beside one
 # unless told that the tests know what they do.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
+import hypothesis  # noqa: E402
 import pytest  # noqa: E402
 from django.core.servers.basehttp import ThreadedWSGIServer  # noqa: E402
 from django.db import connection  # noqa: E402
@@ -30,6 +33,40 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+
+
+# The fast tier (`make test-fast`, `pytest -m "not slow"`) leaves out what starts a browser, a
+# server or another process, and what runs many generated examples. These fixtures start a
+# server (pytest counts the fixtures they need too); these callables start a process or run
+# examples.
+SERVER_FIXTURES = {"live_server", "collected_static", "browser"}
+SLOW_CALLABLES = (subprocess, hypothesis.given)
+
+
+def calls_something_slow(item):
+    """The test, or a function of its module that it calls, refers to one of SLOW_CALLABLES."""
+    function = getattr(item, "function", None)
+    if function is None:
+        return False
+    called = [getattr(item.module, name, None) for name in function.__code__.co_names]
+    codes = [function.__code__, *(f.__code__ for f in called if inspect.isfunction(f))]
+    return any(
+        any(getattr(item.module, name, None) is slow for slow in SLOW_CALLABLES)
+        for code in codes
+        for name in code.co_names
+    )
+
+
+@pytest.hookimpl(tryfirst=True)  # before `-m` deselects by marker
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if (
+            item.get_closest_marker("browser")
+            or hypothesis.is_hypothesis_test(getattr(item, "function", None))
+            or SERVER_FIXTURES.intersection(item.fixturenames)
+            or calls_something_slow(item)
+        ):
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture(scope="session")

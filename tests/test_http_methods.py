@@ -56,6 +56,7 @@ def call(application, method, path, cookie):
     return answer["status"], answer["headers"], body
 
 
+@pytest.mark.slow  # every route, twice
 def test_every_route_answers_head_as_get_without_a_body(world, deployed):
     mismatches, pages = [], set()
 
@@ -139,6 +140,7 @@ EXPECTED_PAGES = {
 }
 
 
+@pytest.mark.slow  # every route, three roles, three methods
 def test_only_the_public_feeds_allow_other_origins(world, deployed):
     allowing = set()
 

@@ -434,6 +434,8 @@ def resolve(world, name, spec):
     return reverse(name, args=args), data
 
 
+# Every route for every role, each case with a world of its own: a sixth of the fast tier's time.
+@pytest.mark.slow
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize(
     ("method", "name", "spec", "outcomes"),
@@ -505,6 +507,7 @@ SERIES_MATRIX = [
 ]
 
 
+@pytest.mark.slow  # as the camp's matrix
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize(
     ("method", "name", "spec", "outcomes"),

@@ -2,7 +2,7 @@
 `{% shared %}`: a part of a page that is the same for everybody, rendered once per process.
 
 Every page repeats the header, the camp's navigation and the footer: a dozen links reversed and
-as many texts translated, 11-16 % of what the plenum's pages cost (bench/README.md). They depend on
+as many texts translated, a good part of what the plenum's pages cost (bench/README.md). They depend on
 little (the camp, the language, whether somebody is logged in), so each process renders them
 once per combination and keeps the markup, as `memo.memoized` keeps what it derives per version.
 

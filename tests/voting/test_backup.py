@@ -298,3 +298,13 @@ def test_a_file_from_before_online_rooms_imports_as_a_camp_at_its_venue():
 
     assert (restored.online_only, restored.room_links_public) == (False, False)
     assert set(restored.rooms.values_list("online_url", "online_only")) == {("", False)}
+
+
+def test_a_teilgeber_new_to_the_site_keeps_the_name_they_chose():
+    camp = full_camp()
+    anna = camp.participants.get(display_name="Anna").user
+    text = json.dumps(backup.export_camp(camp=camp)).replace(anna.email, "anna@new.example")
+
+    restored = backup.import_camp(data=json.loads(text), slug="elsewhere")
+
+    assert restored.participants.get(display_name="Anna").user.first_name == anna.first_name != ""

@@ -245,6 +245,7 @@ def get_requests(role):
     ]
 
 
+@pytest.mark.slow  # every page, fragment, feed and poll, per role
 @pytest.mark.parametrize(
     ("role", "running"),
     # Stopped, the projector shows the plan instead of the pitch: the room's view, on a

@@ -185,6 +185,7 @@ def carrying_the_link(answers):
     return {key for key, response in answers.items() if LINK.encode() in response.content}
 
 
+@pytest.mark.slow  # every answer of the camp, per role and choice
 @pytest.mark.parametrize("public", [False, True], ids=["registered-only", "public"])
 @pytest.mark.parametrize("role", ROLES)
 def test_the_link_reaches_exactly_whom_the_camp_chose(world, role, public):

@@ -34,7 +34,7 @@ def session_list(*, camp, participant=None, sort="newest", mine=False, **filters
 def vote_count_and_mine(session, participant=None):
     """The session's vote count, and whether the Teilgeber is among its votes (one query)."""
     # A plain statement, because every phone's pitch page asks: as an ORM aggregate(), which
-    # Django compiles anew each time, the page cost a quarter more CPU (bench/README.md).
+    # Django compiles anew each time, the page cost clearly more CPU (bench/README.md).
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT count(*), count(CASE WHEN participant_id = %s THEN 1 END)"
@@ -51,7 +51,7 @@ def own_session_ids(participant):
     if participant is None:
         return set(), set()
     # One plain statement for both, because every phone's plan page asks: with two ORM
-    # querysets the page cost 1.4 times the CPU (bench/README.md).
+    # querysets the page cost clearly more CPU (bench/README.md).
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT session_id, 0 FROM {Vote._meta.db_table} WHERE participant_id = %s"

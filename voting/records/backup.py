@@ -1,7 +1,7 @@
 """A camp as one JSON file: everything to restore it elsewhere (a backup the organizer keeps).
 
 References inside the file are by natural keys — rooms by name, slots by day and start,
-Teilgeber and the authors of notes by e-mail address, sessions by their position in the file —
+Teilgeber (with the name they chose) and the authors of notes by e-mail address, sessions by their position in the file —
 so that the file reads well and imports into any database. The wall's posts and announcements
 are in it too. Not included: uploaded logo and slides files (their names are), the board's undo
 history, passwords (people log in by code or set a new password), the log of mails sent.
@@ -156,6 +156,7 @@ def export_camp(*, camp):
         "teilgeber": [
             {
                 "email": participant.user.email,
+                "name": participant.user.first_name,
                 **{field: getattr(participant, field) for field in PARTICIPANT_FIELDS},
                 "status_changed_at": _iso(participant.status_changed_at),
                 "checked_in_at": _iso(participant.checked_in_at),
@@ -396,10 +397,15 @@ def _import(data, slug):
     )
     User = get_user_model()
 
+    # A Teilgeber new to this site keeps the name they chose (files of older versions lack it).
+    names = {t["email"].lower(): t.get("name", "") for t in data["teilgeber"]}
+
     def user_for(email):
         user = User.objects.filter(email__iexact=email).first()
         if user is None:
-            user = User.objects.create(username=email[:150], email=email)
+            user = User.objects.create(
+                username=email[:150], email=email, first_name=names.get(email.lower(), "")
+            )
             user.set_unusable_password()
             user.save(update_fields=["password"])
             EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)

@@ -55,6 +55,12 @@ def export_user_data(*, user):
         "exported_at": timezone.now().isoformat(),
         "account": {
             "email": user.email,
+            "name": user.first_name,
+            "last_name": user.last_name,
+            "username": user.username,
+            "active": user.is_active,
+            "staff": user.is_staff,
+            "superuser": user.is_superuser,
             "date_joined": user.date_joined.isoformat(),
             "last_login": user.last_login.isoformat() if user.last_login else None,
             "has_password": user.has_usable_password(),
@@ -63,9 +69,11 @@ def export_user_data(*, user):
                 for address in EmailAddress.objects.filter(user=user)
             ],
         },
+        "organizer_of": sorted(user.organized_camps.values_list("name", flat=True)),
         "camps": [
             {
                 "camp": participant.camp.name,
+                "registered_at": participant.created_at.isoformat(),
                 "status": participant.status,
                 "registered_since": participant.status_changed_at.isoformat(),
                 "checked_in_at": participant.checked_in_at.isoformat()
@@ -107,6 +115,9 @@ def export_user_data(*, user):
                 "revision": revision.number,
                 "at": revision.created_at.isoformat(),
                 "text": revision.text,
+                "merged": revision.merged,
+                "lines_added": revision.lines_added,
+                "lines_removed": revision.lines_removed,
             }
             for revision in revisions
         ],
@@ -118,6 +129,7 @@ def export_user_data(*, user):
                 "title": link.title,
                 "url": link.url,
                 "file": link.file.name,
+                "checksum": link.checksum,
                 "at": link.created_at.isoformat(),
             }
             for link in links
@@ -128,6 +140,7 @@ def export_user_data(*, user):
                 "session": item.session.title,
                 "rating": item.rating,
                 "comment": item.comment,
+                "first_at": item.created_at.isoformat(),
                 "at": item.updated_at.isoformat(),
             }
             for item in session_feedback
@@ -139,6 +152,7 @@ def export_user_data(*, user):
                 "good": item.good,
                 "improve": item.improve,
                 "come_again": item.come_again,
+                "first_at": item.created_at.isoformat(),
                 "at": item.updated_at.isoformat(),
             }
             for item in camp_feedback
@@ -155,6 +169,7 @@ def export_user_data(*, user):
         "email_settings": {
             kind: choices.wants(kind) for kind in [choice.value for choice in Notification]
         },
+        "email_settings_chosen_at": choices.updated_at.isoformat() if choices.pk else None,
         "emails_sent": [
             {
                 "kind": mail.kind,
@@ -170,6 +185,8 @@ def export_user_data(*, user):
                 "topic": wish.title,
                 "description": wish.description,
                 "taken_up_as": wish.session.title if wish.session else None,
+                "taken_up_at": wish.taken_up_at.isoformat() if wish.taken_up_at else None,
+                "hidden": wish.hidden,
                 "at": wish.created_at.isoformat(),
             }
             for wish in wishes

@@ -295,8 +295,8 @@ def _voted(request, camp, session, voted, *, viewer):
 def _voted_quickly(request, camp_slug, session_id, voted, quick):
     """
     _voted for services.vote_quickly: the statement brought everything the button needs, so
-    no model instance is built (a Camp and a Session, each setting its fields' defaults, cost
-    the vote 5-15 % of its CPU: bench/README.md). A quick vote never counts a vote budget.
+    no model instance is built (a Camp and a Session, each setting its fields' defaults, were a
+    noticeable part of the vote's CPU: bench/README.md). A quick vote never counts a vote budget.
     """
     if not request.htmx:
         page = reverse(

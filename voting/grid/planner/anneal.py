@@ -25,7 +25,7 @@ class Annealing:
         """Two rounds of annealing, half of ``iterations`` each, the second from the best
         plan of the first at a lower start temperature, then local search to a local optimum.
         (A reheated second round beats one long round of the same length on the generator's
-        instances: +0.1% on average, and fewer bad runs. A local search between the rounds
+        instances, a little on average and with fewer bad runs. A local search between the rounds
         made no difference.)"""
         first = iterations // 2
         self.anneal(first, rng, deadline, T_START_SHARE)

@@ -56,8 +56,8 @@ def anneal_iterations(sessions: int) -> int:
     Small instances: ANNEAL_ITERATIONS_PER_SESSION each (more stops paying off). From 50
     sessions on, that no longer fits the time targets (160 sessions in under a second, 400
     in under ten): at least ANNEAL_MIN_ITERATIONS, and beyond that an effort proportional
-    to the number of session pairs, the size of the swap neighbourhood. About 0.5 s for 160
-    sessions and 3.5 s for 400 with CPython 3.12 (bench/README.md).
+    to the number of session pairs, the size of the swap neighbourhood. Its time per size is
+    in bench/README.md (planner).
     """
     return min(
         ANNEAL_ITERATIONS_PER_SESSION * sessions,
