@@ -457,6 +457,24 @@ def test_plan_shows_now_next_and_the_agenda_with_clashes(client):
     assert "at the same time as another of your sessions" in response.content.decode()
 
 
+def test_during_a_break_now_names_the_break_instead_of_an_empty_box(client):
+    camp, rooms, slots, sessions = make_day(rooms=1, slots=2, sessions=2)
+    make_slot(
+        camp, start=datetime.time(12, 0), end=datetime.time(13, 0), kind="break", title="Lunch"
+    )
+    publish(camp, sessions, rooms, slots)
+    client.cookies["django_language"] = "en"
+
+    with at(camp, 12, 15):
+        page = client.get(reverse("voting:plan", args=[camp.slug])).content.decode()
+
+    now = page[
+        page.index('<div class="now-block">') : page.index("</div>", page.index("now-block"))
+    ]
+    assert "12:00–13:00" in now
+    assert '<p class="now-break">Lunch</p>' in now
+
+
 def whole_day_slots(content):
     """{"10:00–10:45": the text of that slot's block} of the plan's whole day."""
     whole_day = content.split('id="whole-day"', 1)[1]
