@@ -12,7 +12,6 @@ import os
 import shutil
 import subprocess
 import sys
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -102,10 +101,26 @@ def main():
         get_user_model().objects.get(username="demo2"), Notification.REMINDER
     ).split("/account/", 1)[1]
 
-    def stop_pitch():
-        # Django refuses database work inside Playwright's event loop; a worker thread may.
-        with ThreadPoolExecutor(1) as pool:
-            pool.submit(services.stop_pitch, camp=camp).result()
+    def projector_shows(what):
+        """The organizer switches the projector on the board: through the server, whose own
+        cache (local memory under `make run`) then learns of it, as it does in the room."""
+        context = browser.new_context(viewport=LAPTOP)
+        context.add_cookies(
+            [
+                {"name": settings.LANGUAGE_COOKIE_NAME, "value": "en", "domain": host, "path": "/"},
+                {
+                    "name": settings.SESSION_COOKIE_NAME,
+                    "value": sessions["orga"],
+                    "domain": host,
+                    "path": "/",
+                },
+            ]
+        )
+        page = context.new_page()
+        page.goto(f"{base}/{DEMO_SLUG}/board/")
+        with page.expect_response(lambda response: response.request.method == "POST"):
+            page.get_by_role("button", name=what, exact=True).click()
+        context.close()
 
     OUT.mkdir(parents=True, exist_ok=True)
     host = base.split("//", 1)[1].split(":")[0]
@@ -120,6 +135,7 @@ def main():
                 "--no-first-run",
             ],
         )
+        projector_shows("the pitch")  # started above; the server may have kept it stopped
 
         def badge_png(browser, path):
             """The first badge sheet as PNG (needs pdftoppm from poppler-utils)."""
@@ -194,7 +210,7 @@ def main():
         shoot("manage-phone", f"/{DEMO_SLUG}/pitch/manage/", PHONE, user="orga", full_page=True)
         shoot("admin-camp", f"/admin/events/camp/{camp.pk}/change/", LAPTOP, user="orga")
         shoot("orga-camp", f"/{DEMO_SLUG}/", LAPTOP, user="orga")
-        stop_pitch()
+        projector_shows("the grid")
         shoot("projector-grid", f"/{DEMO_SLUG}/projector/", PROJECTOR)
         shoot("plan-phone", f"/{DEMO_SLUG}/plan/", PHONE, user="demo1", full_page=True)
         shoot("board", f"/{DEMO_SLUG}/board/", LAPTOP, user="orga")
