@@ -420,6 +420,29 @@ def publish(camp, sessions, rooms, slots):
     return board.publish_plan(camp=camp, date=camp.start_date)
 
 
+def test_the_plan_escapes_what_people_typed_in_every_cell(client):
+    """The plan's cells are built in Python (views.grid._plan_cells), not by the template
+    engine: titles, names and room names must come out escaped all the same."""
+    camp, *_ = make_day(rooms=0, slots=0, sessions=0)
+    room = make_room(camp, name='Saal "A" & <b>B</b>', online_url="https://x.example/?a=1&b=2")
+    slot = make_slot(camp, start=datetime.time(10, 0), end=datetime.time(10, 45))
+    host = make_participant(camp=camp, display_name="<img src=x onerror=alert(1)>")
+    session = make_session(camp=camp, host=host, title="<script>alert(1)</script>")
+    publish(camp, [session], [room], [slot])
+    client.force_login(host.user)
+
+    with at(camp, 10, 15):
+        page = client.get(reverse("voting:plan", args=[camp.slug])).content.decode()
+
+    assert "<script>alert(1)" not in page
+    assert "<img src=x" not in page
+    assert "<b>B</b>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "&lt;img src=x onerror=alert(1)&gt;" in page
+    assert "Saal &quot;A&quot; &amp; &lt;b&gt;B&lt;/b&gt;" in page
+    assert 'href="https://x.example/?a=1&amp;b=2"' in page
+
+
 def test_plan_before_publication_says_so(client):
     camp, *_ = make_day()
     client.cookies["django_language"] = "en"
