@@ -5,7 +5,6 @@ these tests prove the answers and which waits are configured."""
 import os
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -17,7 +16,7 @@ from django.conf import settings
 from django.db import connection
 
 from tests.factories import make_camp, make_participant
-from tests.http import CSRF_TOKEN, SERVER, free_port
+from tests.http import CSRF_TOKEN, free_port, production_env, running_servers
 
 ROOT = Path(__file__).resolve().parent.parent
 MESSAGE = "Nichts wurde gespeichert"  # German, the default language
@@ -36,34 +35,16 @@ def fetch(url, *, data=None, headers=None):
 def server_without_database(tmp_path, collected_static):
     """The production server, its settings as deployed, with DATABASE_URL at a closed port."""
     port, closed_port = free_port(), free_port()
-    env = {
-        "PATH": os.environ["PATH"],
-        "DEBUG": "false",
-        "SECRET_KEY": "a-long-random-secret-only-for-this-test-0123456789",
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "DATABASE_URL": f"postgres://postgres@127.0.0.1:{closed_port}/gone",
-        "STATIC_ROOT": str(collected_static),
-        "EMAIL_HOST": "smtp.invalid",
-        "SECURE_SSL_REDIRECT": "false",
-        "SERVER_BIND": f"127.0.0.1:{port}",
-        "SERVER_WORKERS": "1",
-        "SERVER_ACCESS_LOG": "false",
-    }
-    with (tmp_path / "server.log").open("w") as log:
-        process = subprocess.Popen(SERVER, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(300):
-            try:
-                urllib.request.urlopen(f"{base}/healthz", timeout=5)
-            except urllib.error.HTTPError:
-                break  # up, and answering
-            except OSError:
-                time.sleep(0.1)
+    env = production_env(
+        port=port,
+        static_root=collected_static,
+        DATABASE_URL=f"postgres://postgres@127.0.0.1:{closed_port}/gone",
+    )
+    # Up once it answers at all: without a database, /healthz answers 503.
+    with running_servers([env], logs=[tmp_path / "server.log"], answered=range(200, 600)) as (
+        base,
+    ):
         yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
 
 
 def test_without_a_database_every_request_answers_503_nothing_was_saved(server_without_database):

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.http import SERVER, free_port
+from tests.http import free_port, production_env, running_servers
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -82,19 +82,13 @@ def test_the_deployment_settings_pass_check_deploy():
 @pytest.fixture
 def server(tmp_path, collected_static):
     """A production server as its configuration sets it up, on a free port, with collected static files."""
-    port = free_port()
-    env = {
-        "PATH": os.environ["PATH"],
-        "DEBUG": "false",
-        "SECRET_KEY": "a-long-random-secret-only-for-this-test-0123456789",
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
-        "STATIC_ROOT": str(collected_static),
-        "EMAIL_HOST": "smtp.example.org",
-        "SECURE_SSL_REDIRECT": "false",
-        "SERVER_BIND": f"127.0.0.1:{port}",
-        "SERVER_WORKERS": "2",
-    }
+    env = production_env(
+        port=free_port(),
+        static_root=collected_static,
+        DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        SERVER_WORKERS="2",
+        SERVER_ACCESS_LOG="true",
+    )
     subprocess.run(
         [sys.executable, "manage.py", "migrate", "--noinput", "-v0"],
         cwd=ROOT,
@@ -102,26 +96,8 @@ def server(tmp_path, collected_static):
         check=True,
         timeout=120,
     )
-    with (tmp_path / "server.log").open("w") as log:
-        process = subprocess.Popen(
-            SERVER,
-            cwd=ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(f"{base}/healthz", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.1)
+    with running_servers([env], logs=[tmp_path / "server.log"]) as (base,):
         yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
 
 
 def test_the_server_starts_the_app_and_serves_static_files_compressed_and_fingerprinted(server):

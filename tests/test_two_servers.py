@@ -3,21 +3,18 @@
 import http.cookiejar
 import os
 import re
-import subprocess
 import time
 import urllib.parse
 import urllib.request
-from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.db import connection
 
 from tests.factories import make_camp, make_participant, make_session, make_user, open_voting
-from tests.http import SERVER, free_port, redis_available
+from tests.http import free_port, production_env, redis_available, running_servers
 from voting.plenum import services
 
-ROOT = Path(__file__).resolve().parent.parent
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 # How long a server may answer a poll from the live tokens it read before (the default).
 LIVE_TOKENS_MAX_AGE = 0.1
@@ -49,50 +46,23 @@ def two_servers(postgres_only, collected_static):
     redis.Redis.from_url(REDIS_URL).flushdb()
     db = connection.settings_dict
     database_url = f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-    servers, bases = [], []
-    for _ in range(2):
-        port = free_port()
-        env = {
-            "PATH": os.environ["PATH"],
-            "DEBUG": "false",
-            "SECRET_KEY": "one-secret-for-both-servers-0123456789-abcdefghijkl",
-            "ALLOWED_HOSTS": "127.0.0.1",
-            "DATABASE_URL": database_url,
-            "REDIS_URL": REDIS_URL,
-            "EMAIL_HOST": "smtp.invalid",
-            "SECURE_SSL_REDIRECT": "false",
-            "SERVER_BIND": f"127.0.0.1:{port}",
-            "SERVER_WORKERS": "1",
-            "SERVER_ACCESS_LOG": "false",
-            "STATIC_ROOT": str(collected_static),
-            "LIVE_TOKENS_MAX_AGE": str(LIVE_TOKENS_MAX_AGE),
-        }
-        servers.append(
-            subprocess.Popen(
-                SERVER,
-                cwd=ROOT,
-                env=env,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-            )
+    envs = [
+        production_env(
+            port=free_port(),
+            static_root=collected_static,
+            SECRET_KEY="one-secret-for-both-servers-0123456789-abcdefghijkl",
+            DATABASE_URL=database_url,
+            REDIS_URL=REDIS_URL,
+            LIVE_TOKENS_MAX_AGE=str(LIVE_TOKENS_MAX_AGE),
         )
-        bases.append(f"http://127.0.0.1:{port}")
+        for _ in range(2)
+    ]
+    # Ready, not just up: as a load balancer would, wait until the database and Redis answer
+    # (a page rendered while Redis does not answer has no live version).
     try:
-        for base in bases:
-            # Ready, not just up: as a load balancer would, wait until the database and Redis
-            # answer (a page rendered while Redis does not answer has no live version).
-            for _ in range(150):
-                try:
-                    urllib.request.urlopen(f"{base}/readyz", timeout=1)
-                    break
-                except OSError:
-                    time.sleep(0.1)
-        yield bases
+        with running_servers(envs, until="/readyz", tries=150) as bases:
+            yield bases
     finally:
-        for server in servers:
-            server.terminate()
-        for server in servers:
-            server.wait(timeout=20)
         redis.Redis.from_url(REDIS_URL).flushdb()
 
 
