@@ -223,6 +223,20 @@ class Command(BaseCommand):
         self._series(camp, people)
         return camp
 
+    def _demo_people_in(self, camp):
+        """The demo camp's people, with the accounts made for it, as Teilgeber of `camp` too."""
+        users = {
+            user.username: user
+            for user in get_user_model().objects.filter(username__startswith="demo")
+        }
+        return [
+            self._teilgeber(
+                camp, index, name, hashtags, is_public=public, user=users[f"demo{index}"]
+            )
+            for index, (name, hashtags, public) in enumerate(DEMO_PEOPLE, start=1)
+            if f"demo{index}" in users
+        ]
+
     def _teilgeber(self, camp, index, name, hashtags, *, is_public, bio="", user=None):
         """Demo person number `index` registered for the camp with a profile (a new account
         unless `user` is given)."""
@@ -345,17 +359,7 @@ class Command(BaseCommand):
             breaks=[],
         )
         # Last year's camp: the same people, their accounts made for this year's.
-        users = {
-            user.username: user
-            for user in get_user_model().objects.filter(username__startswith="demo")
-        }
-        people = [
-            self._teilgeber(
-                camp, index, name, hashtags, is_public=public, user=users[f"demo{index}"]
-            )
-            for index, (name, hashtags, public) in enumerate(DEMO_PEOPLE, start=1)
-            if f"demo{index}" in users
-        ]
+        people = self._demo_people_in(camp)
         sessions = []
         for host, (title, session_format, tags, notes, links) in zip(
             people * 2, ARCHIVE_SESSIONS, strict=False
@@ -433,17 +437,7 @@ class Command(BaseCommand):
             gap=datetime.timedelta(minutes=15),
             breaks=[(datetime.time(12, 45), datetime.time(13, 45))],
         )
-        users = {
-            user.username: user
-            for user in get_user_model().objects.filter(username__startswith="demo")
-        }
-        people = [
-            self._teilgeber(
-                camp, index, name, hashtags, is_public=public, user=users[f"demo{index}"]
-            )
-            for index, (name, hashtags, public) in enumerate(DEMO_PEOPLE, start=1)
-            if f"demo{index}" in users
-        ]
+        people = self._demo_people_in(camp)
         sessions = [
             session_services.propose_session(
                 camp=camp,
